@@ -1,0 +1,40 @@
+# The two commands: `make run` serves the demo, `make test` runs the suite. Both set up .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export COORDINATOR_INSTANCE ?= $(CURDIR)/instance
+
+.PHONY: run test install install-test migrate demo clean
+
+# the stamp files re-run pip whenever pyproject.toml changes
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(BIN)/flask --app wsgi db upgrade
+
+demo: migrate
+	$(BIN)/flask --app wsgi demo --if-empty
+
+run: demo
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,80 @@
+"""Flask commands: demo data, organisations and users (later issues add more)."""
+
+import json
+import re
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .domain.actors import ROLE_ORG_KIND, OrgKind, Role
+from .extensions import db
+from .models import Organisation, User
+
+orgs = AppGroup("orgs", help="Manage organisations.")
+users = AppGroup("users", help="Manage users.")
+
+
+def _emit(payload: dict) -> None:
+    """Print one JSON object on stdout, the contract of every command here."""
+    click.echo(json.dumps(payload, default=str))
+
+
+def slugify(name: str) -> str:
+    """Lower-case, dash-separated slug for an organisation name."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80] or "org"
+
+
+@orgs.command("create")
+@click.option("--kind", type=click.Choice([k.value for k in OrgKind]), required=True)
+@click.option("--name", required=True)
+def create_org(kind: str, name: str) -> None:
+    """Create an organisation and print it with its slug."""
+    base = slugify(name)
+    slug, n = base, 1
+    while db.session.scalar(select(Organisation.id).where(Organisation.slug == slug)):
+        n += 1
+        slug = f"{base}-{n}"
+    org = Organisation(kind=kind, name=name.strip(), slug=slug)
+    db.session.add(org)
+    db.session.commit()
+    _emit({"id": org.id, "kind": org.kind, "name": org.name, "slug": org.slug})
+
+
+@users.command("create")
+@click.option("--org", "org_slug", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.SYSTEM]), required=True)
+@click.option("--email", required=True)
+@click.option("--name", default=None)
+def create_user(org_slug: str, role: str, email: str, name: str | None) -> None:
+    """Create a user in an organisation whose kind fits the role."""
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
+    if org is None:
+        raise click.UsageError(f"no organisation with slug '{org_slug}'")
+    if ROLE_ORG_KIND[Role(role)] != org.kind:
+        raise click.UsageError(f"role '{role}' does not belong in a {org.kind} organisation")
+    email = email.strip().lower()
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise click.UsageError(f"a user with e-mail '{email}' already exists")
+    user = User(org_id=org.id, role=role, email=email, name=name or email.split("@")[0])
+    db.session.add(user)
+    db.session.commit()
+    _emit({"id": user.id, "org": org.slug, "role": user.role, "email": user.email})
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Load only when the database holds no case.")
+def demo(if_empty: bool) -> None:
+    """Load the demo organisations, users and cases (idempotent)."""
+    from .demo import load_demo
+
+    summary = load_demo(only_if_empty=if_empty)
+    _emit(summary)
+
+
+def register_cli(app: Flask) -> None:
+    """Attach every command group to the app."""
+    app.cli.add_command(orgs)
+    app.cli.add_command(users)
+    app.cli.add_command(demo)

@@ -1,0 +1,34 @@
+"""The start page (demo cases by stage, until the portals exist) and the health check."""
+
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import select, text
+
+from .domain.stages import Stage
+from .extensions import db
+from .models import Case, Organisation
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index():
+    """List cases grouped by stage (no names or clinical data: this page has no sign-in yet)."""
+    rows = db.session.execute(
+        select(Case.id, Case.claim_number, Case.job_title, Case.stage,
+               Organisation.name.label("employer"))
+        .join(Organisation, Organisation.id == Case.employer_id)
+        .order_by(Case.id)
+    ).all()
+    by_stage = {stage: [r for r in rows if r.stage == stage] for stage in Stage}
+    return render_template("home.html", by_stage=by_stage, total=len(rows))
+
+
+@bp.get("/healthz")
+def healthz():
+    """JSON health: 200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        return jsonify(status="ok", database="ok", backend=db.engine.dialect.name)
+    except Exception as exc:  # any database failure means unhealthy, whatever its type
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable", error=type(exc).__name__), 503

@@ -1,0 +1,15 @@
+"""SQLAlchemy models, one module per aggregate; importing this registers every table."""
+
+from .authorization import Authorization
+from .case import Case, JobDemandRow
+from .clinical import CapacityMeasure, Clearance, ProgramSession, WeeklyReview, WeeklyTarget
+from .duty import DutyOffer, RestrictionSet
+from .org import Organisation, User
+from .rtw import FollowUp, Milestone
+from .timeline import AuditEntry, CaseEvent, OutboxRow
+
+__all__ = [
+    "AuditEntry", "Authorization", "CapacityMeasure", "Case", "CaseEvent", "Clearance", "DutyOffer",
+    "FollowUp", "JobDemandRow", "Milestone", "Organisation", "OutboxRow", "ProgramSession",
+    "RestrictionSet", "User", "WeeklyReview", "WeeklyTarget",
+]

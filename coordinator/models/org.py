@@ -1,0 +1,41 @@
+"""Organisations (clinic, employer, insurer, physician practice) and their people."""
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.actors import OrgKind, Role
+from ..extensions import db
+from .base import UTCDateTime, one_of, utcnow
+
+
+class Organisation(db.Model):
+    """A party to cases: a clinic, an employer, an insurer or a physician practice."""
+
+    __tablename__ = "organisation"
+    __table_args__ = (one_of("kind", OrgKind),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    users: Mapped[list["User"]] = relationship(back_populates="org")
+
+
+class User(db.Model):
+    """A person who signs in, belonging to one organisation with one role."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (one_of("role", Role), UniqueConstraint("email"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    org: Mapped[Organisation] = relationship(back_populates="users")

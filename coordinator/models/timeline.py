@@ -1,0 +1,62 @@
+"""The case timeline, the append-only audit log and the outbox relayed to the flows."""
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import JSONType, UTCDateTime, utcnow
+
+# BigInteger ids autoincrement on PostgreSQL; SQLite only autoincrements INTEGER primary keys
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class CaseEvent(db.Model):
+    """One entry of a case's timeline: who did what, when."""
+
+    __tablename__ = "case_event"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text)
+    clinical: Mapped[bool] = mapped_column(default=False)
+    data: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+
+class AuditEntry(db.Model):
+    """An append-only, hash-chained record of who read or changed what, and why."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    actor_user_id: Mapped[int | None] = mapped_column(Integer)
+    actor_role: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    clinical: Mapped[bool] = mapped_column(default=False)
+    purpose: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # unique: two writers can never both extend the same link, so the chain cannot fork
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class OutboxRow(db.Model):
+    """A change committed with its command, waiting to be relayed to drive-case."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict] = mapped_column(JSONType, default=dict)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    claimed_at = mapped_column(UTCDateTime)
+    processed_at = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

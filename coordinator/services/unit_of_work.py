@@ -1,0 +1,75 @@
+"""One transaction per command: lock the case, change it, record event + audit + outbox, commit."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from ..audit import append as audit_append
+from ..domain.actors import Actor
+from ..domain.errors import InvalidValue
+from ..extensions import db
+from ..models import Case, CaseEvent, OutboxRow
+from ..models.base import utcnow
+
+
+class NotFound(InvalidValue):
+    """The thing named does not exist (or is not visible to the actor)."""
+
+    code = "not_found"
+
+
+@event.listens_for(Session, "after_begin")
+def _sqlite_write_lock(session, _transaction, connection):
+    """On SQLite a command takes the write lock up front, so its reads and writes see one snapshot."""
+    if session.info.get("write") and connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def command() -> Iterator[Session]:
+    """Run the body as one write transaction: commit on success, roll everything back on error."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("unflushed changes outside a command would be lost or committed by accident")
+    session.rollback()  # end any read transaction so the command starts from a fresh snapshot
+    session.info["write"] = True
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop("write", None)
+
+
+def load_case(case_id: int, *, lock: bool = True) -> Case:
+    """The case, locked for this transaction on PostgreSQL; NotFound when there is none."""
+    if not isinstance(case_id, int) or isinstance(case_id, bool):
+        raise NotFound(f"case id must be a whole number, got {case_id!r}", field="case_id")
+    query = select(Case).where(Case.id == case_id)
+    if lock:
+        query = query.with_for_update(of=Case)
+    case = db.session.scalar(query)
+    if case is None:
+        raise NotFound(f"case {case_id} does not exist", field="case_id")
+    return case
+
+
+def record(case: Case, actor: Actor, kind: str, summary: str, *, clinical: bool,
+           data: dict | None = None, subject: str | None = None) -> CaseEvent:
+    """Append the timeline event, the audit entry and the outbox row; bump the case version."""
+    session = db.session
+    case.updated_at = utcnow()  # touching the row makes SQLAlchemy bump Case.version
+    session.flush()
+    event_row = CaseEvent(
+        case_id=case.id, actor_user_id=actor.user_id, actor_role=str(actor.role), kind=kind,
+        summary=summary, clinical=clinical, data=data or {},
+    )
+    session.add(event_row)
+    session.add(OutboxRow(case_id=case.id, kind=kind, payload={"version": case.version}))
+    audit_append(actor, kind, subject or f"case:{case.id}", case_id=case.id, clinical=clinical,
+                 purpose="command", detail={"summary": summary})
+    return event_row

@@ -1,0 +1,1 @@
+"""Prefect flows that drive cases forward (drive-case, sweep, dispatcher); see issue #9."""

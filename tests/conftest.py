@@ -1,0 +1,78 @@
+"""Shared fixtures: one app and migrated database per test session, emptied after each test."""
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from coordinator import create_app
+from coordinator.extensions import db
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _reset_postgres(url: str) -> None:
+    """Start from an empty schema so the migrations are applied from scratch."""
+    from sqlalchemy import create_engine
+
+    from coordinator.config import database_url
+
+    engine = create_engine(database_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """The app on the test database (PostgreSQL when TEST_DATABASE_URL is set), migrated to head."""
+    from flask_migrate import upgrade
+
+    from coordinator.config import database_url
+
+    if POSTGRES_URL:
+        _reset_postgres(POSTGRES_URL)
+        url = database_url(POSTGRES_URL)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def _empty_all_tables() -> None:
+    """Remove every row so each test starts from an empty database."""
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+    db.session.commit()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context on an empty database; everything written is removed afterwards."""
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.rollback()
+            _empty_all_tables()
+            db.session.remove()
+
+
+@pytest.fixture
+def client(app, ctx):
+    """A test client on the same empty database."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, ctx):
+    """A CLI runner for `flask` commands."""
+    return app.test_cli_runner()
