@@ -52,7 +52,7 @@ def append(actor: Actor, action: str, subject: str, *, case_id: int | None = Non
     entry.prev_hash = _last_hash(session)
     entry.hash = _digest(entry.prev_hash, _fields(entry))
     session.add(entry)
-    session.flush([entry])
+    session.flush()
     return entry
 
 

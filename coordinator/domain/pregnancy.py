@@ -116,6 +116,8 @@ def next_recheck(plan_date: date, policy: PregnancyPolicy = DEFAULT_PREGNANCY_PO
 
 def gestation_on(day: date, weeks_recorded: float, recorded_on: date) -> float:
     """Gestation in weeks on `day`, advanced from the weeks recorded on `recorded_on`."""
-    require_non_negative((day - recorded_on).days, field="day", what="days since the recorded gestation")
+    require_gestation(weeks_recorded, field="weeks_recorded")
+    require_non_negative((day - recorded_on).days, field="day",
+                         what="days since the gestation was recorded")
     weeks = weeks_recorded + (day - recorded_on).days / 7
     return require_gestation(round(weeks, 4))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from ..audit import append as audit_append
 from ..domain.actors import Actor
 from ..domain.errors import InvalidValue
+from ..domain.permissions import CaseParties, can, is_on_case, require
 from ..extensions import db
 from ..models import Case, CaseEvent, OutboxRow
 from ..models.base import utcnow
@@ -73,3 +74,24 @@ def record(case: Case, actor: Actor, kind: str, summary: str, *, clinical: bool,
     audit_append(actor, kind, subject or f"case:{case.id}", case_id=case.id, clinical=clinical,
                  purpose="command", detail={"summary": summary})
     return event_row
+
+
+def parties_of(case: Case) -> CaseParties:
+    """The case's parties as the permission rules see them."""
+    return CaseParties(case.clinic_id, case.employer_id, case.insurer_id, case.physician_id,
+                       case.therapist_id)
+
+
+def authorize(actor: Actor, command_name: str, case: Case) -> None:
+    """Enforce the permission rules; a case the actor is not on answers NotFound, hiding it."""
+    if not can(actor, command_name):
+        require(actor, command_name)  # raises NotPermitted with the reason
+    if not is_on_case(actor, parties_of(case)):
+        raise NotFound(f"case {case.id} does not exist", field="case_id")
+
+
+def open_command(actor: Actor, command_name: str, case_id: int) -> Case:
+    """Load and lock the case and check the actor may run the command on it."""
+    case = load_case(case_id)
+    authorize(actor, command_name, case)
+    return case
