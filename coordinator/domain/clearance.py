@@ -105,7 +105,7 @@ class RequiredClearances:
 
 @dataclass(frozen=True)
 class PhysicianAssessment:
-    """The physician's decision: cleared (maybe with restrictions) or blocked by contraindications."""
+    """The physician's decision: cleared (maybe with restrictions) or blocked."""
 
     cleared: bool
     with_restrictions: bool
@@ -178,16 +178,17 @@ def assess_physician_clearance(
     contraindications: Iterable[Contraindication], restrictions_given: Iterable[str] = (),
     policy: ClearancePolicy = DEFAULT_CLEARANCE_POLICY,
 ) -> PhysicianAssessment:
-    """Blocked while any blocking contraindication is present; otherwise cleared (with restrictions)."""
-    present = {Contraindication(c) for c in contraindications}
-    blocking = tuple(c for c in Contraindication if c in present & policy.blocking_contraindications)
+    """Blocked while any blocking contraindication is present; else cleared (with restrictions)."""
+    present = {Contraindication(c) for c in contraindications} & policy.blocking_contraindications
+    blocking = tuple(c for c in Contraindication if c in present)
     restrictions = tuple(r.strip() for r in restrictions_given if r and r.strip())
     if blocking:
         reasons = tuple(reason("contraindication", f"{str(c).replace('_', ' ')} blocks clearance")
                         for c in blocking)
         return PhysicianAssessment(False, False, blocking, restrictions, reasons, policy.ref)
-    why = (reason("cleared_with_restrictions", "cleared with restrictions: " + "; ".join(restrictions))
-           if restrictions else reason("cleared", "no contraindication: cleared for the program"))
+    why = (reason("cleared_with_restrictions", "cleared with restrictions: "
+                  + "; ".join(restrictions)) if restrictions
+           else reason("cleared", "no contraindication: cleared for the program"))
     return PhysicianAssessment(True, bool(restrictions), (), restrictions, (why,), policy.ref)
 
 
@@ -198,7 +199,8 @@ def clearance_status(required: Iterable[ClearanceKind], granted: Iterable[Cleara
     need = {ClearanceKind(k) for k in required}
     missing = tuple(k for k in CLEARANCE_ORDER if k in need - have)
     if missing:
-        reasons = tuple(reason("clearance_missing", f"{k} clearance not yet granted") for k in missing)
+        reasons = tuple(reason("clearance_missing", f"{k} clearance not yet granted")
+                        for k in missing)
         return ClearanceStatus(False, missing, reasons, policy.ref)
     return ClearanceStatus(True, (), (reason("clearances_complete",
                                              "every required clearance is granted"),), policy.ref)

@@ -1,4 +1,4 @@
-"""One set of intensity limits from cardiology ceilings, pregnancy caps, beta-blockers, restrictions."""
+"""One set of intensity limits from cardiology, pregnancy, beta-blockers and restrictions."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -59,7 +59,8 @@ NO_LIMITS = IntensityLimits(None, None, MonitorBy.RPE)
 
 def intensity_limits(
     *, cardiology: CardiologyClearance | None = None, pregnancy: PregnancyPlan | None = None,
-    beta_blockers: bool = False, restriction_lift_limits_kg: Mapping[Frequency, float] | None = None,
+    beta_blockers: bool = False,
+    restriction_lift_limits_kg: Mapping[Frequency, float] | None = None,
     restriction_avoid_tasks: Iterable[TaskKind] = (),
     policy: IntensityPolicy = DEFAULT_INTENSITY_POLICY,
 ) -> IntensityLimits:
@@ -71,12 +72,14 @@ def intensity_limits(
     rpe, rpe_reasons = _rpe_ceiling(cardiology, pregnancy, beta_blockers, policy)
     monitor_by, monitor_reason = _monitoring(hr, pregnancy, beta_blockers)
     lifts = _lift_limits(pregnancy, restriction_lift_limits_kg)
-    avoid = frozenset(TaskKind(t) for t in restriction_avoid_tasks) | (
-        pregnancy.avoid_tasks if pregnancy else frozenset())
-    reasons = (*_hr_reasons(hr), *rpe_reasons, monitor_reason, *(pregnancy.reasons if pregnancy else ()))
-    sources = (policy.ref, *((pregnancy.policy,) if pregnancy else ()))
-    return IntensityLimits(hr, rpe, monitor_by, lifts, avoid, bool(pregnancy and pregnancy.no_supine_work),
-                           reasons, policy.ref, sources)
+    avoid = frozenset(TaskKind(t) for t in restriction_avoid_tasks)
+    reasons = (*_hr_reasons(hr), *rpe_reasons, monitor_reason)
+    if pregnancy is None:
+        return IntensityLimits(hr, rpe, monitor_by, lifts, avoid, False, reasons, policy.ref,
+                               (policy.ref,))
+    return IntensityLimits(hr, rpe, monitor_by, lifts, avoid | pregnancy.avoid_tasks,
+                           pregnancy.no_supine_work, (*reasons, *pregnancy.reasons), policy.ref,
+                           (policy.ref, pregnancy.policy))
 
 
 def _hr_reasons(hr: int | None) -> tuple[Reason, ...]:
@@ -87,7 +90,8 @@ def _hr_reasons(hr: int | None) -> tuple[Reason, ...]:
 
 
 def _rpe_ceiling(cardiology: CardiologyClearance | None, pregnancy: PregnancyPlan | None,
-                 beta_blockers: bool, policy: IntensityPolicy) -> tuple[int | None, tuple[Reason, ...]]:
+                 beta_blockers: bool,
+                 policy: IntensityPolicy) -> tuple[int | None, tuple[Reason, ...]]:
     candidates = []
     if cardiology and cardiology.rpe_ceiling is not None:
         candidates.append((cardiology.rpe_ceiling, "the cardiologist's RPE ceiling"))
@@ -112,7 +116,8 @@ def _monitoring(hr: int | None, pregnancy: PregnancyPlan | None,
     if hr is not None:
         return MonitorBy.HEART_RATE, reason("monitor_by_heart_rate",
                                             "monitor intensity by heart rate against the ceiling")
-    return MonitorBy.RPE, reason("monitor_by_rpe", "no heart-rate ceiling: monitor intensity by RPE")
+    return MonitorBy.RPE, reason("monitor_by_rpe",
+                                 "no heart-rate ceiling: monitor intensity by RPE")
 
 
 def _lift_limits(pregnancy: PregnancyPlan | None,

@@ -22,7 +22,8 @@ def require_range(value, bounds: tuple[float, float], *, field: str, what: str) 
     low, high = bounds
     # `not low <= value <= high` also rejects NaN; bool is a number in Python but never a measure
     if isinstance(value, bool) or not isinstance(value, Real) or not low <= value <= high:
-        raise InvalidValue(f"{what} must be a number from {low} to {high} (got {value!r})", field=field)
+        raise InvalidValue(f"{what} must be a number from {low} to {high} (got {value!r})",
+                           field=field)
     return value
 
 

@@ -117,8 +117,8 @@ def _attendance_flags(facts: AdmissionFacts, kind: ProgramType,
                  else policy.min_hours_per_day_conditioning)
     if facts.hours_per_day_available < min_hours:
         flags.append(reason("hours_per_day_too_few",
-                            f"{kind.replace('_', ' ')} needs at least {min_hours:g} h/day; the worker "
-                            f"can attend {facts.hours_per_day_available:g} h"))
+                            f"{kind.replace('_', ' ')} needs at least {min_hours:g} h/day; "
+                            f"the worker can attend {facts.hours_per_day_available:g} h"))
     if facts.days_per_week_available < policy.min_days_per_week:
         flags.append(reason("days_per_week_too_few",
                             f"the program needs at least {policy.min_days_per_week} days/week; the "
