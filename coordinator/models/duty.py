@@ -59,7 +59,7 @@ class DutyOffer(db.Model):
     schedule: Mapped[str] = mapped_column(String(300))
     location: Mapped[str] = mapped_column(String(300))
     wage: Mapped[float] = mapped_column(Float)
-    wage_period: Mapped[str] = mapped_column(String(16), default="hour")
+    wage_period: Mapped[str] = mapped_column(String(16), default="hourly")
     start_date: Mapped[date] = mapped_column(Date)
     restriction_version: Mapped[int | None] = mapped_column(Integer)
     conflicts: Mapped[list] = mapped_column(JSONType, default=list)

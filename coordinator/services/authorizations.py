@@ -1,0 +1,177 @@
+"""Insurer authorization: initial and continuation requests, decisions, and the session window."""
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..domain import authorization as rules
+from ..domain.actors import Actor
+from ..domain.errors import InvalidValue, RuleViolation
+from ..domain.review import DEFAULT_REVIEW_POLICY
+from ..domain.stages import Stage, require_stage, transition
+from ..extensions import db
+from ..models import Authorization, Case, ProgramSession, WeeklyReview
+from .clearances import clearance_state
+from .results import reasons_json
+from .unit_of_work import NotFound, authorize, command, load_case, open_command, record
+
+INITIAL_STAGES = (Stage.CLEARANCE, Stage.AUTHORIZATION)
+CONTINUATION_STAGES = (Stage.PROGRAM, Stage.PAUSED, Stage.RETURN_TO_WORK)
+
+
+def _approved_rows(case_id: int) -> list[Authorization]:
+    """Approved (or modified) authorizations of the case, oldest first."""
+    return list(db.session.scalars(select(Authorization).where(
+        Authorization.case_id == case_id, Authorization.decision.in_(("approve", "modify"))
+    ).order_by(Authorization.start_date, Authorization.id)))
+
+
+def _value(row: Authorization) -> rules.Authorization:
+    """The domain's view of an approved row; `reference` carries the row id back."""
+    return rules.Authorization(start_date=row.start_date, end_date=row.end_date,
+                               sessions_authorized=row.approved_sessions, reference=str(row.id))
+
+
+def count_sessions(auth_id: int) -> int:
+    """Sessions logged against one authorization."""
+    return db.session.scalar(select(func.count(ProgramSession.id)).where(
+        ProgramSession.authorization_id == auth_id))
+
+
+def authorization_for_session(case_id: int, on: date) -> Authorization:
+    """The authorization a session on `on` counts against; RuleViolation past its date or count."""
+    rows = {str(r.id): r for r in _approved_rows(case_id)}
+    values = [_value(r) for r in rows.values()]
+    covering = rules.check_session_authorized(values, on, 0)  # which one covers the date
+    rules.check_session_authorized(values, on, count_sessions(int(covering.reference)))
+    return rows[covering.reference]
+
+
+def authorization_covering(case_id: int, on: date) -> Authorization | None:
+    """The authorization covering `on` with sessions left, or None."""
+    try:
+        return authorization_for_session(case_id, on)
+    except RuleViolation:
+        return None
+
+
+def _pending(case_id: int) -> Authorization | None:
+    """The undecided request of the case, if any."""
+    return db.session.scalar(select(Authorization).where(
+        Authorization.case_id == case_id, Authorization.status == "pending"))
+
+
+def _weeks(row: Authorization) -> int:
+    """Whole weeks an approved authorization spans."""
+    return ((row.end_date - row.start_date).days + 1) // 7
+
+
+def _latest_report(case_id: int) -> dict | None:
+    """The progress report of the newest weekly review."""
+    review = db.session.scalar(select(WeeklyReview).where(WeeklyReview.case_id == case_id)
+                               .order_by(WeeklyReview.week.desc()).limit(1))
+    return review.result.get("report") if review else None
+
+
+def _assessment(case_id: int, weeks: int, approved_rows: list[Authorization]):
+    """The policy's continuation criteria applied to the latest review (advice for the insurer)."""
+    report = _latest_report(case_id) or {}
+    gains = [rules.DemandGain(demand=d["task"], gain=d["gain_since_baseline_pct"] or 0.0,
+                              mcid=DEFAULT_REVIEW_POLICY.capacity_mcid_pct, critical=d["critical"])
+             for d in report.get("demands", [])]
+    return rules.continuation_assessment(report.get("attendance"), gains,
+                                         sum(_weeks(r) for r in approved_rows), weeks)
+
+
+def _intake_packet(case: Case) -> dict:
+    """What the insurer needs to decide a first request."""
+    return {"claim_number": case.claim_number, "job_title": case.job_title, "job_level": case.job_level,
+            "program_type": case.program_type, "diagnosis_code": case.diagnosis_code,
+            "screening": case.screening,
+            "demands": [{"task": d.task, "amount": d.amount, "frequency": d.frequency,
+                         "critical": d.critical} for d in case.demands]}
+
+
+def _check_submitted(case: Case, submitted_on: date) -> None:
+    if submitted_on < case.referral_date or submitted_on > date.today():
+        raise InvalidValue("the request date must lie between the referral and today",
+                           field="submitted_on")
+
+
+def request_authorization(actor: Actor, case_id: int, *, submitted_on: date, start_date: date,
+                          weeks: int | None = None) -> Authorization:
+    """Ask the insurer for a block of sessions: the initial trial, or a continuation with the report."""
+    with command():
+        case = open_command(actor, "request_authorization", case_id)
+        _check_submitted(case, submitted_on)
+        if _pending(case.id):
+            raise RuleViolation("a request is already waiting for the insurer's decision", field="case_id")
+        approved_rows = _approved_rows(case.id)
+        if not approved_rows:
+            request, packet, assessment = _initial(case, start_date, weeks)
+        else:
+            require_stage(case.stage, *CONTINUATION_STAGES, action="request a continuation")
+            request = rules.continuation_request(_value(approved_rows[-1]), weeks or 2)
+            result = _assessment(case.id, request.weeks, approved_rows)
+            assessment = {"meets_criteria": result.meets_criteria, "weeks_remaining": result.weeks_remaining,
+                          "reasons": reasons_json(result.reasons), "policy": str(result.policy)}
+            packet = {"progress_report": _latest_report(case.id)}
+        row = Authorization(
+            case_id=case.id, kind="continuation" if approved_rows else "initial", status="pending",
+            requested_sessions=request.sessions, requested_weeks=request.weeks,
+            start_date=request.start_date, end_date=request.end_date, submitted_on=submitted_on,
+            due_on=rules.decision_due(submitted_on), packet=packet, assessment=assessment,
+            requested_by_id=actor.user_id,
+        )
+        db.session.add(row)
+        db.session.flush()
+        record(case, actor, "authorization_requested",
+               f"{row.kind.capitalize()} authorization requested: {row.requested_sessions} sessions "
+               f"{row.start_date} to {row.end_date}; decision due {row.due_on}", clinical=False,
+               data={"authorization_id": row.id, "due_on": row.due_on.isoformat()},
+               subject=f"authorization:{row.id}")
+    return row
+
+
+def _initial(case: Case, start_date: date, weeks: int | None):
+    """The first request: every clearance in, the case moves to the authorization stage."""
+    require_stage(case.stage, *INITIAL_STAGES, action="request the initial authorization")
+    state = clearance_state(case)
+    if not state.complete:
+        raise RuleViolation("request authorization once every clearance is in; missing: "
+                            + ", ".join(str(k) for k in state.missing), field="clearances")
+    if start_date < case.referral_date:
+        raise InvalidValue("the program cannot start before the referral", field="start_date")
+    if case.stage == Stage.CLEARANCE:
+        case.stage = transition(case.stage, Stage.AUTHORIZATION)
+    request = rules.initial_request(start_date, weeks=weeks)
+    return request, _intake_packet(case), {"reasons": reasons_json(request.reasons),
+                                           "policy": str(request.policy)}
+
+
+def decide_authorization(actor: Actor, authorization_id: int, *, decision: str, reason: str,
+                         decided_on: date, approved_sessions: int | None = None) -> Authorization:
+    """The insurer's decision: approve, modify (fewer sessions), deny or pend, always with a reason."""
+    with command():
+        row = db.session.get(Authorization, authorization_id) if isinstance(authorization_id, int) else None
+        if row is None:
+            raise NotFound(f"authorization {authorization_id} does not exist", field="authorization_id")
+        case = load_case(row.case_id)
+        authorize(actor, "decide_authorization", case)
+        if row.status != "pending":
+            raise RuleViolation(f"authorization {row.id} is already decided ({row.decision})",
+                                field="authorization_id")
+        if decided_on < row.submitted_on or decided_on > date.today():
+            raise InvalidValue("the decision date must lie between the request and today",
+                               field="decided_on")
+        result = rules.validate_decision(decision, row.requested_sessions, approved_sessions, reason)
+        row.status, row.decision, row.reason = "decided", str(result.decision), result.reason
+        row.approved_sessions, row.decided_on, row.decided_by_id = (
+            result.approved_sessions, decided_on, actor.user_id)
+        late = " (after the due date)" if rules.is_decision_overdue(row.due_on, decided_on) else ""
+        record(case, actor, "authorization_decided",
+               f"Insurer decided to {result.decision}: {result.approved_sessions} of "
+               f"{row.requested_sessions} sessions{late}. {result.reason}", clinical=False,
+               data={"authorization_id": row.id, "decision": str(result.decision)},
+               subject=f"authorization:{row.id}")
+    return row

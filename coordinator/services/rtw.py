@@ -1,0 +1,202 @@
+"""Return to work: the milestone ladder, setbacks, discharge, follow-ups and closing the case."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ..domain import discharge as discharge_rules
+from ..domain import milestones as ladder_rules
+from ..domain.actors import Actor
+from ..domain.errors import InvalidValue, RuleViolation
+from ..domain.stages import Stage, require_stage, transition
+from ..extensions import db
+from ..models import Case, DutyOffer, FollowUp, Milestone, WeeklyReview
+from .results import reasons_json
+from .unit_of_work import NotFound, authorize, command, load_case, open_command, record
+
+
+def _rungs(case: Case) -> tuple[ladder_rules.Rung, ...]:
+    return ladder_rules.ladder(shift_hours=case.shift_hours)
+
+
+def _milestones(case_id: int) -> list[Milestone]:
+    return list(db.session.scalars(select(Milestone).where(Milestone.case_id == case_id).order_by(Milestone.id)))
+
+
+def confirmed_rungs(case_id: int) -> set[int]:
+    """Rungs confirmed by the employer and not since lost to a setback."""
+    return {m.rung for m in _milestones(case_id) if m.status == "confirmed"}
+
+
+def active_milestone(case_id: int) -> Milestone | None:
+    """The milestone started and not yet confirmed or stepped back."""
+    return next((m for m in reversed(_milestones(case_id)) if m.status == "started"), None)
+
+
+def _latest_review(case_id: int) -> WeeklyReview | None:
+    return db.session.scalar(select(WeeklyReview).where(WeeklyReview.case_id == case_id)
+                             .order_by(WeeklyReview.week.desc()).limit(1))
+
+
+def _readiness(review: WeeklyReview) -> dict[str, float]:
+    """Readiness of each critical demand in a review's report."""
+    return {d["task"]: d["readiness"] for d in review.result["report"]["demands"]
+            if d["critical"] and d["readiness"] is not None}
+
+
+def start_milestone(actor: Actor, case_id: int, *, started_on: date) -> Milestone:
+    """Start the next rung, only when the latest review shows capacity for its hours and demands."""
+    with command():
+        case = open_command(actor, "start_milestone", case_id)
+        require_stage(case.stage, Stage.PROGRAM, Stage.RETURN_TO_WORK, action="start a milestone")
+        if active_milestone(case.id):
+            raise RuleViolation("the current milestone must be confirmed first", field="case_id")
+        confirmed = confirmed_rungs(case.id)
+        rung = ladder_rules.next_milestone(confirmed, shift_hours=case.shift_hours)
+        if rung is None:
+            raise RuleViolation("full duty is already confirmed: discharge the case", field="case_id")
+        review = _latest_review(case.id)
+        if review is None:
+            raise RuleViolation("a milestone starts only after a weekly review", field="review")
+        if started_on < review.reviewed_on or started_on > date.today():
+            raise InvalidValue("a milestone starts between the latest review and today", field="started_on")
+        if not rung.is_full_duty and not _accepted_offer(case.id):
+            raise RuleViolation("modified duty needs an accepted modified-duty offer", field="duty_offer")
+        gate = ladder_rules.can_start_milestone(rung, _readiness(review), review.result.get("hours_tolerated"),
+                                                confirmed_rungs=confirmed)
+        if not gate.may_start:
+            raise RuleViolation(f"{rung} cannot start: " + "; ".join(
+                r.text for r in gate.reasons if r.code.endswith(("not_ready", "short", "not_confirmed",
+                                                                  "not_on_record"))), field="readiness")
+        row = Milestone(case_id=case.id, rung=rung.number, hours_per_day=rung.hours_per_day,
+                        full_duty=rung.is_full_duty, status="started", started_on=started_on)
+        db.session.add(row)
+        if case.stage == Stage.PROGRAM:
+            case.stage = transition(case.stage, Stage.RETURN_TO_WORK)
+        db.session.flush()
+        record(case, actor, "milestone_started", f"{str(rung).capitalize()} started on {started_on}",
+               clinical=False, data={"milestone_id": row.id, "reasons": reasons_json(gate.reasons)},
+               subject=f"milestone:{row.id}")
+    return row
+
+
+def _accepted_offer(case_id: int) -> bool:
+    return db.session.scalar(select(DutyOffer.id).where(DutyOffer.case_id == case_id,
+                                                        DutyOffer.status == "accepted").limit(1)) is not None
+
+
+def _milestone_and_case(milestone_id: int) -> tuple[Milestone, Case]:
+    row = db.session.get(Milestone, milestone_id) if isinstance(milestone_id, int) else None
+    if row is None:
+        raise NotFound(f"milestone {milestone_id} does not exist", field="milestone_id")
+    return row, load_case(row.case_id)
+
+
+def confirm_milestone(actor: Actor, milestone_id: int, *, confirmed_on: date) -> Milestone:
+    """The employer confirms a started milestone at the worksite."""
+    with command():
+        row, case = _milestone_and_case(milestone_id)
+        authorize(actor, "confirm_milestone", case)
+        if confirmed_on > date.today():
+            raise InvalidValue("a confirmation cannot be dated in the future", field="confirmed_on")
+        rung = _rungs(case)[row.rung - 1]
+        result = ladder_rules.confirm(rung, row.status, confirmed_by=str(actor.role),
+                                      started_on=row.started_on, confirmed_on=confirmed_on)
+        row.status, row.confirmed_on, row.confirmed_by_id = str(result.status), confirmed_on, actor.user_id
+        record(case, actor, "milestone_confirmed", f"{str(rung).capitalize()} confirmed by the employer",
+               clinical=False, data={"milestone_id": row.id, "discharge_ready": result.discharge_ready},
+               subject=f"milestone:{row.id}")
+    return row
+
+
+def report_setback(actor: Actor, case_id: int, *, on: date, reason: str) -> Case:
+    """A setback steps back one milestone; below the first, the worker returns to the program."""
+    if not (reason or "").strip():
+        raise InvalidValue("say what happened", field="reason")
+    with command():
+        case = open_command(actor, "report_setback", case_id)
+        require_stage(case.stage, Stage.RETURN_TO_WORK, action="report a setback")
+        current = active_milestone(case.id) or max(
+            (m for m in _milestones(case.id) if m.status == "confirmed"), key=lambda m: m.rung, default=None)
+        if current is None:
+            raise RuleViolation("no milestone to step back from", field="case_id")
+        if on < current.started_on or on > date.today():
+            raise InvalidValue("the setback is dated between the milestone's start and today", field="on")
+        step = ladder_rules.setback(_rungs(case)[current.rung - 1], shift_hours=case.shift_hours)
+        current.status = str(ladder_rules.transition_milestone(current.status, "stepped_back"))
+        current.setback_on, current.setback_reason = on, reason.strip()
+        if step.back_to_program:
+            case.stage = transition(case.stage, Stage.PROGRAM)
+        record(case, actor, "setback_reported", f"Setback: {step.reasons[0].text}. {reason.strip()}",
+               clinical=False, data={"milestone_id": current.id, "back_to_program": step.back_to_program},
+               subject=f"milestone:{current.id}")
+    return case
+
+
+def discharge_case(actor: Actor, case_id: int, *, discharged_on: date, program_ended: bool = False,
+                   outcome: str | None = None, summary: str = "") -> Case:
+    """Discharge on confirmed full duty, or when the program ends; schedule the follow-ups."""
+    with command():
+        case = open_command(actor, "discharge_case", case_id)
+        if discharged_on < case.referral_date or discharged_on > date.today():
+            raise InvalidValue("the discharge is dated between the referral and today", field="discharged_on")
+        confirmed = [m for m in _milestones(case.id) if m.status == "confirmed"]
+        assessment = discharge_rules.assess_discharge(
+            any(m.full_duty for m in confirmed), any(not m.full_duty for m in confirmed), program_ended, outcome)
+        if not assessment.ready:
+            raise RuleViolation("; ".join(r.text for r in assessment.reasons), field="outcome")
+        case.stage = transition(case.stage, Stage.DISCHARGED)
+        case.discharged_on, case.discharge_outcome = discharged_on, str(assessment.outcome)
+        review = _latest_review(case.id)
+        case.discharge_summary = {"outcome": str(assessment.outcome), "summary": (summary or "").strip(),
+                                  "reasons": reasons_json(assessment.reasons),
+                                  "last_report": review.result["report"] if review else None,
+                                  "milestones_confirmed": sorted(m.rung for m in confirmed)}
+        for f in discharge_rules.follow_up_schedule(discharged_on):
+            db.session.add(FollowUp(case_id=case.id, months_after=f.months_after, due_on=f.due_on))
+        record(case, actor, "case_discharged",
+               f"Discharged ({str(assessment.outcome).replace('_', ' ')}); follow-ups scheduled",
+               clinical=False, data={"outcome": str(assessment.outcome)})
+    return case
+
+
+def _follow_up_value(row: FollowUp, case: Case) -> discharge_rules.FollowUp:
+    return discharge_rules.FollowUp(case.discharged_on, row.months_after, row.due_on, row.recorded_on,
+                                    row.work_status, bool(row.recurrence), row.notes)
+
+
+def record_follow_up(actor: Actor, follow_up_id: int, *, recorded_on: date, work_status: str,
+                     recurrence: bool, notes: str = "") -> FollowUp:
+    """Record a follow-up's work status and any recurrence."""
+    with command():
+        row = db.session.get(FollowUp, follow_up_id) if isinstance(follow_up_id, int) else None
+        if row is None:
+            raise NotFound(f"follow-up {follow_up_id} does not exist", field="follow_up_id")
+        case = load_case(row.case_id)
+        authorize(actor, "record_follow_up", case)
+        if recorded_on > date.today():
+            raise InvalidValue("a follow-up cannot be dated in the future", field="recorded_on")
+        done = discharge_rules.record_follow_up(_follow_up_value(row, case), recorded_on, work_status,
+                                                recurrence, (notes or "").strip())
+        row.recorded_on, row.work_status, row.recurrence, row.notes = (
+            done.recorded_on, str(done.work_status), done.recurrence, done.notes)
+        row.recorded_by_id = actor.user_id
+        record(case, actor, "follow_up_recorded",
+               f"{row.months_after}-month follow-up: {row.work_status.replace('_', ' ')}"
+               + ("; recurrence" if row.recurrence else ""), clinical=False,
+               data={"follow_up_id": row.id}, subject=f"follow_up:{row.id}")
+    return row
+
+
+def close_case(actor: Actor, case_id: int) -> Case:
+    """Close a discharged case once every follow-up is recorded."""
+    with command():
+        case = open_command(actor, "close_case", case_id)
+        require_stage(case.stage, Stage.DISCHARGED, action="close the case")
+        rows = db.session.scalars(select(FollowUp).where(FollowUp.case_id == case.id)).all()
+        check = discharge_rules.case_can_close([_follow_up_value(r, case) for r in rows])
+        if not check.can_close:
+            raise RuleViolation("; ".join(r.text for r in check.reasons), field="follow_ups")
+        case.stage = transition(case.stage, Stage.CLOSED)
+        record(case, actor, "case_closed", "Case closed: every follow-up recorded", clinical=False)
+    return case

@@ -1,0 +1,47 @@
+"""Helpers that drive a case through the services, step by step, for lifecycle tests and demos."""
+
+from datetime import date, timedelta
+
+from coordinator.domain.review import Measures
+from coordinator.domain.safety import SessionObservations
+from coordinator.services.authorizations import decide_authorization, request_authorization
+from coordinator.services.cases import open_case, request_clearance
+from coordinator.services.clearances import record_clearance
+from coordinator.services.program import log_session, record_baseline, start_program
+from coordinator.services.reviews import submit_weekly_review
+
+TODAY = date.today()
+START = TODAY - timedelta(days=42)   # program day 1, six weeks ago
+BASELINE = {"lift_floor_to_waist": 12.0, "carry": 6.0, "stand": 120.0}
+
+
+def to_program(parties, referral, **changes):
+    """Open, clear, authorize, baseline and start a case; returns the case id."""
+    changes.setdefault("date_of_injury", TODAY - timedelta(days=150))
+    changes.setdefault("referral_date", TODAY - timedelta(days=60))
+    case = open_case(parties.therapist, referral(**changes))
+    request_clearance(parties.therapist, case.id)
+    record_clearance(parties.physician, case.id, decided_on=TODAY - timedelta(days=55))
+    auth = request_authorization(parties.case_manager, case.id, submitted_on=TODAY - timedelta(days=50),
+                                 start_date=START)
+    decide_authorization(parties.insurer_user, auth.id, decision="approve", reason="meets criteria",
+                         decided_on=TODAY - timedelta(days=48))
+    record_baseline(parties.therapist, case.id, measured_on=TODAY - timedelta(days=49), capacities=BASELINE)
+    start_program(parties.therapist, case.id, start_on=START)
+    return case.id
+
+
+def session(parties, case_id, day: date, minutes=180, **values):
+    """Log one uneventful session (values override the observations)."""
+    obs = dict(session_date=day, minutes=minutes, rpe=13, pain=3, heart_rate=110, systolic=130, diastolic=80)
+    obs.update(values)
+    return log_session(parties.therapist, case_id, SessionObservations(**obs))
+
+
+def review(parties, case_id, week: int, capacities: dict, **extra):
+    """Submit a review of `week` on its last day with fair measures."""
+    measures = Measures(capacities=capacities, pain=extra.pop("pain", 3), rpe=extra.pop("rpe", 13),
+                        fatigue=extra.pop("fatigue", 3))
+    reviewed_on = extra.pop("reviewed_on", START + timedelta(days=7 * week - 1))
+    return submit_weekly_review(parties.therapist, case_id, week=week, reviewed_on=reviewed_on,
+                                measures=measures, sessions_scheduled=extra.pop("scheduled", 4), **extra)

@@ -1,0 +1,71 @@
+"""The audit chain detects tampering; a stale writer of a case fails instead of overwriting."""
+
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from coordinator.audit import append, verify_chain
+from coordinator.extensions import db
+from coordinator.models import AuditEntry, Case, OutboxRow
+from coordinator.services.cases import open_case, request_clearance
+
+
+def test_audit_chain_verifies_after_commands(parties, referral):
+    case = open_case(parties.therapist, referral())
+    request_clearance(parties.therapist, case.id)
+    check = verify_chain()
+    assert check.ok and check.checked == 2
+
+
+def test_editing_an_audit_entry_breaks_the_chain(parties, referral):
+    case = open_case(parties.therapist, referral())
+    request_clearance(parties.therapist, case.id)
+    first = db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id))
+    db.session.execute(update(AuditEntry).where(AuditEntry.id == first).values(purpose="tampered"))
+    db.session.commit()
+    check = verify_chain()
+    assert not check.ok and check.broken_at == first
+
+
+def test_deleting_an_audit_entry_breaks_the_chain(parties, referral):
+    case = open_case(parties.therapist, referral())
+    request_clearance(parties.therapist, case.id)
+    first = db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id))
+    db.session.execute(text("DELETE FROM audit_entry WHERE id = :id"), {"id": first})
+    db.session.commit()
+    assert not verify_chain().ok
+
+
+def test_chain_cannot_fork_two_entries_on_one_link(parties):
+    append(parties.therapist, "read", "case:1", clinical=True)
+    db.session.commit()
+    last = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
+    db.session.add(AuditEntry(at=last.at, actor_role="x", action="forged", subject="s",
+                              prev_hash=last.prev_hash, hash="f" * 64))
+    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_stale_case_version_is_refused_not_overwritten(app, parties, referral):
+    case = open_case(parties.therapist, referral())
+    case_id, version = case.id, case.version
+    # another writer commits first
+    request_clearance(parties.therapist, case_id)
+    db.session.expire_all()
+    stale = db.session.get(Case, case_id)
+    db.session.execute(update(Case).where(Case.id == case_id).values(version=version + 5)
+                       .execution_options(synchronize_session=False))
+    stale.worker_name = "Lost update"
+    with pytest.raises(StaleDataError):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(Case, case_id).worker_name == "Jordan Reyes"
+
+
+def test_each_command_enqueues_one_outbox_row_with_the_new_version(parties, referral):
+    case = open_case(parties.therapist, referral())
+    request_clearance(parties.therapist, case.id)
+    rows = db.session.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
+    assert [r.kind for r in rows] == ["case_opened", "clearance_requested"]
+    assert [r.payload["version"] for r in rows] == [2, 3]

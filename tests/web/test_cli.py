@@ -1,0 +1,35 @@
+"""Organisation and user commands print one JSON object and refuse bad input."""
+
+import json
+
+
+def test_orgs_create_prints_json_with_a_unique_slug(runner):
+    first = runner.invoke(args=["orgs", "create", "--kind", "employer", "--name", "Acme Logistics"])
+    second = runner.invoke(args=["orgs", "create", "--kind", "employer", "--name", "Acme Logistics"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert json.loads(first.output)["slug"] == "acme-logistics"
+    assert json.loads(second.output)["slug"] == "acme-logistics-2"
+
+
+def test_orgs_create_rejects_an_unknown_kind(runner):
+    result = runner.invoke(args=["orgs", "create", "--kind", "bank", "--name", "X"])
+    assert result.exit_code != 0 and "bank" in result.output
+
+
+def test_users_create_requires_a_role_that_fits_the_org(runner):
+    runner.invoke(args=["orgs", "create", "--kind", "insurer", "--name", "Keystone"])
+    bad = runner.invoke(args=["users", "create", "--org", "keystone", "--role", "therapist",
+                              "--email", "a@b.test"])
+    assert bad.exit_code != 0 and "does not belong" in bad.output
+    good = runner.invoke(args=["users", "create", "--org", "keystone", "--role", "insurer",
+                               "--email", "Adj@Keystone.test"])
+    assert good.exit_code == 0, good.output
+    assert json.loads(good.output)["email"] == "adj@keystone.test"
+
+
+def test_users_create_refuses_a_duplicate_email(runner):
+    runner.invoke(args=["orgs", "create", "--kind", "insurer", "--name", "Keystone"])
+    args = ["users", "create", "--org", "keystone", "--role", "insurer", "--email", "a@k.test"]
+    assert runner.invoke(args=args).exit_code == 0
+    again = runner.invoke(args=args)
+    assert again.exit_code != 0 and "already exists" in again.output
