@@ -2,7 +2,9 @@
 
 from sqlalchemy import func, select
 
-from .domain.actors import OrgKind, Role
+from .demo_cases import Cast
+from .demo_script import SCRIPTS
+from .domain.actors import Actor, OrgKind, Role
 from .extensions import db
 from .models import Case, Organisation, User
 
@@ -46,10 +48,31 @@ def _ensure_parties() -> dict[str, object]:
     return found
 
 
+def _cast(found: dict) -> Cast:
+    """The demo's actors by part, and organisation ids by slug."""
+    def actor(email):
+        user = found[email]
+        return Actor(user.id, Role(user.role), user.org_id)
+
+    actors = {"therapist": actor("tess.therapist@northside.example"),
+              "case_manager": actor("carl.manager@northside.example"),
+              "physician": actor("dr.patel@harbour.example"),
+              "employer_acme": actor("hr@acme.example"), "employer_baker": actor("safety@baker.example"),
+              "insurer_keystone": actor("adjuster@keystone.example"),
+              "insurer_summit": actor("claims@summit.example")}
+    return Cast(actors, {slug: found[slug].id for _, _, slug in ORGS})
+
+
 def load_demo(only_if_empty: bool = False) -> dict:
-    """Load the demo data; with only_if_empty, do nothing when any case exists."""
+    """Load the demo data through the services; cases already present (by claim) are left alone."""
     existing = db.session.scalar(select(func.count(Case.id)))
     if only_if_empty and existing:
-        return {"loaded": False, "cases": existing}
-    _ensure_parties()
-    return {"loaded": True, "cases": db.session.scalar(select(func.count(Case.id)))}
+        return {"loaded": [], "cases": existing}
+    cast = _cast(_ensure_parties())
+    have = set(db.session.scalars(select(Case.claim_number)))
+    loaded = []
+    for claim, script in SCRIPTS.items():
+        if claim not in have:
+            script(cast)
+            loaded.append(claim)
+    return {"loaded": loaded, "cases": db.session.scalar(select(func.count(Case.id)))}

@@ -90,7 +90,7 @@ def submit_weekly_review(actor: Actor, case_id: int, *, week: int, reviewed_on: 
             capacities={str(k): v for k, v in measures.capacities.items()},
             measures=_measure_fields(measures), recommendation=str(result.recommendation),
             result={"report": report, "targets": [_target_json(t) for t in targets],
-                    "hours_tolerated": tolerated,
+                    "hours_tolerated": tolerated, "pregnancy_plan": _plan_json(result.pregnancy_plan),
                     "sessions_scheduled": sessions_scheduled, "soreness_hours": soreness_hours},
             policy=str(result.policy), reviewed_by_id=actor.user_id,
         )
@@ -102,6 +102,17 @@ def submit_weekly_review(actor: Actor, case_id: int, *, week: int, reviewed_on: 
                data={"week": week, "recommendation": str(result.recommendation),
                      "reasons": reasons_json(result.reasons)})
     return review
+
+
+def _plan_json(plan) -> dict | None:
+    """The pregnancy plan re-checked at this review, as gestation advanced (clinical content)."""
+    if plan is None:
+        return None
+    return {"gestation_weeks": plan.gestation_weeks, "trimester": plan.trimester,
+            "rpe_ceiling": plan.rpe_ceiling, "no_supine_work": plan.no_supine_work,
+            "avoid_tasks": sorted(plan.avoid_tasks),
+            "lift_limits_kg": {str(k): v for k, v in plan.lift_limits_kg.items()},
+            "reasons": reasons_json(plan.reasons), "policy": str(plan.policy)}
 
 
 def _longest_session_hours(case_id: int, week: int) -> float | None:

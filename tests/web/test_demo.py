@@ -1,0 +1,38 @@
+"""The demo data: every stage, the special cases, two employers and insurers, idempotent."""
+
+import json
+
+from sqlalchemy import func, select
+
+from coordinator.audit import verify_chain
+from coordinator.domain.stages import Stage
+from coordinator.extensions import db
+from coordinator.models import Authorization, Case, Clearance, DutyOffer, Milestone
+
+
+def test_demo_covers_every_stage_and_loads_once(runner, client):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert len(json.loads(first.output)["loaded"]) >= 8
+    stages = set(db.session.scalars(select(Case.stage)))
+    assert stages == {s.value for s in Stage}
+    assert db.session.scalar(select(func.count(func.distinct(Case.employer_id)))) >= 2
+    assert db.session.scalar(select(func.count(func.distinct(Case.insurer_id)))) >= 2
+
+    assert db.session.scalar(select(func.count()).where(Clearance.kind == "cardiology")) == 0  # still pending
+    assert db.session.scalar(select(func.count()).select_from(Case).where(Case.health["cardiovascular_disease"].as_boolean()))
+    assert db.session.scalar(select(func.count()).select_from(Case).where(Case.pregnant.is_(True))) == 1
+    assert db.session.scalar(select(func.count()).select_from(Authorization).where(Authorization.status == "pending")) == 1
+    assert db.session.scalar(select(func.count()).select_from(DutyOffer).where(DutyOffer.status == "revised")) == 1
+    assert db.session.scalar(select(func.count()).select_from(Milestone).where(Milestone.status == "started")) == 1
+    assert verify_chain().ok
+
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert json.loads(again.output)["loaded"] == []
+    repeat = runner.invoke(args=["demo"])
+    assert json.loads(repeat.output)["loaded"] == []
+    assert db.session.scalar(select(func.count(Case.id))) == len(json.loads(first.output)["loaded"])
+
+    page = client.get("/").get_data(as_text=True)
+    assert "WC-1005" in page and "Paused (1)" in page
+    assert "Strain" not in page and "S39" not in page   # no diagnosis on the open start page
