@@ -8,6 +8,8 @@ from sqlalchemy import text
 from coordinator import create_app
 from coordinator.extensions import db
 
+pytest_plugins = ["tests.factories"]
+
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 

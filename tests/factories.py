@@ -1,4 +1,4 @@
-"""Factories for service tests: the parties of a case and a valid referral."""
+"""Factories shared by the service, database and web tests: the parties of a case and a valid referral."""
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
