@@ -31,7 +31,7 @@ demo: migrate
 	$(BIN)/flask --app wsgi demo --if-empty
 
 run: demo
-	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+	COORDINATOR_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

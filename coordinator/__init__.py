@@ -12,18 +12,40 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
 
-    from .extensions import db, migrate
+    from .extensions import csrf, db, limiter, migrate, talisman
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(app, **_security_headers(app))
 
     from . import models  # noqa: F401  (register every table with the metadata)
+    from .auth import init_auth
     from .cli import register_cli
     from .home import bp as home_bp
 
+    init_auth(app)
     app.register_blueprint(home_bp)
     register_cli(app)
     return app
+
+
+def _security_headers(app: Flask) -> dict:
+    """Talisman settings: a CSP with no inline script or style, cookies per configuration."""
+    return {
+        "content_security_policy": {
+            "default-src": "'self'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self' data:",
+            "object-src": "'none'", "base-uri": "'self'", "frame-ancestors": "'none'",
+        },
+        # TLS ends at the proxy in production; local development is plain http on 127.0.0.1
+        "force_https": False,
+        "strict_transport_security": not app.config.get("DEVELOPMENT", False),
+        "session_cookie_secure": app.config["SESSION_COOKIE_SECURE"],
+        "session_cookie_http_only": True,
+        "referrer_policy": "same-origin",
+        "frame_options": "DENY",
+    }
 
 
 def _migrations_dir():

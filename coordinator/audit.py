@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC
 
+from flask import g, has_request_context
 from sqlalchemy import select, text
 
 from .domain.actors import Actor
@@ -23,13 +24,24 @@ def _digest(prev_hash: str, fields: dict) -> str:
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
+CATEGORIES = ("clinical", "functional", "administrative", "identity")
+OUTCOMES = ("ok", "denied", "not_found", "invalid")
+
+
 def _fields(entry: AuditEntry) -> dict:
-    """The part of an entry the hash covers."""
+    """The part of an entry the hash covers: every column but the id and the hashes."""
     return {
-        "at": entry.at.astimezone(UTC).isoformat(), "actor_user_id": entry.actor_user_id, "actor_role": entry.actor_role,
-        "action": entry.action, "case_id": entry.case_id, "subject": entry.subject,
-        "clinical": bool(entry.clinical), "purpose": entry.purpose, "detail": entry.detail,
+        "at": entry.at.astimezone(UTC).isoformat(), "actor_user_id": entry.actor_user_id,
+        "actor_role": entry.actor_role, "actor_org_id": entry.actor_org_id, "action": entry.action,
+        "case_id": entry.case_id, "subject": entry.subject, "category": entry.category,
+        "outcome": entry.outcome, "request_id": entry.request_id, "purpose": entry.purpose,
+        "detail": entry.detail,
     }
+
+
+def _request_id() -> str:
+    """The current request's id (set per request by the app), or '' outside a request."""
+    return getattr(g, "request_id", "") if has_request_context() else ""
 
 
 def _last_hash(session) -> str:
@@ -41,13 +53,16 @@ def _last_hash(session) -> str:
 
 
 def append(actor: Actor, action: str, subject: str, *, case_id: int | None = None,
-           clinical: bool = False, purpose: str = "", detail: dict | None = None) -> AuditEntry:
-    """Add one entry to the chain in the caller's transaction (it commits with the command)."""
+           category: str = "administrative", outcome: str = "ok", purpose: str = "",
+           detail: dict | None = None) -> AuditEntry:
+    """Add one entry to the chain in the caller's transaction; `detail` must hold no clinical values."""
+    if category not in CATEGORIES or outcome not in OUTCOMES:
+        raise ValueError(f"unknown audit category or outcome: {category}, {outcome}")
     session = db.session
     entry = AuditEntry(
-        at=utcnow(), actor_user_id=actor.user_id,
-        actor_role=str(actor.role), action=action, case_id=case_id, subject=subject,
-        clinical=clinical, purpose=purpose, detail=detail or {},
+        at=utcnow(), actor_user_id=actor.user_id, actor_role=str(actor.role), actor_org_id=actor.org_id,
+        action=action, case_id=case_id, subject=subject, category=category, outcome=outcome,
+        request_id=_request_id(), purpose=purpose, detail=detail or {},
     )
     entry.prev_hash = _last_hash(session)
     entry.hash = _digest(entry.prev_hash, _fields(entry))

@@ -29,12 +29,36 @@ def secret_key() -> str:
     return path.read_text().strip()
 
 
+def _flag(name: str, default: bool) -> bool:
+    """A yes/no setting from the environment."""
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     """Defaults for every deployment; create_app(overrides) replaces any of them."""
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     JSON_SORT_KEYS = False
+    SESSION_COOKIE_NAME = "coordinator"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None          # the token lives as long as the signed-in session
+    SESSION_IDLE_MINUTES = 30           # signed out after this long without a request
+    SESSION_ABSOLUTE_HOURS = 10         # and after this long whatever happens
+    LOGIN_RATE_LIMITS = "10 per minute;50 per hour"      # per client address
+    LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute;20 per hour"  # per e-mail tried, from anywhere
+    OAUTH2_ACCESS_TOKEN_SECONDS = 3600
+    OAUTH2_REFRESH_TOKEN_DAYS = 14
 
     def __init__(self):
         self.SQLALCHEMY_DATABASE_URI = database_url()
         self.SECRET_KEY = secret_key()
+        # local development serves plain http on 127.0.0.1; everywhere else cookies need TLS
+        self.DEVELOPMENT = os.environ.get("COORDINATOR_ENV", "production") == "development"
+        self.SESSION_COOKIE_SECURE = _flag("COORDINATOR_SECURE_COOKIES", not self.DEVELOPMENT)
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # optional single sign-on through any OpenID Connect provider
+        self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+        self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+        self.OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from coordinator import create_app
-from coordinator.extensions import db
+from coordinator.extensions import db, limiter
 
 pytest_plugins = ["tests.factories"]
 
@@ -38,7 +38,8 @@ def app(tmp_path_factory):
         url = database_url(POSTGRES_URL)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
+                      "SESSION_COOKIE_SECURE": False, "DEVELOPMENT": True})
     with app.app_context():
         upgrade()
     return app
@@ -66,6 +67,7 @@ def ctx(app):
             db.session.rollback()
             _empty_all_tables()
             db.session.remove()
+            limiter.reset()  # throttling counts must not leak from one test into the next
 
 
 @pytest.fixture
@@ -78,3 +80,20 @@ def client(app, ctx):
 def runner(app, ctx):
     """A CLI runner for `flask` commands."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_server(app, ctx):
+    """The app served over real HTTP on 127.0.0.1 (a free port) in a thread, for real clients."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

@@ -4,12 +4,15 @@ from .authorization import Authorization
 from .case import Case, JobDemandRow
 from .clinical import CapacityMeasure, Clearance, ProgramSession, WeeklyReview, WeeklyTarget
 from .duty import DutyOffer, RestrictionSet
+from .identity import ExternalIdentity, UserSession
+from .oauth import OAuth2AuthorizationCode, OAuth2Client, OAuth2Token
 from .org import Organisation, User
 from .rtw import FollowUp, Milestone
 from .timeline import AuditEntry, CaseEvent, OutboxRow
 
 __all__ = [
-    "AuditEntry", "Authorization", "CapacityMeasure", "Case", "CaseEvent", "Clearance", "DutyOffer",
+    "AuditEntry", "Authorization", "ExternalIdentity", "OAuth2AuthorizationCode", "OAuth2Client",
+    "OAuth2Token", "UserSession", "CapacityMeasure", "Case", "CaseEvent", "Clearance", "DutyOffer",
     "FollowUp", "JobDemandRow", "Milestone", "Organisation", "OutboxRow", "ProgramSession",
     "RestrictionSet", "User", "WeeklyReview", "WeeklyTarget",
 ]

@@ -35,10 +35,14 @@ class AuditEntry(db.Model):
     at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     actor_user_id: Mapped[int | None] = mapped_column(Integer)
     actor_role: Mapped[str] = mapped_column(String(32))
+    actor_org_id: Mapped[int | None] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(64))
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     subject: Mapped[str] = mapped_column(String(200))
-    clinical: Mapped[bool] = mapped_column(default=False)
+    # clinical | functional | administrative | identity: what kind of data was touched, never the data
+    category: Mapped[str] = mapped_column(String(16), default="administrative")
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")
+    request_id: Mapped[str] = mapped_column(String(64), default="")
     purpose: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[dict] = mapped_column(JSONType, default=dict)
     # unique: two writers can never both extend the same link, so the chain cannot fork

@@ -71,8 +71,10 @@ def record(case: Case, actor: Actor, kind: str, summary: str, *, clinical: bool,
     )
     session.add(event_row)
     session.add(OutboxRow(case_id=case.id, kind=kind, payload={"version": case.version}))
-    audit_append(actor, kind, subject or f"case:{case.id}", case_id=case.id, clinical=clinical,
-                 purpose="command", detail={"summary": summary})
+    # the audit log names what changed, never the clinical values themselves
+    audit_append(actor, kind, subject or f"case:{case.id}", case_id=case.id,
+                 category="clinical" if clinical else "functional", purpose="command",
+                 detail={"case_version": case.version})
     return event_row
 
 

@@ -1,6 +1,8 @@
 """The audit chain detects tampering; a stale writer of a case fails instead of overwriting."""
 
 import pytest
+import os  # noqa: F401  (read by the skipif condition)
+
 from sqlalchemy import select, text, update
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,12 +19,25 @@ def test_audit_chain_verifies_after_commands(parties, referral):
     assert check.ok and check.checked == 2
 
 
+POSTGRES = "postgresql"
+
+
+def as_dba(statement, **params):
+    """Run a statement the way a database superuser could, past the append-only trigger."""
+    postgres = db.engine.dialect.name == POSTGRES
+    if postgres:
+        db.session.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only"))
+    db.session.execute(text(statement), params)
+    if postgres:
+        db.session.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only"))
+    db.session.commit()
+
+
 def test_editing_an_audit_entry_breaks_the_chain(parties, referral):
     case = open_case(parties.therapist, referral())
     request_clearance(parties.therapist, case.id)
     first = db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id))
-    db.session.execute(update(AuditEntry).where(AuditEntry.id == first).values(purpose="tampered"))
-    db.session.commit()
+    as_dba("UPDATE audit_entry SET purpose = 'tampered' WHERE id = :id", id=first)
     check = verify_chain()
     assert not check.ok and check.broken_at == first
 
@@ -31,13 +46,12 @@ def test_deleting_an_audit_entry_breaks_the_chain(parties, referral):
     case = open_case(parties.therapist, referral())
     request_clearance(parties.therapist, case.id)
     first = db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id))
-    db.session.execute(text("DELETE FROM audit_entry WHERE id = :id"), {"id": first})
-    db.session.commit()
+    as_dba("DELETE FROM audit_entry WHERE id = :id", id=first)
     assert not verify_chain().ok
 
 
 def test_chain_cannot_fork_two_entries_on_one_link(parties):
-    append(parties.therapist, "read", "case:1", clinical=True)
+    append(parties.therapist, "read", "case:1", category="clinical")
     db.session.commit()
     last = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
     db.session.add(AuditEntry(at=last.at, actor_role="x", action="forged", subject="s",
@@ -69,3 +83,12 @@ def test_each_command_enqueues_one_outbox_row_with_the_new_version(parties, refe
     rows = db.session.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
     assert [r.kind for r in rows] == ["case_opened", "clearance_requested"]
     assert [r.payload["version"] for r in rows] == [2, 3]
+
+
+@pytest.mark.skipif("os.environ.get('TEST_DATABASE_URL') is None", reason="the trigger exists on PostgreSQL")
+@pytest.mark.parametrize("statement", ["UPDATE audit_entry SET purpose = 'x'", "DELETE FROM audit_entry"])
+def test_postgres_refuses_update_and_delete_of_audit_entries(parties, referral, statement):
+    open_case(parties.therapist, referral())
+    with pytest.raises(Exception, match="append-only"):
+        db.session.execute(text(statement))
+    db.session.rollback()

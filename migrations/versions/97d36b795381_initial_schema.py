@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 9b101832eacb
+Revision ID: 97d36b795381
 Revises: 
-Create Date: 2026-11-23 09:20:25.224825
+Create Date: 2026-11-23 09:48:43.954073
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '9b101832eacb'
+revision = '97d36b795381'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -23,10 +23,13 @@ def upgrade():
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('actor_user_id', sa.Integer(), nullable=True),
     sa.Column('actor_role', sa.String(length=32), nullable=False),
+    sa.Column('actor_org_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=64), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('subject', sa.String(length=200), nullable=False),
-    sa.Column('clinical', sa.Boolean(), nullable=False),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('outcome', sa.String(length=16), nullable=False),
+    sa.Column('request_id', sa.String(length=64), nullable=False),
     sa.Column('purpose', sa.String(length=200), nullable=False),
     sa.Column('detail', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
@@ -48,6 +51,24 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisation')),
     sa.UniqueConstraint('slug', name=op.f('uq_organisation_slug'))
     )
+    op.create_table('oauth2_client',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.String(length=48), nullable=False),
+    sa.Column('client_secret_hash', sa.String(length=255), nullable=True),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.String(length=32), nullable=False),
+    sa.Column('client_metadata', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("role IN ('therapist', 'case_manager', 'physician', 'employer', 'insurer', 'admin', 'system')", name=op.f('ck_oauth2_client_role_valid')),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], name=op.f('fk_oauth2_client_org_id_organisation')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_oauth2_client')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_oauth2_client_client_id'))
+    )
+    with op.batch_alter_table('oauth2_client', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_oauth2_client_org_id'), ['org_id'], unique=False)
+
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -120,6 +141,59 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_case_physician_id'), ['physician_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_stage'), ['stage'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_therapist_id'), ['therapist_id'], unique=False)
+
+    op.create_table('external_identity',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('issuer', sa.String(length=300), nullable=False),
+    sa.Column('subject', sa.String(length=255), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_external_identity_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_external_identity')),
+    sa.UniqueConstraint('issuer', 'subject', name='uq_external_identity_issuer_subject')
+    )
+    with op.batch_alter_table('external_identity', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_external_identity_user_id'), ['user_id'], unique=False)
+
+    op.create_table('oauth2_code',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('client_id', sa.String(length=48), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('redirect_uri', sa.Text(), nullable=False),
+    sa.Column('scope', sa.Text(), nullable=False),
+    sa.Column('nonce', sa.String(length=255), nullable=True),
+    sa.Column('code_challenge', sa.String(length=128), nullable=True),
+    sa.Column('code_challenge_method', sa.String(length=16), nullable=True),
+    sa.Column('auth_time', sa.BigInteger(), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_oauth2_code_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_oauth2_code')),
+    sa.UniqueConstraint('code_hash', name=op.f('uq_oauth2_code_code_hash'))
+    )
+    with op.batch_alter_table('oauth2_code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_oauth2_code_client_id'), ['client_id'], unique=False)
+
+    op.create_table('user_session',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_reason', sa.String(length=64), nullable=True),
+    sa.Column('ip', sa.String(length=45), nullable=False),
+    sa.Column('user_agent', sa.String(length=300), nullable=False),
+    sa.Column('auth_method', sa.String(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_user_session_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_session')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_user_session_token_hash'))
+    )
+    with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
 
     op.create_table('authorization',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -317,6 +391,33 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_milestone_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_milestone_status'), ['status'], unique=False)
 
+    op.create_table('oauth2_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.String(length=48), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.String(length=32), nullable=False),
+    sa.Column('token_type', sa.String(length=40), nullable=False),
+    sa.Column('access_token_hash', sa.String(length=64), nullable=False),
+    sa.Column('refresh_token_hash', sa.String(length=64), nullable=True),
+    sa.Column('scope', sa.Text(), nullable=False),
+    sa.Column('issued_at', sa.BigInteger(), nullable=False),
+    sa.Column('expires_in', sa.Integer(), nullable=False),
+    sa.Column('access_token_revoked_at', sa.BigInteger(), nullable=True),
+    sa.Column('refresh_token_revoked_at', sa.BigInteger(), nullable=True),
+    sa.Column('code_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['code_id'], ['oauth2_code.id'], name=op.f('fk_oauth2_token_code_id_oauth2_code'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], name=op.f('fk_oauth2_token_org_id_organisation')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_oauth2_token_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_oauth2_token')),
+    sa.UniqueConstraint('access_token_hash', name=op.f('uq_oauth2_token_access_token_hash')),
+    sa.UniqueConstraint('refresh_token_hash', name=op.f('uq_oauth2_token_refresh_token_hash'))
+    )
+    with op.batch_alter_table('oauth2_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_oauth2_token_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_oauth2_token_code_id'), ['code_id'], unique=False)
+
     op.create_table('outbox',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -436,9 +537,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_program_session_held_on'), ['held_on'], unique=False)
 
     # ### end Alembic commands ###
+    if op.get_bind().dialect.name == "postgresql":
+        # the audit log is append-only: even the application's own role cannot rewrite history
+        op.execute(
+            "CREATE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'audit_entry is append-only: % refused', TG_OP; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry "
+            "FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()"
+        )
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_entry")
+        op.execute("DROP FUNCTION IF EXISTS audit_entry_append_only()")
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('program_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_program_session_held_on'))
@@ -462,6 +576,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_outbox_case_id'))
 
     op.drop_table('outbox')
+    with op.batch_alter_table('oauth2_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_oauth2_token_code_id'))
+        batch_op.drop_index(batch_op.f('ix_oauth2_token_client_id'))
+
+    op.drop_table('oauth2_token')
     with op.batch_alter_table('milestone', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_milestone_status'))
         batch_op.drop_index(batch_op.f('ix_milestone_case_id'))
@@ -500,6 +619,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_authorization_case_id'))
 
     op.drop_table('authorization')
+    with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
+
+    op.drop_table('user_session')
+    with op.batch_alter_table('oauth2_code', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_oauth2_code_client_id'))
+
+    op.drop_table('oauth2_code')
+    with op.batch_alter_table('external_identity', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_external_identity_user_id'))
+
+    op.drop_table('external_identity')
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_therapist_id'))
         batch_op.drop_index(batch_op.f('ix_case_stage'))
@@ -513,6 +644,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_account_org_id'))
 
     op.drop_table('user_account')
+    with op.batch_alter_table('oauth2_client', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_oauth2_client_org_id'))
+
+    op.drop_table('oauth2_client')
     op.drop_table('organisation')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entry_case_id'))

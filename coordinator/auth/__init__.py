@@ -1,0 +1,38 @@
+"""Identity: sign-in sessions, the OAuth 2.0 authorization server and optional single sign-on."""
+
+import secrets
+
+from flask import Flask, g, render_template, request
+
+from .sessions import load_session
+
+
+def _request_id() -> None:
+    """Tag each request so audit entries and logs of one request can be joined."""
+    incoming = request.headers.get("X-Request-Id", "")
+    g.request_id = incoming[:64] if incoming.isascii() and incoming.isprintable() and incoming else secrets.token_hex(8)
+
+
+def _no_store(response):
+    """Pages and answers for a signed-in party may hold clinical data: never cache them."""
+    if getattr(g, "user", None) is not None or getattr(g, "token_actor", None) is not None:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    response.headers["X-Request-Id"] = getattr(g, "request_id", "")
+    return response
+
+
+def _too_many_requests(error):
+    """Throttled sign-in: say so and when to retry, without locking the account."""
+    return render_template("auth/throttled.html", detail=str(error.description)), 429
+
+
+def init_auth(app: Flask) -> None:
+    """Bind sessions, the sign-in pages and the security headers to the app."""
+    from . import views
+
+    app.before_request(_request_id)
+    app.before_request(load_session)
+    app.after_request(_no_store)
+    app.register_error_handler(429, _too_many_requests)
+    app.register_blueprint(views.bp)
