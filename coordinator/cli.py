@@ -2,12 +2,16 @@
 
 import json
 import re
+import sys
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .audit import verify_chain
+from .auth.passwords import hash_password
+from .auth.sessions import revoke_user_sessions
 from .domain.actors import ROLE_ORG_KIND, OrgKind, Role
 from .extensions import db
 from .models import Organisation, User
@@ -48,7 +52,7 @@ def create_org(kind: str, name: str) -> None:
 @click.option("--email", required=True)
 @click.option("--name", default=None)
 def create_user(org_slug: str, role: str, email: str, name: str | None) -> None:
-    """Create a user in an organisation whose kind fits the role."""
+    """Create a user in an organisation whose kind fits the role; the password comes on stdin."""
     org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
     if org is None:
         raise click.UsageError(f"no organisation with slug '{org_slug}'")
@@ -57,10 +61,48 @@ def create_user(org_slug: str, role: str, email: str, name: str | None) -> None:
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise click.UsageError(f"a user with e-mail '{email}' already exists")
-    user = User(org_id=org.id, role=role, email=email, name=name or email.split("@")[0])
+    user = User(org_id=org.id, role=role, email=email, name=name or email.split("@")[0],
+                password_hash=_password_from_stdin())
     db.session.add(user)
     db.session.commit()
-    _emit({"id": user.id, "org": org.slug, "role": user.role, "email": user.email})
+    _emit({"id": user.id, "org": org.slug, "role": user.role, "email": user.email,
+           "password": user.password_hash is not None})
+
+
+def _password_from_stdin() -> str | None:
+    """The hashed password piped on stdin (never an argument: it would show in `ps`), or None."""
+    stream = sys.stdin
+    if stream.isatty():
+        return None
+    password = stream.read().rstrip("\r\n")
+    if not password:
+        return None
+    try:
+        return hash_password(password)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@users.command("revoke-sessions")
+@click.option("--email", required=True)
+def revoke_sessions(email: str) -> None:
+    """End every signed-in session of a user at once (an administrator's revoke)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.UsageError(f"no user with e-mail '{email}'")
+    _emit({"email": user.email, "revoked": revoke_user_sessions(user.id, "admin_revoke")})
+
+
+audit = AppGroup("audit", help="Check the audit log.")
+
+
+@audit.command("verify")
+def verify_audit() -> None:
+    """Recompute the hash chain; exit 1 and name the first broken entry if any."""
+    result = verify_chain()
+    _emit({"ok": result.ok, "checked": result.checked, "broken_at": result.broken_at})
+    if not result.ok:
+        raise SystemExit(1)
 
 
 @click.command("demo")
@@ -78,3 +120,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(orgs)
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(audit)

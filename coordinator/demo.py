@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from .demo_cases import Cast
 from .demo_script import SCRIPTS
 from .domain.actors import Actor, OrgKind, Role
+from .auth.passwords import hash_password
 from .extensions import db
 from .models import Case, Organisation, User
 
@@ -28,6 +29,10 @@ USERS = [
 ]
 
 
+# every demo user signs in with this password (README, "Demo data"); never used outside the demo
+DEMO_PASSWORD = "coordinator-demo"
+
+
 def _ensure_parties() -> dict[str, object]:
     """Create the demo organisations and users that are missing; return them by slug/e-mail."""
     found: dict[str, object] = {}
@@ -41,7 +46,8 @@ def _ensure_parties() -> dict[str, object]:
     for slug, role, email, name in USERS:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
-            user = User(org_id=found[slug].id, role=role, email=email, name=name)
+            user = User(org_id=found[slug].id, role=role, email=email, name=name,
+                        password_hash=hash_password(DEMO_PASSWORD))
             db.session.add(user)
         found[email] = user
     db.session.commit()

@@ -4,19 +4,24 @@ from flask import Blueprint, jsonify, render_template
 from sqlalchemy import select, text
 
 from .domain.stages import Stage
+from .auth.sessions import current_actor, login_required
 from .extensions import db
 from .models import Case, Organisation
+from .policy import case_scope
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
+@login_required()
 def index():
-    """List cases grouped by stage (no names or clinical data: this page has no sign-in yet)."""
+    """The signed-in party's cases grouped by stage (until the role portals exist)."""
+    scope = case_scope(current_actor())
     rows = db.session.execute(
         select(Case.id, Case.claim_number, Case.job_title, Case.stage,
                Organisation.name.label("employer"))
         .join(Organisation, Organisation.id == Case.employer_id)
+        .where(scope)
         .order_by(Case.id)
     ).all()
     by_stage = {stage: [r for r in rows if r.stage == stage] for stage in Stage}

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import text
 
 from coordinator import create_app
@@ -42,7 +43,14 @@ def app(tmp_path_factory):
                       "SESSION_COOKIE_SECURE": False, "DEVELOPMENT": True})
     with app.app_context():
         upgrade()
+    request_started.connect(_fresh_globals, app)
     return app
+
+
+def _fresh_globals(sender, **extra):
+    """Tests keep an app context open, which Flask reuses for client requests, sharing `g`;
+    in production every request has its own, so start each test request with an empty `g`."""
+    g.__dict__.clear()
 
 
 def _empty_all_tables() -> None:

@@ -93,3 +93,33 @@ def referral(parties):
         return replace(base, **changes)
 
     return make
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def set_password(actor: Actor, password: str = PASSWORD) -> str:
+    """Give a test user a password; returns the user's e-mail."""
+    from coordinator.auth.passwords import hash_password
+
+    user = db.session.get(User, actor.user_id)
+    user.password_hash = hash_password(password)
+    db.session.commit()
+    return user.email
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token embedded in a rendered form."""
+    import re
+
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def sign_in(client, actor: Actor, password: str = PASSWORD):
+    """Sign a test user in through the real form (CSRF token included); returns the response."""
+    email = set_password(actor, password)
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})

@@ -5,9 +5,11 @@ import json
 from sqlalchemy import func, select
 
 from coordinator.audit import verify_chain
+from coordinator.demo import DEMO_PASSWORD
 from coordinator.domain.stages import Stage
 from coordinator.extensions import db
 from coordinator.models import Authorization, Case, Clearance, DutyOffer, Milestone
+from tests.factories import csrf_token
 
 
 def test_demo_covers_every_stage_and_loads_once(runner, client):
@@ -33,6 +35,9 @@ def test_demo_covers_every_stage_and_loads_once(runner, client):
     assert json.loads(repeat.output)["loaded"] == []
     assert db.session.scalar(select(func.count(Case.id))) == len(json.loads(first.output)["loaded"])
 
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": "hr@acme.example", "password": DEMO_PASSWORD, "csrf_token": token})
     page = client.get("/").get_data(as_text=True)
-    assert "WC-1005" in page and "Paused (1)" in page
-    assert "Strain" not in page and "S39" not in page   # no diagnosis on the open start page
+    assert "WC-1005" in page and "Paused (1)" in page          # an Acme worker
+    assert "WC-1002" not in page                               # a Baker worker: not Acme's
+    assert "Strain" not in page and "S39" not in page           # no diagnosis for an employer
