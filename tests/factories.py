@@ -34,6 +34,9 @@ class Parties:
     insurer_user: Actor
     other_employer_user: Actor
     other_insurer_user: Actor
+    other_clinic: Organisation
+    other_therapist: Actor
+    other_case_manager: Actor
 
 
 def _org(kind, name, slug):
@@ -57,6 +60,7 @@ def parties(ctx) -> Parties:
     practice = _org(OrgKind.PHYSICIAN_PRACTICE, "Practice", "practice")
     employer, other_employer = (_org(OrgKind.EMPLOYER, n, n.lower()) for n in ("Acme", "Baker"))
     insurer, other_insurer = (_org(OrgKind.INSURER, n, n.lower()) for n in ("Keystone", "Summit"))
+    other_clinic = _org(OrgKind.CLINIC, "Other clinic", "other-clinic")
     p = Parties(
         clinic, employer, insurer, practice, other_employer, other_insurer,
         therapist=_actor(clinic, Role.THERAPIST, "t@clinic.test"),
@@ -67,6 +71,9 @@ def parties(ctx) -> Parties:
         insurer_user=_actor(insurer, Role.INSURER, "adj@keystone.test"),
         other_employer_user=_actor(other_employer, Role.EMPLOYER, "hr@baker.test"),
         other_insurer_user=_actor(other_insurer, Role.INSURER, "adj@summit.test"),
+        other_clinic=other_clinic,
+        other_therapist=_actor(other_clinic, Role.THERAPIST, "t@other.test"),
+        other_case_manager=_actor(other_clinic, Role.CASE_MANAGER, "cm@other.test"),
     )
     db.session.commit()
     return p

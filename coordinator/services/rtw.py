@@ -174,6 +174,7 @@ def record_follow_up(actor: Actor, follow_up_id: int, *, recorded_on: date, work
             raise NotFound(f"follow-up {follow_up_id} does not exist", field="follow_up_id")
         case = load_case(row.case_id)
         authorize(actor, "record_follow_up", case)
+        require_stage(case.stage, Stage.DISCHARGED, action="record a follow-up")
         if recorded_on > date.today():
             raise InvalidValue("a follow-up cannot be dated in the future", field="recorded_on")
         done = discharge_rules.record_follow_up(_follow_up_value(row, case), recorded_on, work_status,

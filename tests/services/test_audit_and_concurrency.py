@@ -92,3 +92,26 @@ def test_postgres_refuses_update_and_delete_of_audit_entries(parties, referral, 
     with pytest.raises(Exception, match="append-only"):
         db.session.execute(text(statement))
     db.session.rollback()
+
+
+def test_audit_verify_command_names_exactly_the_altered_row(runner, parties, referral):
+    import json
+
+    case = open_case(parties.therapist, referral())
+    request_clearance(parties.therapist, case.id)
+    ok = runner.invoke(args=["audit", "verify"])
+    assert ok.exit_code == 0 and json.loads(ok.output) == {"ok": True, "checked": 2, "broken_at": None}
+    second = db.session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)).all()[1]
+    as_dba("UPDATE audit_entry SET action = 'forged' WHERE id = :id", id=second)
+    broken = runner.invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1
+    assert json.loads(broken.output) == {"ok": False, "checked": 1, "broken_at": second}
+
+
+def test_audit_entries_hold_no_clinical_values(parties, referral):
+    import json
+
+    case = open_case(parties.therapist, referral())
+    dumped = json.dumps([e.detail for e in db.session.scalars(select(AuditEntry))] +
+                        [e.subject for e in db.session.scalars(select(AuditEntry))])
+    assert case.diagnosis_text not in dumped and case.diagnosis_code not in dumped
