@@ -56,11 +56,11 @@ def _fresh_globals(sender, **extra):
 def _empty_all_tables() -> None:
     """Remove every row so each test starts from an empty database."""
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        quoted = ", ".join(f'"{name}"' for name in tables)
-        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-    else:
-        for name in tables:
+    for name in tables:
+        if name == "audit_entry" and db.engine.dialect.name == "postgresql":
+            # its trigger refuses DELETE; TRUNCATE of one small table is cheap (of all twenty, not)
+            db.session.execute(text("TRUNCATE audit_entry"))
+        else:
             db.session.execute(text(f'DELETE FROM "{name}"'))
     db.session.commit()
 
