@@ -25,6 +25,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .cli import register_cli
     from .home import bp as home_bp
 
+    if app.config.get("PROXY_HOPS"):
+        # behind TLS termination: external URLs (OAuth and SSO callbacks) must say https
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     init_auth(app)
     app.register_blueprint(home_bp)
     register_cli(app)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from .audit import verify_chain
 from .auth.passwords import hash_password
 from .auth.sessions import revoke_user_sessions
+from .cli_identity import add_identity_commands
 from .domain.actors import ROLE_ORG_KIND, OrgKind, Role
 from .extensions import db
 from .models import Organisation, User
@@ -118,6 +119,7 @@ def demo(if_empty: bool) -> None:
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
     app.cli.add_command(orgs)
+    add_identity_commands(users)
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(audit)

@@ -58,6 +58,8 @@ class Config:
         self.DEVELOPMENT = os.environ.get("COORDINATOR_ENV", "production") == "development"
         self.SESSION_COOKIE_SECURE = _flag("COORDINATOR_SECURE_COOKIES", not self.DEVELOPMENT)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # proxies in front of the app (TLS terminator, load balancer) whose X-Forwarded-* to trust
+        self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
         # optional single sign-on through any OpenID Connect provider
         self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
         self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")

@@ -29,10 +29,11 @@ def _too_many_requests(error):
 
 def init_auth(app: Flask) -> None:
     """Bind sessions, the sign-in pages and the security headers to the app."""
-    from . import views
+    from . import sso, views
 
     app.before_request(_request_id)
     app.before_request(load_session)
     app.after_request(_no_store)
     app.register_error_handler(429, _too_many_requests)
     app.register_blueprint(views.bp)
+    sso.init_sso(app)  # single sign-on routes exist only when an OIDC provider is configured
