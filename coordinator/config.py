@@ -48,6 +48,7 @@ class Config:
     SESSION_ABSOLUTE_HOURS = 10         # and after this long whatever happens
     LOGIN_RATE_LIMITS = "10 per minute;50 per hour"      # per client address
     LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute;20 per hour"  # per e-mail tried, from anywhere
+    TOKEN_RATE_LIMITS = "60 per minute"                 # per client address at /oauth/token
     OAUTH2_ACCESS_TOKEN_SECONDS = 3600
     OAUTH2_REFRESH_TOKEN_DAYS = 14
 
@@ -60,6 +61,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         # proxies in front of the app (TLS terminator, load balancer) whose X-Forwarded-* to trust
         self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+        # the authorization server's issuer URL in metadata and introspection (set it in production)
+        self.OAUTH2_ISSUER = os.environ.get("OAUTH2_ISSUER", "")
         # optional single sign-on through any OpenID Connect provider
         self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
         self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")

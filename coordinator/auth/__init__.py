@@ -23,7 +23,10 @@ def _no_store(response):
 
 
 def _too_many_requests(error):
-    """Throttled sign-in: say so and when to retry, without locking the account."""
+    """Throttled: machines get a JSON problem, people a page; nothing is locked."""
+    if request.path.startswith(("/oauth/", "/api/")):
+        return {"type": "about:blank", "title": "Too many requests", "status": 429,
+                "detail": str(error.description)}, 429, {"Content-Type": "application/problem+json"}
     return render_template("auth/throttled.html", detail=str(error.description)), 429
 
 
@@ -36,4 +39,5 @@ def init_auth(app: Flask) -> None:
     app.after_request(_no_store)
     app.register_error_handler(429, _too_many_requests)
     app.register_blueprint(views.bp)
+    from .oauth_server import init_oauth; init_oauth(app)  # noqa: E702  (OAuth 2.0 server, views, clients CLI)
     sso.init_sso(app)  # single sign-on routes exist only when an OIDC provider is configured
