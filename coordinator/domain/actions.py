@@ -1,0 +1,161 @@
+"""Pending actions: who must act on a case next, by when, and when it is overdue (the inboxes)."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from .actors import Role
+from .calendar import add_business_days
+from .policies import PolicyRef, Reason, reason
+from .stages import Stage
+
+
+class ActionKind(StrEnum):
+    """Kinds of work a party owes a case."""
+
+    PHYSICIAN_CLEARANCE = "physician_clearance"
+    SPECIALIST_CLEARANCE = "specialist_clearance"   # cardiology or obstetric, chased by the physician
+    AUTHORIZATION_DECISION = "authorization_decision"
+    START_PROGRAM = "start_program"
+    WEEKLY_REVIEW = "weekly_review"
+    CONTINUATION_REQUEST = "continuation_request"
+    REASSESSMENT = "reassessment"
+    DUTY_OFFER = "duty_offer"                       # the employer owes a modified-duty offer
+    OFFER_ANSWER = "offer_answer"
+    MILESTONE_CONFIRMATION = "milestone_confirmation"
+    FOLLOW_UP = "follow_up"
+
+
+@dataclass(frozen=True)
+class ActionPolicy:
+    """How long each party has for each kind of action."""
+
+    ref: PolicyRef = PolicyRef(
+        "action-deadlines", "2026.1",
+        "[design] clearance 5 business days, reassessment 2, review 2 after the week ends, "
+        "offer 10 (as the response window) [src: Texas/Washington bona fide offer practice]",
+    )
+    clearance_business_days: int = 5
+    reassessment_business_days: int = 2
+    review_business_days: int = 2
+    start_business_days: int = 3
+    offer_business_days: int = 10
+
+
+DEFAULT_ACTION_POLICY = ActionPolicy()
+
+
+@dataclass(frozen=True)
+class PendingAction:
+    """One thing a party must do on a case, with its due date and why."""
+
+    kind: ActionKind
+    role: Role
+    due: date
+    reason: Reason
+    subject_id: int | None = None
+
+    def overdue(self, today: date) -> bool:
+        """Overdue from the day after the due date."""
+        return today > self.due
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseFacts:
+    """What the action rules need to know about a case; the services build it from the database."""
+
+    stage: Stage
+    stage_since: date
+    missing_clearances: tuple[str, ...] = ()
+    pending_authorization: tuple[int, date] | None = None        # (id, decision due)
+    authorized_until: date | None = None
+    continuation_prepare_from: date | None = None
+    program_started_on: date | None = None
+    weeks_reviewed: frozenset[int] = frozenset()
+    reassessment_needed_since: date | None = None
+    offer_wanted_since: date | None = None
+    open_offer: tuple[int, date] | None = None                   # (id, answer due)
+    started_milestone: tuple[int, date] | None = None            # (id, confirmation due)
+    follow_ups_due: tuple[tuple[int, date], ...] = ()
+    extras: dict = field(default_factory=dict)
+
+
+def pending_actions(f: CaseFacts, today: date, policy: ActionPolicy = DEFAULT_ACTION_POLICY,
+                    holidays=()) -> list[PendingAction]:
+    """Every action due on the case, most urgent first."""
+    actions = (_clearances(f, policy, holidays) + _authorization(f, today, policy, holidays)
+               + _program(f, today, policy, holidays) + _duty(f, policy, holidays) + _after(f))
+    return sorted(actions, key=lambda a: (a.due, a.kind))
+
+
+def _clearances(f: CaseFacts, p: ActionPolicy, holidays) -> list[PendingAction]:
+    if Stage(f.stage) is not Stage.CLEARANCE or not f.missing_clearances:
+        return []
+    due = add_business_days(f.stage_since, p.clearance_business_days, holidays)
+    kinds = set(f.missing_clearances)
+    actions = []
+    if "physician" in kinds:
+        actions.append(PendingAction(ActionKind.PHYSICIAN_CLEARANCE, Role.PHYSICIAN, due,
+                                     reason("clearance_due", "no session before the physician clears the worker")))
+    for kind in sorted(kinds - {"physician"}):
+        actions.append(PendingAction(ActionKind.SPECIALIST_CLEARANCE, Role.PHYSICIAN, due,
+                                     reason(f"{kind}_clearance_due", f"{kind} clearance is still missing")))
+    return actions
+
+
+def _authorization(f: CaseFacts, today: date, p: ActionPolicy, holidays) -> list[PendingAction]:
+    actions = []
+    if f.pending_authorization:
+        auth_id, due = f.pending_authorization
+        actions.append(PendingAction(ActionKind.AUTHORIZATION_DECISION, Role.INSURER, due,
+                                     reason("decision_due", "authorization request waiting for a decision"),
+                                     auth_id))
+    elif (Stage(f.stage) in (Stage.PROGRAM, Stage.PAUSED, Stage.RETURN_TO_WORK)
+          and f.continuation_prepare_from and today >= f.continuation_prepare_from and f.authorized_until):
+        actions.append(PendingAction(ActionKind.CONTINUATION_REQUEST, Role.CASE_MANAGER, f.continuation_prepare_from,
+                                     reason("continuation_due", f"authorization ends {f.authorized_until}")))
+    if Stage(f.stage) is Stage.AUTHORIZATION and not f.pending_authorization and f.authorized_until:
+        due = add_business_days(f.stage_since, p.start_business_days, holidays)
+        actions.append(PendingAction(ActionKind.START_PROGRAM, Role.THERAPIST, due,
+                                     reason("start_due", "authorized: record the baseline and start week 1")))
+    return actions
+
+
+def _program(f: CaseFacts, today: date, p: ActionPolicy, holidays) -> list[PendingAction]:
+    actions = []
+    if Stage(f.stage) is Stage.PAUSED and f.reassessment_needed_since:
+        due = add_business_days(f.reassessment_needed_since, p.reassessment_business_days, holidays)
+        actions.append(PendingAction(ActionKind.REASSESSMENT, Role.PHYSICIAN, due,
+                                     reason("reassessment_due", "paused after a red flag: reassess before resuming")))
+    if Stage(f.stage) in (Stage.PROGRAM, Stage.RETURN_TO_WORK, Stage.PAUSED) and f.program_started_on:
+        ended = (today - f.program_started_on).days // 7   # weeks whose last day has passed
+        for week in range(1, ended + 1):
+            if week not in f.weeks_reviewed:
+                week_end = f.program_started_on + timedelta(days=7 * week - 1)
+                actions.append(PendingAction(ActionKind.WEEKLY_REVIEW, Role.THERAPIST,
+                                             add_business_days(week_end, p.review_business_days, holidays),
+                                             reason("review_due", f"week {week} ended on {week_end}"), week))
+    return actions
+
+
+def _duty(f: CaseFacts, p: ActionPolicy, holidays) -> list[PendingAction]:
+    actions = []
+    if f.open_offer:
+        offer_id, due = f.open_offer
+        actions.append(PendingAction(ActionKind.OFFER_ANSWER, Role.THERAPIST, due,
+                                     reason("offer_answer_due", "a modified-duty offer waits for an answer"), offer_id))
+    elif f.offer_wanted_since:
+        due = add_business_days(f.offer_wanted_since, p.offer_business_days, holidays)
+        actions.append(PendingAction(ActionKind.DUTY_OFFER, Role.EMPLOYER, due,
+                                     reason("offer_due", "the worker is ready for modified duty: send a written offer")))
+    if f.started_milestone:
+        milestone_id, due = f.started_milestone
+        actions.append(PendingAction(ActionKind.MILESTONE_CONFIRMATION, Role.EMPLOYER, due,
+                                     reason("confirm_due", "confirm the milestone at the worksite"), milestone_id))
+    return actions
+
+
+def _after(f: CaseFacts) -> list[PendingAction]:
+    return [PendingAction(ActionKind.FOLLOW_UP, Role.CASE_MANAGER, due,
+                          reason("follow_up_due", f"follow-up due {due}"), follow_up_id)
+            for follow_up_id, due in f.follow_ups_due]

@@ -1,0 +1,72 @@
+"""Pending actions: who owes what on a case, by when."""
+
+from datetime import date
+
+from coordinator.domain.actions import ActionKind, CaseFacts, pending_actions
+from coordinator.domain.actors import Role
+from coordinator.domain.stages import Stage
+
+MONDAY = date(2026, 11, 2)
+
+
+def kinds(actions):
+    return [(a.kind, a.role) for a in actions]
+
+
+def test_clearance_is_due_from_the_physician_five_business_days_after_the_request():
+    facts = CaseFacts(stage=Stage.CLEARANCE, stage_since=MONDAY, missing_clearances=("physician", "cardiology"))
+    actions = pending_actions(facts, MONDAY)
+    assert kinds(actions) == [(ActionKind.PHYSICIAN_CLEARANCE, Role.PHYSICIAN),
+                              (ActionKind.SPECIALIST_CLEARANCE, Role.PHYSICIAN)]
+    assert actions[0].due == date(2026, 11, 9)
+
+
+def test_clearance_on_its_due_day_is_not_overdue_the_day_after_is():
+    action = pending_actions(CaseFacts(stage=Stage.CLEARANCE, stage_since=MONDAY,
+                                       missing_clearances=("physician",)), MONDAY)[0]
+    assert not action.overdue(date(2026, 11, 9)) and action.overdue(date(2026, 11, 10))
+
+
+def test_pending_authorization_is_the_insurers_with_its_review_clock():
+    facts = CaseFacts(stage=Stage.AUTHORIZATION, stage_since=MONDAY, pending_authorization=(7, date(2026, 11, 9)))
+    (action,) = pending_actions(facts, MONDAY)
+    assert (action.kind, action.role, action.due, action.subject_id) == (
+        ActionKind.AUTHORIZATION_DECISION, Role.INSURER, date(2026, 11, 9), 7)
+
+
+def test_each_ended_week_without_a_review_is_owed_by_the_therapist():
+    facts = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, program_started_on=MONDAY, weeks_reviewed=frozenset({1}))
+    actions = pending_actions(facts, date(2026, 11, 20))   # weeks 1 and 2 ended; week 3 runs
+    assert [(a.kind, a.subject_id) for a in actions] == [(ActionKind.WEEKLY_REVIEW, 2)]
+    assert actions[0].due == date(2026, 11, 17)   # week 2 ended Sunday 15th; two business days later
+
+
+def test_a_paused_case_needs_the_physicians_reassessment():
+    facts = CaseFacts(stage=Stage.PAUSED, stage_since=MONDAY, reassessment_needed_since=MONDAY)
+    assert kinds(pending_actions(facts, MONDAY)) == [(ActionKind.REASSESSMENT, Role.PHYSICIAN)]
+
+
+def test_an_open_offer_waits_for_the_clinic_and_a_wanted_offer_for_the_employer():
+    open_offer = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, open_offer=(3, date(2026, 11, 16)),
+                           offer_wanted_since=MONDAY)
+    assert kinds(pending_actions(open_offer, MONDAY)) == [(ActionKind.OFFER_ANSWER, Role.THERAPIST)]
+    wanted = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, offer_wanted_since=MONDAY)
+    assert kinds(pending_actions(wanted, MONDAY)) == [(ActionKind.DUTY_OFFER, Role.EMPLOYER)]
+
+
+def test_a_started_milestone_waits_for_the_employers_confirmation():
+    facts = CaseFacts(stage=Stage.RETURN_TO_WORK, stage_since=MONDAY, started_milestone=(5, date(2026, 11, 9)))
+    assert kinds(pending_actions(facts, MONDAY)) == [(ActionKind.MILESTONE_CONFIRMATION, Role.EMPLOYER)]
+
+
+def test_continuation_is_owed_once_the_notice_period_starts():
+    facts = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, authorized_until=date(2026, 11, 15),
+                      continuation_prepare_from=date(2026, 11, 9))
+    assert pending_actions(facts, date(2026, 11, 6)) == []
+    assert kinds(pending_actions(facts, date(2026, 11, 9))) == [(ActionKind.CONTINUATION_REQUEST, Role.CASE_MANAGER)]
+
+
+def test_follow_ups_are_owed_by_the_case_manager_most_urgent_first():
+    facts = CaseFacts(stage=Stage.DISCHARGED, stage_since=MONDAY,
+                      follow_ups_due=((2, date(2027, 5, 2)), (1, date(2027, 2, 2))))
+    assert [a.subject_id for a in pending_actions(facts, MONDAY)] == [1, 2]
