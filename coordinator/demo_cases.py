@@ -3,7 +3,6 @@
 from dataclasses import replace
 from datetime import date, timedelta
 
-from .domain.clearance import HealthFlags
 from .domain.demands import JobDemand
 from .domain.review import Measures
 from .domain.safety import SessionObservations

@@ -61,6 +61,14 @@ def read_case(actor: Actor, case_id: int, purpose: str = "view") -> Case:
     return case
 
 
+def audit_listing(actor: Actor, case_ids: list[int], purpose: str = "list") -> None:
+    """Record that a list of cases was read through the actor's view (one entry for the page)."""
+    view = view_for(actor)
+    audit_append(actor, "list_cases", "cases", category="clinical" if view is View.CLINICAL else "functional",
+                 purpose=purpose, detail={"case_ids": case_ids})
+    db.session.commit()
+
+
 def allowed_commands(actor: Actor, case: Case) -> list[str]:
     """Commands whose role rule admits the actor on this case (the service still checks the stage)."""
     parties = parties_of(case)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from ..domain.errors import DomainError
 from ..extensions import csrf, db
 from ..models import Case
-from ..policy import read_case, view_for, visible_cases
+from ..policy import audit_listing, read_case, view_for, visible_cases
 from .schemas import case_schema
 
 bp = Blueprint("api_cases", __name__, url_prefix="/api/v1")
@@ -41,6 +41,7 @@ def list_cases():
     query = visible_cases(g.token_actor)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.order_by(Case.id).limit(size).offset((page - 1) * size)).all()
+    audit_listing(g.token_actor, [c.id for c in rows], purpose="api")
     return jsonify(items=case_schema(view_for(g.token_actor), many=True).dump(rows),
                    page=page, per_page=size, total=total)
 
