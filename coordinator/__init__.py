@@ -32,10 +32,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     init_auth(app)
-    from .api.cases import bp as api_cases_bp
+    from .api import init_api
 
     app.register_blueprint(home_bp)
-    app.register_blueprint(api_cases_bp)
+    init_api(app)
     register_cli(app)
     return app
 

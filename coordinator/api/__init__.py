@@ -1,1 +1,26 @@
-"""The JSON API under /api/v1, for partner systems holding OAuth 2.0 bearer tokens."""
+"""The JSON API under /api/v1 (flask-smorest), for partner systems holding OAuth 2.0 bearer tokens."""
+
+from flask import Flask
+
+from ..extensions import csrf
+from .errors import ProblemApi, register_domain_errors
+
+API_SETTINGS = {
+    "API_TITLE": "Coordinator API", "API_VERSION": "v1", "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1", "OPENAPI_JSON_PATH": "openapi.json",
+}
+
+
+def init_api(app: Flask) -> ProblemApi:
+    """Bind the API, its OpenAPI document and problem+json errors to the app."""
+    from .cases import bp as cases_bp
+
+    for name, value in API_SETTINGS.items():
+        app.config.setdefault(name, value)
+    api = ProblemApi(app, spec_kwargs={"info": {"description": "Work hardening cases across every party."}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
+                                                       "description": "OAuth 2.0 access token from /oauth/token"})
+    csrf.exempt(cases_bp)   # bearer-token calls carry no cookie: nothing to forge
+    api.register_blueprint(cases_bp)
+    register_domain_errors(app)
+    return api

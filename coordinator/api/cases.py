@@ -1,59 +1,128 @@
-"""Case queries over the API: the caller's cases only, each through its party's view."""
+"""Case resources: list, open, read (with ETag), timeline, and the If-Match guard for commands."""
 
-from flask import Blueprint, g, jsonify, request
+from flask import g, jsonify, request, url_for
+from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
-from ..domain.errors import DomainError
-from ..extensions import csrf, db
-from ..models import Case
-from ..policy import audit_listing, read_case, view_for, visible_cases
-from .schemas import case_schema
+from ..auth.bearer import require_token
+from ..models import Case, CaseEvent
+from ..extensions import db
+from ..policy import View, audit_listing, read_case, view_for, visible_cases
+from ..services import cases as case_services
+from ..services.unit_of_work import expect_version
+from .errors import problem
+from .idempotency import idempotent
+from .schemas import (CaseClinicalSchema, CasePageSchema, CaseQueryArgsSchema, PageArgsSchema, ReferralSchema,
+                      TimelinePageSchema, case_schema)
 
-bp = Blueprint("api_cases", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)  # bearer-token calls carry no cookie, so there is nothing to forge
-MAX_PAGE_SIZE = 100
+bp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Cases: the caller's own, through its view")
 
 
-def _problem(status: int, title: str, detail: str):
-    """An RFC 9457 problem document."""
-    response = jsonify(type="about:blank", title=title, status=status, detail=detail)
+def etag_of(case: Case) -> str:
+    """A strong validator from the case version: any command changes it."""
+    return f'"{case.version}"'
+
+
+def with_etag(payload: dict, case: Case, status: int = 200):
+    """A JSON answer carrying the case's ETag."""
+    response = jsonify(payload)
     response.status_code = status
-    response.mimetype = "application/problem+json"
+    response.headers["ETag"] = etag_of(case)
     return response
 
 
-def _require_token(*scopes):
-    """Deferred import: the bearer validator lives with the OAuth server."""
-    from ..auth.bearer import require_token
+def if_match_version():
+    """The version named by If-Match: 428 when missing, 412 when unreadable (a stale tag can never match)."""
+    header = request.headers.get("If-Match")
+    if not header:
+        return None, problem(428, "Precondition Required", "send If-Match with the case's ETag to change it",
+                             {"If-Match": ["required"]})
+    tag = header.strip()
+    if tag.startswith("W/"):
+        tag = tag[2:]
+    tag = tag.strip('"')
+    if not tag.isdigit():
+        return None, problem(412, "Precondition Failed", "If-Match does not name a version of this case")
+    return int(tag), None
 
-    return require_token(*scopes)
+
+def page_of(query, page: int, per_page: int, order):
+    """Rows of one page and the total, with a stable order."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total
 
 
-@bp.get("/cases")
-@_require_token("cases:read")
-def list_cases():
-    """The caller's cases, oldest first, one page at a time."""
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-        size = min(MAX_PAGE_SIZE, max(1, int(request.args.get("per_page", 25))))
-    except ValueError:
-        return _problem(400, "Bad page", "page and per_page must be whole numbers")
+@bp.route("/cases", methods=["GET"])
+@require_token("cases:read")
+@bp.arguments(CaseQueryArgsSchema, location="query")
+@bp.response(200, CasePageSchema)
+@bp.doc(security=[{"bearerAuth": ["cases:read"]}])
+def list_cases(args):
+    """The caller's cases, filtered by stage, employer or insurer, in pages ordered by id."""
     query = visible_cases(g.token_actor)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(Case.id).limit(size).offset((page - 1) * size)).all()
+    for name in ("stage", "employer_id", "insurer_id"):
+        if name in args:
+            query = query.where(getattr(Case, name) == args[name])
+    rows, total = page_of(query, args["page"], args["per_page"], (Case.id,))
     audit_listing(g.token_actor, [c.id for c in rows], purpose="api")
-    return jsonify(items=case_schema(view_for(g.token_actor), many=True).dump(rows),
-                   page=page, per_page=size, total=total)
+    return jsonify(items=case_schema(view_for(g.token_actor), many=True).dump(rows), page=args["page"],
+                   per_page=args["per_page"], total=total)
 
 
-@bp.get("/cases/<int:case_id>")
-@_require_token("cases:read")
-def get_case(case_id: int):
-    """One case through the caller's view; a case of another party is 404, as if it did not exist."""
-    try:
-        case = read_case(g.token_actor, case_id, purpose="api")
-    except DomainError as err:
-        return _problem(404, "Not found", err.message)
-    response = jsonify(case_schema(view_for(g.token_actor)).dump(case))
-    response.headers["ETag"] = f'"{case.version}"'
+@bp.route("/cases", methods=["POST"])
+@require_token("cases:write")
+@idempotent
+@bp.arguments(ReferralSchema)
+@bp.response(201, CaseClinicalSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@bp.doc(security=[{"bearerAuth": ["cases:write"]}],
+        parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}])
+def open_case(referral):
+    """Open a case from a referral; the answer carries the screening flags and the clearances needed."""
+    case = case_services.open_case(g.token_actor, referral)
+    response = with_etag(case_schema(View.CLINICAL).dump(case), case, 201)
+    response.headers["Location"] = url_for("cases.get_case", case_id=case.id)
     return response
+
+
+@bp.route("/cases/<int:case_id>", methods=["GET"])
+@require_token("cases:read")
+@bp.response(200, CaseClinicalSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@bp.doc(security=[{"bearerAuth": ["cases:read"]}])
+def get_case(case_id):
+    """One case through the caller's view; another party's case answers 404."""
+    case = read_case(g.token_actor, case_id, purpose="api")
+    return with_etag(case_schema(view_for(g.token_actor)).dump(case), case)
+
+
+@bp.route("/cases/<int:case_id>/timeline", methods=["GET"])
+@require_token("cases:read")
+@bp.arguments(PageArgsSchema, location="query")
+@bp.response(200, TimelinePageSchema)
+@bp.doc(security=[{"bearerAuth": ["cases:read"]}])
+def timeline(args, case_id):
+    """Every event of the case (who, what, when), oldest first; an employer sees the functional ones."""
+    case = read_case(g.token_actor, case_id, purpose="timeline")
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if view_for(g.token_actor) is View.FUNCTIONAL:
+        query = query.where(CaseEvent.clinical.is_(False))
+    rows, total = page_of(query, args["page"], args["per_page"], (CaseEvent.at, CaseEvent.id))
+    return jsonify(items=TimelinePageSchema().dump({"items": rows})["items"], page=args["page"],
+                   per_page=args["per_page"], total=total)
+
+
+@bp.route("/cases/<int:case_id>/clearance-request", methods=["POST"])
+@require_token("cases:write")
+@idempotent
+@bp.response(200, CaseClinicalSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@bp.doc(security=[{"bearerAuth": ["cases:write"]}],
+        parameters=[{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}},
+                    {"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}])
+def request_clearance(case_id):
+    """Send an intake case to its physician (and cardiology or obstetrics) for clearance."""
+    version, refusal = if_match_version()
+    if refusal:
+        return refusal
+    with expect_version(version):
+        case = case_services.request_clearance(g.token_actor, case_id)
+    return with_etag(case_schema(view_for(g.token_actor)).dump(case), case)

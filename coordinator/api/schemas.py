@@ -1,8 +1,13 @@
-"""Case schemas by view: the employer's schema does not declare clinical fields at all."""
+"""API schemas: case views by role (the employer's declares no clinical field at all) and inputs."""
 
-from marshmallow import Schema, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from ..domain.clearance import CardiacSymptom, HealthFlags
+from ..domain.demands import Frequency, JobDemand, TaskKind
+from ..domain.errors import InvalidValue
+from ..domain.stages import Stage
 from ..policy import View
+from ..services.cases import Referral
 
 
 class JobDemandSchema(Schema):
@@ -60,3 +65,122 @@ CASE_SCHEMAS: dict[View, type[Schema]] = {View.FUNCTIONAL: CaseFunctionalSchema,
 def case_schema(view: View, many: bool = False) -> Schema:
     """The case schema for a view."""
     return CASE_SCHEMAS[view](many=many)
+
+
+# -- input --------------------------------------------------------------------------------------
+
+NAME = validate.Length(min=1, max=200)
+
+
+class JobDemandInSchema(Schema):
+    """A critical job demand of the referral."""
+
+    task = fields.String(required=True, validate=validate.OneOf([t.value for t in TaskKind]))
+    amount = fields.Float(required=True, validate=validate.Range(min=0, max=100_000), allow_nan=False)
+    frequency = fields.String(required=True, validate=validate.OneOf([f.value for f in Frequency]))
+    critical = fields.Boolean(load_default=True)
+    description = fields.String(load_default="", validate=validate.Length(max=300))
+
+
+class HealthFlagsSchema(Schema):
+    """Health facts that decide the clearances (clinical)."""
+
+    cardiovascular_disease = fields.Boolean(load_default=False)
+    metabolic_disease = fields.Boolean(load_default=False)
+    renal_disease = fields.Boolean(load_default=False)
+    cardiac_symptoms = fields.List(fields.String(validate=validate.OneOf([s.value for s in CardiacSymptom])),
+                                   load_default=list, validate=validate.Length(max=10))
+    pregnant = fields.Boolean(load_default=False)
+    gestation_weeks = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=42))
+    beta_blockers = fields.Boolean(load_default=False)
+
+
+class ReferralSchema(Schema):
+    """A referral that opens a case (DOMAIN.md section 2)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    claim_number = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    worker_name = fields.String(required=True, validate=NAME)
+    date_of_injury = fields.Date(required=True)
+    referral_date = fields.Date(required=True)
+    clinic_id = fields.Integer(required=True, strict=True)
+    employer_id = fields.Integer(required=True, strict=True)
+    insurer_id = fields.Integer(required=True, strict=True)
+    physician_id = fields.Integer(required=True, strict=True)
+    therapist_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    case_manager_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    diagnosis_code = fields.String(required=True, validate=validate.Length(min=1, max=16))
+    diagnosis_text = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    job_title = fields.String(required=True, validate=NAME)
+    shift_hours = fields.Float(required=True, validate=validate.Range(min=0, max=24, min_inclusive=False))
+    demands = fields.List(fields.Nested(JobDemandInSchema), required=True, validate=validate.Length(min=1, max=30))
+    rtw_goal = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    rtw_goal_agreed_by_employer = fields.Boolean(required=True)
+    rtw_goal_agreed_by_worker = fields.Boolean(required=True)
+    therapy_plateaued = fields.Boolean(required=True)
+    hours_per_day_available = fields.Float(required=True, validate=validate.Range(min=0, max=24))
+    days_per_week_available = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=7))
+    prior_completed_program_same_injury = fields.Boolean(load_default=False)
+    health = fields.Nested(HealthFlagsSchema, load_default=dict)
+
+    @validates_schema
+    def _dates(self, data, **_):
+        if data.get("referral_date") and data.get("date_of_injury") and data["referral_date"] < data["date_of_injury"]:
+            raise ValidationError("the referral cannot precede the injury", "referral_date")
+
+    @post_load
+    def _referral(self, data, **_) -> Referral:
+        try:
+            health = HealthFlags(**(data.pop("health") or {}))
+            demands = [JobDemand(**d) for d in data.pop("demands")]
+        except InvalidValue as err:
+            raise ValidationError(err.message, err.field or "health") from None
+        return Referral(**data, health=health, demands=demands)
+
+
+class CaseQueryArgsSchema(Schema):
+    """Filters and paging of the case list."""
+
+    stage = fields.String(validate=validate.OneOf([s.value for s in Stage]))
+    employer_id = fields.Integer(strict=False)
+    insurer_id = fields.Integer(strict=False)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+
+class CasePageSchema(Schema):
+    """One page of cases."""
+
+    items = fields.List(fields.Nested(CaseClinicalSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class CaseEventSchema(Schema):
+    """One entry of a case's timeline."""
+
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor_role = fields.String()
+    actor_user_id = fields.Integer(allow_none=True)
+    kind = fields.String()
+    summary = fields.String()
+
+
+class TimelinePageSchema(Schema):
+    """One page of a case's timeline, oldest first."""
+
+    items = fields.List(fields.Nested(CaseEventSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class PageArgsSchema(Schema):
+    """Paging of any list."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))

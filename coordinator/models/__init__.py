@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate; importing this registers every table."""
 
+from .api import IdempotencyRecord
 from .authorization import Authorization
 from .case import Case, JobDemandRow
 from .clinical import CapacityMeasure, Clearance, ProgramSession, WeeklyReview, WeeklyTarget
@@ -13,6 +14,6 @@ from .timeline import AuditEntry, CaseEvent, OutboxRow
 __all__ = [
     "AuditEntry", "Authorization", "ExternalIdentity", "OAuth2AuthorizationCode", "OAuth2Client",
     "OAuth2Token", "UserSession", "CapacityMeasure", "Case", "CaseEvent", "Clearance", "DutyOffer",
-    "FollowUp", "JobDemandRow", "Milestone", "Organisation", "OutboxRow", "ProgramSession",
+    "FollowUp", "IdempotencyRecord", "JobDemandRow", "Milestone", "Organisation", "OutboxRow", "ProgramSession",
     "RestrictionSet", "User", "WeeklyReview", "WeeklyTarget",
 ]

@@ -2,13 +2,14 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..audit import append as audit_append
 from ..domain.actors import Actor
-from ..domain.errors import InvalidValue
+from ..domain.errors import DomainError, InvalidValue
 from ..domain.permissions import CaseParties, can, is_on_case, require
 from ..extensions import db
 from ..models import Case, CaseEvent, OutboxRow
@@ -19,6 +20,27 @@ class NotFound(InvalidValue):
     """The thing named does not exist (or is not visible to the actor)."""
 
     code = "not_found"
+
+
+class StaleVersion(DomainError):
+    """The caller's copy of the case is older than the database's: someone else changed it."""
+
+    code = "stale_version"
+
+
+# the case version a caller last saw (HTTP If-Match); checked under the row lock, so two
+# parties editing at once cannot both win
+_expected_version: ContextVar[int | None] = ContextVar("expected_version", default=None)
+
+
+@contextmanager
+def expect_version(version: int | None) -> Iterator[None]:
+    """Within the block, commands refuse a case whose version is not `version`."""
+    token = _expected_version.set(version)
+    try:
+        yield
+    finally:
+        _expected_version.reset(token)
 
 
 @event.listens_for(Session, "after_begin")
@@ -56,6 +78,10 @@ def load_case(case_id: int, *, lock: bool = True) -> Case:
     case = db.session.scalar(query)
     if case is None:
         raise NotFound(f"case {case_id} does not exist", field="case_id")
+    expected = _expected_version.get()
+    if lock and expected is not None and case.version != expected:
+        raise StaleVersion(f"case {case_id} is at version {case.version}, not {expected}: reload it and retry",
+                           field="If-Match")
     return case
 
 
