@@ -14,6 +14,8 @@ API_SETTINGS = {
 def init_api(app: Flask) -> ProblemApi:
     """Bind the API, its OpenAPI document and problem+json errors to the app."""
     from .cases import bp as cases_bp
+    from .workflow import bp as workflow_bp
+    from .clinical import bp as clinical_bp
 
     for name, value in API_SETTINGS.items():
         app.config.setdefault(name, value)
@@ -22,5 +24,13 @@ def init_api(app: Flask) -> ProblemApi:
                                                        "description": "OAuth 2.0 access token from /oauth/token"})
     csrf.exempt(cases_bp)   # bearer-token calls carry no cookie: nothing to forge
     api.register_blueprint(cases_bp)
+    csrf.exempt(workflow_bp)
+    api.register_blueprint(workflow_bp)
+    csrf.exempt(clinical_bp)
+    api.register_blueprint(clinical_bp)
+    from .inbox import bp as inbox_bp
+
+    csrf.exempt(inbox_bp)
+    api.register_blueprint(inbox_bp)
     register_domain_errors(app)
     return api

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from .actors import Role
 from .calendar import add_business_days
+from .milestones import DEFAULT_LADDER_POLICY
 from .policies import PolicyRef, Reason, reason
 from .stages import Stage
 
@@ -73,11 +74,21 @@ class CaseFacts:
     program_started_on: date | None = None
     weeks_reviewed: frozenset[int] = frozenset()
     reassessment_needed_since: date | None = None
-    offer_wanted_since: date | None = None
+    latest_review_on: date | None = None
+    latest_readiness: dict[str, float] = field(default_factory=dict)   # critical demands only
+    accepted_offer: bool = False
     open_offer: tuple[int, date] | None = None                   # (id, answer due)
     started_milestone: tuple[int, date] | None = None            # (id, confirmation due)
     follow_ups_due: tuple[tuple[int, date], ...] = ()
-    extras: dict = field(default_factory=dict)
+
+    @property
+    def offer_wanted_since(self) -> date | None:
+        """From the review showing capacity for modified duty, until an offer is accepted."""
+        ready = self.latest_readiness and all(
+            v >= DEFAULT_LADDER_POLICY.modified_readiness for v in self.latest_readiness.values())
+        if Stage(self.stage) is Stage.PROGRAM and ready and not self.accepted_offer:
+            return self.latest_review_on
+        return None
 
 
 def pending_actions(f: CaseFacts, today: date, policy: ActionPolicy = DEFAULT_ACTION_POLICY,

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, event, text, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.demands import DemandLevel, Frequency, TaskKind
@@ -57,6 +57,8 @@ class Case(db.Model):
 
     stage: Mapped[str] = mapped_column(String(32), default=Stage.INTAKE, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # the day the case entered its stage: due dates of the stage's actions count from it
+    stage_since: Mapped[date] = mapped_column(Date, default=date.today, server_default=text("CURRENT_DATE"))
     program_started_on: Mapped[date | None] = mapped_column(Date)
     paused_reason: Mapped[str | None] = mapped_column(Text)
     discharged_on: Mapped[date | None] = mapped_column(Date)
@@ -94,3 +96,10 @@ class JobDemandRow(db.Model):
     description: Mapped[str] = mapped_column(String(300), default="")
 
     case: Mapped[Case] = relationship(back_populates="demands")
+
+
+@event.listens_for(Case.stage, "set")
+def _stage_changed(case: Case, value, old, _initiator) -> None:
+    """Every stage change restarts the stage's clock."""
+    if value != old:
+        case.stage_since = date.today()

@@ -47,11 +47,24 @@ def test_a_paused_case_needs_the_physicians_reassessment():
 
 
 def test_an_open_offer_waits_for_the_clinic_and_a_wanted_offer_for_the_employer():
+    ready = {"carry": 0.8, "stand": 0.75}
     open_offer = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, open_offer=(3, date(2026, 11, 16)),
-                           offer_wanted_since=MONDAY)
+                           latest_review_on=MONDAY, latest_readiness=ready)
     assert kinds(pending_actions(open_offer, MONDAY)) == [(ActionKind.OFFER_ANSWER, Role.THERAPIST)]
-    wanted = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, offer_wanted_since=MONDAY)
+    wanted = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, latest_review_on=MONDAY, latest_readiness=ready)
     assert kinds(pending_actions(wanted, MONDAY)) == [(ActionKind.DUTY_OFFER, Role.EMPLOYER)]
+
+
+def test_no_offer_is_asked_before_readiness_reaches_the_modified_duty_threshold():
+    facts = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, latest_review_on=MONDAY,
+                      latest_readiness={"carry": 0.74, "stand": 0.9})
+    assert pending_actions(facts, MONDAY) == []
+
+
+def test_no_offer_is_asked_once_one_was_accepted():
+    facts = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, latest_review_on=MONDAY,
+                      latest_readiness={"carry": 1.0}, accepted_offer=True)
+    assert pending_actions(facts, MONDAY) == []
 
 
 def test_a_started_milestone_waits_for_the_employers_confirmation():

@@ -1,0 +1,62 @@
+"""The caller's inbox: what it must do next across its cases, overdue first."""
+
+from flask import g, jsonify
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..auth.bearer import require_token
+from ..policy import visible_cases
+from ..services.inbox import inbox
+from .schemas import PageArgsSchema
+
+bp = Blueprint("inbox", __name__, url_prefix="/api/v1", description="Pending actions of the caller")
+
+
+class ReasonSchema(Schema):
+    """Why an action is due."""
+
+    code = fields.String()
+    text = fields.String()
+
+
+class InboxItemSchema(Schema):
+    """One pending action."""
+
+    case_id = fields.Integer()
+    claim_number = fields.String()
+    kind = fields.String()
+    role = fields.String()
+    due = fields.Date()
+    overdue = fields.Boolean()
+    subject_id = fields.Integer(allow_none=True)
+    reason = fields.Nested(ReasonSchema)
+
+
+class InboxPageSchema(Schema):
+    """One page of the inbox."""
+
+    items = fields.List(fields.Nested(InboxItemSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+def _item(i) -> dict:
+    a = i.action
+    return {"case_id": i.case_id, "claim_number": i.claim_number, "kind": str(a.kind), "role": str(a.role),
+            "due": a.due, "overdue": i.overdue, "subject_id": a.subject_id,
+            "reason": {"code": a.reason.code, "text": a.reason.text}}
+
+
+@bp.route("/inbox", methods=["GET"])
+@require_token("cases:read")
+@bp.arguments(PageArgsSchema, location="query")
+@bp.response(200, InboxPageSchema)
+@bp.doc(security=[{"bearerAuth": ["cases:read"]}])
+def get_inbox(args):
+    """Pending actions with due dates across the caller's cases: overdue first, then by due date."""
+    items = inbox(g.token_actor, visible_cases(g.token_actor))
+    start = (args["page"] - 1) * args["per_page"]
+    page = items[start:start + args["per_page"]]
+    return jsonify(InboxPageSchema().dump({"items": [_item(i) for i in page], "page": args["page"],
+                                           "per_page": args["per_page"], "total": len(items)}))
