@@ -32,5 +32,8 @@ def init_api(app: Flask) -> ProblemApi:
 
     csrf.exempt(inbox_bp)
     api.register_blueprint(inbox_bp)
+    from .docs import bp as docs_bp
+
+    app.register_blueprint(docs_bp)
     register_domain_errors(app)
     return api

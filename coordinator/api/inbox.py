@@ -12,7 +12,7 @@ from .schemas import PageArgsSchema
 bp = Blueprint("inbox", __name__, url_prefix="/api/v1", description="Pending actions of the caller")
 
 
-class ReasonSchema(Schema):
+class InboxReasonSchema(Schema):
     """Why an action is due."""
 
     code = fields.String()
@@ -29,7 +29,7 @@ class InboxItemSchema(Schema):
     due = fields.Date()
     overdue = fields.Boolean()
     subject_id = fields.Integer(allow_none=True)
-    reason = fields.Nested(ReasonSchema)
+    reason = fields.Nested(InboxReasonSchema)
 
 
 class InboxPageSchema(Schema):
