@@ -20,6 +20,8 @@ class View(StrEnum):
 
 
 CLINIC_ROLES = frozenset({Role.THERAPIST, Role.CASE_MANAGER, Role.ADMIN})
+# pending actions an employer may know about: its own duties and the return-to-work steps
+FUNCTIONAL_ACTIONS = frozenset({"duty_offer", "offer_answer", "milestone_confirmation", "follow_up"})
 
 
 def case_scope(actor: Actor):

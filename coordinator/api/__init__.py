@@ -32,6 +32,10 @@ def init_api(app: Flask) -> ProblemApi:
 
     csrf.exempt(inbox_bp)
     api.register_blueprint(inbox_bp)
+    from .fhir import bp as fhir_bp
+
+    csrf.exempt(fhir_bp)
+    api.register_blueprint(fhir_bp)
     from .docs import bp as docs_bp
 
     app.register_blueprint(docs_bp)

@@ -104,15 +104,16 @@ def _mine(actor: Actor, action: PendingAction, overdue: bool) -> bool:
     return role is Role.CASE_MANAGER and overdue and CASE_MANAGER_SEES_ALL
 
 
-def inbox(actor: Actor, cases_query, today: date | None = None) -> list[InboxItem]:
-    """The actor's pending actions across its visible open cases: overdue first, then by due date and id."""
+def all_pending(cases_query, today: date | None = None) -> list[InboxItem]:
+    """Every pending action of the open cases selected, whoever owes it: overdue first, then by due date."""
     today = today or date.today()
     cases = db.session.scalars(cases_query.where(Case.stage != Stage.CLOSED)).all()
     rel = _load([c.id for c in cases])
-    items = []
-    for case in cases:
-        for action in pending_actions(_facts(case, rel, today), today):
-            overdue = action.overdue(today)
-            if _mine(actor, action, overdue):
-                items.append(InboxItem(case.id, case.claim_number, action, overdue))
+    items = [InboxItem(case.id, case.claim_number, action, action.overdue(today))
+             for case in cases for action in pending_actions(_facts(case, rel, today), today)]
     return sorted(items, key=lambda i: (not i.overdue, i.action.due, i.case_id, i.action.kind))
+
+
+def inbox(actor: Actor, cases_query, today: date | None = None) -> list[InboxItem]:
+    """The actor's pending actions across its visible open cases: overdue first, then by due date and id."""
+    return [i for i in all_pending(cases_query, today) if _mine(actor, i.action, i.overdue)]
