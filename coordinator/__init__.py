@@ -8,6 +8,8 @@ from .config import Config
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the Flask app; `overrides` replaces configuration (tests pass their database)."""
     app = Flask(__name__, instance_relative_config=True)
+    # ids in URLs stop at the database's integer range: a larger one is simply not found
+    app.before_request(_ids_in_range)
     app.config.from_object(Config())
     if overrides:
         app.config.update(overrides)
@@ -38,6 +40,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_api(app)
     register_cli(app)
     return app
+
+
+def _ids_in_range():
+    """404 for a URL id beyond a 32-bit database key, before any query could overflow."""
+    from flask import abort, request
+
+    for value in (request.view_args or {}).values():
+        if isinstance(value, int) and not 0 <= value <= 2**31 - 1:
+            abort(404)
 
 
 def _security_headers(app: Flask) -> dict:

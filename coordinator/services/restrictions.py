@@ -8,6 +8,7 @@ from ..domain import restrictions as rules
 from ..domain.actors import Actor
 from ..domain.demands import LIFT_TASKS, Frequency
 from ..domain.errors import InvalidValue
+from ..domain.permissions import NotPermitted
 from ..domain.stages import Stage, require_stage
 from ..extensions import db
 from ..models import RestrictionSet, User
@@ -58,6 +59,8 @@ def issue_restrictions(actor: Actor, case_id: int, *, issued_on: date, load_limi
         require_stage(case.stage, *ISSUE_STAGES, action="issue restrictions")
         if issued_on < case.referral_date or issued_on > date.today():
             raise InvalidValue("restrictions are dated between the referral and today", field="issued_on")
+        if actor.user_id is None:
+            raise NotPermitted("restrictions are signed by a clinician: use a token acting for a signed-in user")
         signer = db.session.get(User, actor.user_id)
         try:
             limits = tuple(rules.LoadLimit(x["task"], x["frequency"], x["max_kg"]) for x in load_limits)

@@ -78,11 +78,15 @@ def load_case(case_id: int, *, lock: bool = True) -> Case:
     case = db.session.scalar(query)
     if case is None:
         raise NotFound(f"case {case_id} does not exist", field="case_id")
-    expected = _expected_version.get()
-    if lock and expected is not None and case.version != expected:
-        raise StaleVersion(f"case {case_id} is at version {case.version}, not {expected}: reload it and retry",
-                           field="If-Match")
     return case
+
+
+def _check_version(case: Case) -> None:
+    """Refuse a stale If-Match; only ever after the party check, so strangers learn nothing."""
+    expected = _expected_version.get()
+    if expected is not None and case.version != expected:
+        raise StaleVersion(f"case {case.id} is at version {case.version}, not {expected}: reload it and retry",
+                           field="If-Match")
 
 
 def record(case: Case, actor: Actor, kind: str, summary: str, *, clinical: bool,
@@ -116,6 +120,7 @@ def authorize(actor: Actor, command_name: str, case: Case) -> None:
         require(actor, command_name)  # raises NotPermitted with the reason
     if not is_on_case(actor, parties_of(case)):
         raise NotFound(f"case {case.id} does not exist", field="case_id")
+    _check_version(case)
 
 
 def open_command(actor: Actor, command_name: str, case_id: int) -> Case:

@@ -136,3 +136,10 @@ def test_timeline_lists_events_and_hides_clinical_ones_from_the_employer(client,
     assert employer["items"] == []
     foreign = client.get(url, headers=bearer(parties.other_employer_user, "cases:read"))
     assert foreign.status_code == 404
+
+
+def test_a_stale_if_match_from_another_party_is_404_not_412(client, parties, bearer):
+    case = client.post("/api/v1/cases", json=referral_json(parties), headers=bearer(parties.case_manager))
+    stranger = bearer(parties.other_case_manager)
+    answer = client.post(f"/api/v1/cases/{case.json['id']}/clearance-request", headers={**stranger, "If-Match": '"1"'})
+    assert answer.status_code == 404 and "version" not in answer.get_data(as_text=True)

@@ -1,0 +1,253 @@
+"""Workflow API schemas: inputs of authorizations, duty offers, milestones, setbacks, discharge and follow-ups,
+and their outputs by view (the employer's declare no clinical field)."""
+
+from datetime import date
+
+from marshmallow import Schema, fields, validate
+
+from ..domain.authorization import Decision
+from ..domain.demands import Frequency, TaskKind
+from ..domain.discharge import DischargeOutcome, WorkStatus
+from ..domain.duty import Answer, WagePeriod
+
+# every date a client sends stays in a range date arithmetic cannot overflow
+DAY = validate.Range(min=date(1900, 1, 1), max=date(2100, 12, 31))
+# PostgreSQL text cannot hold NUL: refuse it as a field error rather than fail in the database
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="must not contain NUL characters")
+
+
+def _text(high: int, low: int = 0, required: bool = False) -> fields.String:
+    """A string of bounded length without NUL; optional ones default to empty."""
+    extra = {"required": True} if required else {"load_default": ""}
+    return fields.String(validate=[validate.Length(min=low, max=high), NO_NUL], **extra)
+
+
+def _date(required: bool = True) -> fields.Date:
+    """A bounded ISO date."""
+    return fields.Date(required=required, validate=DAY)
+
+
+def _choice(enum) -> validate.OneOf:
+    """One of an enum's values."""
+    return validate.OneOf([e.value for e in enum])
+
+
+# -- input --------------------------------------------------------------------------------------
+
+
+class AuthorizationRequestInSchema(Schema):
+    """A request for a block of sessions: the initial trial, or a continuation."""
+
+    submitted_on = _date()
+    start_date = _date()
+    weeks = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=12))
+
+
+class AuthorizationDecisionInSchema(Schema):
+    """The insurer's decision, always with a reason."""
+
+    decision = fields.String(required=True, validate=_choice(Decision))
+    reason = _text(2000, 1, required=True)
+    approved_sessions = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                       validate=validate.Range(min=0, max=200))
+    decided_on = _date()
+
+
+class OfferedTaskInSchema(Schema):
+    """One task of a modified-duty offer."""
+
+    description = _text(300, 1, required=True)
+    task = fields.String(required=True, validate=_choice(TaskKind))
+    amount = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, max=100_000))
+    frequency = fields.String(required=True, validate=_choice(Frequency))
+    hours = fields.Float(load_default=None, allow_none=True, allow_nan=False,
+                         validate=validate.Range(min=0, max=24, min_inclusive=False))
+
+
+class DutyOfferInSchema(Schema):
+    """The employer's written offer of modified duty (or its next round)."""
+
+    tasks = fields.List(fields.Nested(OfferedTaskInSchema), required=True, validate=validate.Length(min=1, max=30))
+    hours_per_day = fields.Float(required=True, allow_nan=False,
+                                 validate=validate.Range(min=0, max=24, min_inclusive=False))
+    schedule = _text(300, 1, required=True)
+    location = _text(300, 1, required=True)
+    wage = fields.Float(required=True, allow_nan=False,
+                        validate=validate.Range(min=0, max=1_000_000, min_inclusive=False))
+    wage_period = fields.String(required=True, validate=_choice(WagePeriod))
+    start_date = _date()
+    sent_on = _date()
+
+
+class DutyResponseInSchema(Schema):
+    """The clinic's answer to an offer round."""
+
+    answer = fields.String(required=True, validate=_choice(Answer))
+    responded_on = _date()
+    reason = _text(2000)
+    requested_changes = _text(2000)
+
+
+class MilestoneStartInSchema(Schema):
+    """Start the next rung of the ladder."""
+
+    started_on = _date()
+
+
+class MilestoneConfirmInSchema(Schema):
+    """The employer confirms the started rung."""
+
+    confirmed_on = _date()
+
+
+class SetbackInSchema(Schema):
+    """A setback at work: when and what happened."""
+
+    on = _date()
+    reason = _text(2000, 1, required=True)
+
+
+class DischargeInSchema(Schema):
+    """Discharge on confirmed duty, or when the program ends."""
+
+    discharged_on = _date()
+    program_ended = fields.Boolean(load_default=False)
+    outcome = fields.String(load_default=None, allow_none=True, validate=_choice(DischargeOutcome))
+    summary = _text(2000)
+
+
+class FollowUpInSchema(Schema):
+    """What a follow-up found."""
+
+    recorded_on = _date()
+    work_status = fields.String(required=True, validate=_choice(WorkStatus))
+    recurrence = fields.Boolean(required=True)
+    notes = _text(2000)
+
+
+# -- output -------------------------------------------------------------------------------------
+
+
+class AuthorizationFunctionalSchema(Schema):
+    """An authorization as the employer sees it: dates, counts and status, no packet, assessment or reason."""
+
+    id = fields.Integer()
+    case_id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    requested_sessions = fields.Integer()
+    requested_weeks = fields.Integer()
+    start_date = fields.Date()
+    end_date = fields.Date()
+    submitted_on = fields.Date()
+    due_on = fields.Date()
+    decision = fields.String(allow_none=True)
+    approved_sessions = fields.Integer(allow_none=True)
+    decided_on = fields.Date(allow_none=True)
+    sessions_used = fields.Integer(allow_none=True)
+
+
+class AuthorizationClinicalSchema(AuthorizationFunctionalSchema):
+    """An authorization with the intake packet or progress report, the assessment and the insurer's reason."""
+
+    packet = fields.Dict()
+    assessment = fields.Dict()
+    reason = fields.String(allow_none=True)
+
+
+class ConflictOutSchema(Schema):
+    """One conflict of an offer with the restrictions in force."""
+
+    kind = fields.String()
+    task = fields.String(allow_none=True)
+    offered = fields.Raw(allow_none=True)
+    allowed = fields.Raw(allow_none=True)
+    restriction_version = fields.Integer(allow_none=True)
+    text = fields.String()
+
+
+class OfferedTaskOutSchema(Schema):
+    """One offered task."""
+
+    description = fields.String()
+    task = fields.String()
+    amount = fields.Float()
+    frequency = fields.String()
+    hours = fields.Float(allow_none=True)
+
+
+class DutyOfferOutSchema(Schema):
+    """One round of a modified-duty offer with its conflicts (functional: every party sees it)."""
+
+    id = fields.Integer()
+    case_id = fields.Integer()
+    round = fields.Integer()
+    status = fields.String()
+    tasks = fields.List(fields.Nested(OfferedTaskOutSchema))
+    hours_per_day = fields.Float()
+    schedule = fields.String()
+    location = fields.String()
+    wage = fields.Float()
+    wage_period = fields.String()
+    start_date = fields.Date()
+    restriction_version = fields.Integer(allow_none=True)
+    conflicts = fields.List(fields.Nested(ConflictOutSchema))
+    sent_on = fields.Date()
+    response_due = fields.Date()
+    responded_on = fields.Date(allow_none=True)
+    response = fields.String(allow_none=True)
+    response_note = fields.String(allow_none=True)
+
+
+class MilestoneOutSchema(Schema):
+    """One attempt at a rung of the ladder."""
+
+    id = fields.Integer()
+    case_id = fields.Integer()
+    rung = fields.Integer()
+    hours_per_day = fields.Float()
+    full_duty = fields.Boolean()
+    status = fields.String()
+    started_on = fields.Date()
+    confirmed_on = fields.Date(allow_none=True)
+    setback_on = fields.Date(allow_none=True)
+    setback_reason = fields.String(allow_none=True)
+
+
+class RungOutSchema(Schema):
+    """One rung of the ladder and where it stands."""
+
+    number = fields.Integer()
+    hours_per_day = fields.Float()
+    duty = fields.String()
+    status = fields.String()
+
+
+class FollowUpFunctionalSchema(Schema):
+    """A follow-up as the employer sees it: when, and the work status found."""
+
+    id = fields.Integer()
+    case_id = fields.Integer()
+    months_after = fields.Integer()
+    due_on = fields.Date()
+    recorded_on = fields.Date(allow_none=True)
+    work_status = fields.String(allow_none=True)
+
+
+class FollowUpClinicalSchema(FollowUpFunctionalSchema):
+    """A follow-up with the recurrence and the notes."""
+
+    recurrence = fields.Boolean(allow_none=True)
+    notes = fields.String()
+
+
+def _page(item: type[Schema], name: str, **extra) -> type[Schema]:
+    """A page schema of items."""
+    return Schema.from_dict({"items": fields.List(fields.Nested(item)), "page": fields.Integer(),
+                             "per_page": fields.Integer(), "total": fields.Integer(), **extra}, name=name)
+
+
+AuthorizationPageSchema = _page(AuthorizationClinicalSchema, "AuthorizationPageSchema")
+DutyOfferPageSchema = _page(DutyOfferOutSchema, "DutyOfferPageSchema")
+MilestonePageSchema = _page(MilestoneOutSchema, "MilestonePageSchema", ladder=fields.List(fields.Nested(RungOutSchema)))
+FollowUpPageSchema = _page(FollowUpClinicalSchema, "FollowUpPageSchema")
