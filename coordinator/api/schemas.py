@@ -105,12 +105,14 @@ class ReferralSchema(Schema):
     worker_name = fields.String(required=True, validate=NAME)
     date_of_injury = fields.Date(required=True)
     referral_date = fields.Date(required=True)
-    clinic_id = fields.Integer(required=True, strict=True)
-    employer_id = fields.Integer(required=True, strict=True)
-    insurer_id = fields.Integer(required=True, strict=True)
-    physician_id = fields.Integer(required=True, strict=True)
-    therapist_id = fields.Integer(load_default=None, allow_none=True, strict=True)
-    case_manager_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    clinic_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))
+    employer_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))
+    insurer_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))
+    physician_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))
+    therapist_id = fields.Integer(load_default=None, allow_none=True, strict=True,
+                           validate=validate.Range(min=1, max=2**31 - 1))
+    case_manager_id = fields.Integer(load_default=None, allow_none=True, strict=True,
+                           validate=validate.Range(min=1, max=2**31 - 1))
     diagnosis_code = fields.String(required=True, validate=validate.Length(min=1, max=16))
     diagnosis_text = fields.String(required=True, validate=validate.Length(min=1, max=500))
     job_title = fields.String(required=True, validate=NAME)
@@ -144,8 +146,8 @@ class CaseQueryArgsSchema(Schema):
     """Filters and paging of the case list."""
 
     stage = fields.String(validate=validate.OneOf([s.value for s in Stage]))
-    employer_id = fields.Integer(strict=False)
-    insurer_id = fields.Integer(strict=False)
+    employer_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    insurer_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
 
