@@ -9,6 +9,7 @@ from ..models import Case, CaseEvent
 from ..extensions import db
 from ..policy import View, audit_listing, read_case, view_for, visible_cases
 from ..services import cases as case_services
+from ..services.inbox import all_pending
 from ..services.unit_of_work import expect_version
 from .errors import problem
 from .idempotency import idempotent
@@ -59,11 +60,14 @@ def page_of(query, page: int, per_page: int, order):
 @bp.response(200, CasePageSchema)
 @bp.doc(security=[{"bearerAuth": ["cases:read"]}])
 def list_cases(args):
-    """The caller's cases, filtered by stage, employer or insurer, in pages ordered by id."""
+    """The caller's cases, filtered by stage, employer, insurer or overdue work, in pages ordered by id."""
     query = visible_cases(g.token_actor)
     for name in ("stage", "employer_id", "insurer_id"):
         if name in args:
             query = query.where(getattr(Case, name) == args[name])
+    if "overdue" in args:
+        late = {i.case_id for i in all_pending(query) if i.overdue}
+        query = query.where(Case.id.in_(late) if args["overdue"] else Case.id.not_in(late))
     rows, total = page_of(query, args["page"], args["per_page"], (Case.id,))
     audit_listing(g.token_actor, [c.id for c in rows], purpose="api")
     return jsonify(items=case_schema(view_for(g.token_actor), many=True).dump(rows), page=args["page"],

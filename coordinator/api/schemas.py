@@ -148,6 +148,7 @@ class CaseQueryArgsSchema(Schema):
     stage = fields.String(validate=validate.OneOf([s.value for s in Stage]))
     employer_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     insurer_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    overdue = fields.Boolean(metadata={"description": "only cases with an overdue pending action"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
 

@@ -143,3 +143,21 @@ def test_a_stale_if_match_from_another_party_is_404_not_412(client, parties, bea
     stranger = bearer(parties.other_case_manager)
     answer = client.post(f"/api/v1/cases/{case.json['id']}/clearance-request", headers={**stranger, "If-Match": '"1"'})
     assert answer.status_code == 404 and "version" not in answer.get_data(as_text=True)
+
+
+def test_list_filters_cases_with_overdue_work(client, parties, bearer):
+    from sqlalchemy import update
+
+    headers = bearer(parties.case_manager)
+    late = client.post("/api/v1/cases", json=referral_json(parties, claim_number="LATE"), headers=headers)
+    fresh = client.post("/api/v1/cases", json=referral_json(parties, claim_number="FRESH"), headers=headers)
+    for case in (late, fresh):
+        client.post(f"/api/v1/cases/{case.json['id']}/clearance-request",
+                    headers={**headers, "If-Match": case.headers["ETag"]})
+    db.session.execute(update(Case).where(Case.id == late.json["id"])
+                       .values(stage_since=date.today() - timedelta(days=30)))
+    db.session.commit()
+    overdue = client.get("/api/v1/cases?overdue=true", headers=headers).json
+    assert [c["claim_number"] for c in overdue["items"]] == ["LATE"]
+    on_time = client.get("/api/v1/cases?overdue=false", headers=headers).json
+    assert [c["claim_number"] for c in on_time["items"]] == ["FRESH"]
