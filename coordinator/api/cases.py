@@ -10,7 +10,6 @@ from ..extensions import db
 from ..policy import View, audit_listing, read_case, view_for, visible_cases
 from ..services import cases as case_services
 from ..services.inbox import all_pending
-from ..services.unit_of_work import expect_version
 from .errors import problem
 from .idempotency import idempotent
 from .schemas import (CaseClinicalSchema, CasePageSchema, CaseQueryArgsSchema, PageArgsSchema, ReferralSchema,
@@ -124,9 +123,7 @@ def timeline(args, case_id):
                     {"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}])
 def request_clearance(case_id):
     """Send an intake case to its physician (and cardiology or obstetrics) for clearance."""
-    version, refusal = if_match_version()
-    if refusal:
-        return refusal
-    with expect_version(version):
-        case = case_services.request_clearance(g.token_actor, case_id)
-    return with_etag(case_schema(view_for(g.token_actor)).dump(case), case)
+    from .commands import run_command  # commands builds on this module's helpers
+
+    case, refusal = run_command(case_services.request_clearance, case_id)
+    return refusal or with_etag(case_schema(view_for(g.token_actor)).dump(case), case)

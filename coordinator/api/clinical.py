@@ -8,11 +8,11 @@ from ..auth.bearer import require_token
 from ..auth.scopes import CASES_READ, scope_for_command
 from ..extensions import db
 from ..models import Case, Clearance, ProgramSession, RestrictionSet, WeeklyReview
-from ..policy import View, read_case, view_for, visible_cases
+from ..policy import View, read_case, view_for
 from ..services import cases as case_services
 from ..services import clearances, program, restrictions, reviews
-from ..services.unit_of_work import NotFound, expect_version
-from .cases import if_match_version, page_of, with_etag
+from .cases import with_etag
+from .commands import ETAG, READ_DOC, command_doc, page_json, run_command
 from .clinical_schemas import (BaselineInSchema, BaselineSchema, ClearanceInSchema, ClearanceSchema,
                                PregnancyInSchema, PregnancySchema, ProgramStartInSchema, RestrictionSchema,
                                RestrictionsInSchema, ResumptionInSchema, ReviewInSchema, ReviewSchema,
@@ -24,32 +24,11 @@ from .schemas import CaseClinicalSchema, PageArgsSchema, case_schema
 bp = Blueprint("clinical", __name__, url_prefix="/api/v1",
                description="Clinical records of a case: clearances, program, sessions, reviews, restrictions")
 
-ETAG = {"ETag": {"schema": {"type": "string"}}}
-COMMAND_HEADERS = [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}},
-                   {"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}]
-
-
-def command_doc(command: str) -> dict:
-    """OpenAPI extras of a command: its bearer scope and the If-Match and Idempotency-Key headers."""
-    return {"security": [{"bearerAuth": [scope_for_command(command)]}], "parameters": COMMAND_HEADERS}
-
-
-def hide_foreign_case(case_id: int) -> None:
-    """NotFound before any version check, so another party's stale If-Match cannot learn the case exists."""
-    visible = db.session.scalar(visible_cases(g.token_actor).with_only_columns(Case.id).where(Case.id == case_id))
-    db.session.commit()
-    if visible is None:
-        raise NotFound(f"case {case_id} does not exist", field="case_id")
-
-
 def run_guarded(case_id: int, call, dump, status: int = 201):
     """Run a service call under the If-Match version; answer its result with the case's new ETag."""
-    version, refusal = if_match_version()
+    result, refusal = run_command(lambda _actor: call())
     if refusal:
         return refusal
-    hide_foreign_case(case_id)
-    with expect_version(version):
-        result = call()
     case = result if isinstance(result, Case) else db.session.get(Case, case_id)
     db.session.refresh(case)
     return with_etag(dump(result, case), case, status)
@@ -70,8 +49,7 @@ def clinical_refusal(what: str):
 
 def listing(args, query, order, schema):
     """One page of rows in a stable order, as JSON."""
-    rows, total = page_of(query, args["page"], args["per_page"], order)
-    return jsonify(items=schema(many=True).dump(rows), page=args["page"], per_page=args["per_page"], total=total)
+    return jsonify(page_json(args, query, order, schema(many=True).dump))
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -181,14 +159,13 @@ def issue_restrictions(body, case_id):
 
 # -- lists --------------------------------------------------------------------------------------
 
-LIST_DOC = {"security": [{"bearerAuth": [CASES_READ]}]}
 
 
 @bp.route("/cases/<int:case_id>/clearances", methods=["GET"])
 @require_token(CASES_READ)
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, page_schema(ClearanceSchema))
-@bp.doc(**LIST_DOC)
+@bp.doc(**READ_DOC)
 def list_clearances(args, case_id):
     """The case's clearances by decision date (clinical: 403 for an employer)."""
     case = clinical_case(case_id, "clearances")
@@ -202,7 +179,7 @@ def list_clearances(args, case_id):
 @require_token(CASES_READ)
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, page_schema(SessionSchema))
-@bp.doc(**LIST_DOC)
+@bp.doc(**READ_DOC)
 def list_sessions(args, case_id):
     """The case's sessions by date (clinical: 403 for an employer)."""
     case = clinical_case(case_id, "sessions")
@@ -216,7 +193,7 @@ def list_sessions(args, case_id):
 @require_token(CASES_READ)
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, page_schema(ReviewSchema))
-@bp.doc(**LIST_DOC)
+@bp.doc(**READ_DOC)
 def list_reviews(args, case_id):
     """The case's weekly reviews by date (clinical: 403 for an employer)."""
     case = clinical_case(case_id, "reviews")
@@ -230,7 +207,7 @@ def list_reviews(args, case_id):
 @require_token(CASES_READ)
 @bp.arguments(PageArgsSchema, location="query")
 @bp.response(200, page_schema(RestrictionSchema))
-@bp.doc(**LIST_DOC)
+@bp.doc(**READ_DOC)
 def list_restrictions(args, case_id):
     """The case's restriction versions by issue date (functional: every party to the case)."""
     case = read_case(g.token_actor, case_id, purpose="api:restrictions")

@@ -14,8 +14,9 @@ from ..policy import View, read_case, view_for
 from ..services import authorizations as auth_services
 from ..services import duty as duty_services
 from ..services import rtw as rtw_services
-from ..services.unit_of_work import NotFound, expect_version
-from .cases import if_match_version, page_of, with_etag
+from ..services.unit_of_work import NotFound
+from .cases import with_etag
+from .commands import ETAG, READ_DOC, answer, command_doc, page_json, run_command
 from .idempotency import idempotent
 from .schemas import CaseClinicalSchema, PageArgsSchema, case_schema
 from .workflow_schemas import (
@@ -44,52 +45,13 @@ from .workflow_schemas import (
 bp = Blueprint("workflow", __name__, url_prefix="/api/v1",
                description="A case's workflow: authorizations, duty offers, milestones, discharge, follow-ups")
 
-MAX_ID = 2**31 - 1   # ids beyond the database's integer range name nothing (and must not reach SQL)
-ETAG = {"ETag": {"schema": {"type": "string"}}}
-IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}
-IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}
-
-
-def command_doc(command: str) -> dict:
-    """OpenAPI extras of a command: its bearer scope and the If-Match and Idempotency-Key headers."""
-    return {"security": [{"bearerAuth": [scope_for_command(command)]}], "parameters": [IF_MATCH, IDEMPOTENCY_KEY]}
-
-
-READ_DOC = {"security": [{"bearerAuth": [CASES_READ]}]}
-
-
-def _bounded(value: int, field: str) -> int:
-    """The id, or NotFound when it lies beyond any stored id."""
-    if value > MAX_ID:
-        raise NotFound(f"{field} {value} does not exist", field=field)
-    return value
 
 
 def _on_case(model, object_id: int, case_id: int, field: str) -> None:
     """NotFound unless the object exists and belongs to the case named in the path."""
-    row = db.session.get(model, _bounded(object_id, field))
-    if row is None or row.case_id != _bounded(case_id, "case_id"):
+    row = db.session.get(model, object_id)
+    if row is None or row.case_id != case_id:
         raise NotFound(f"{field} {object_id} is not part of case {case_id}", field=field)
-
-
-def _run(service, *args, **kwargs):
-    """Run a service command under the If-Match version; (result, None) or (None, the 428/412 refusal)."""
-    version, refusal = if_match_version()
-    if refusal:
-        return None, refusal
-    with expect_version(version):
-        return service(g.token_actor, *args, **kwargs), None
-
-
-def _answer(payload: dict, case_id: int, status: int = 200):
-    """The resource with the case's new ETag."""
-    return with_etag(payload, db.session.get(Case, case_id), status)
-
-
-def _page(args: dict, query, order, dump) -> dict:
-    """One page of rows, dumped."""
-    rows, total = page_of(query, args["page"], args["per_page"], order)
-    return {"items": dump(rows), "page": args["page"], "per_page": args["per_page"], "total": total}
 
 
 # -- authorizations ---------------------------------------------------------------------------
@@ -116,8 +78,8 @@ def authorization_json(row: Authorization, view: View) -> dict:
 @bp.doc(**command_doc("request_authorization"))
 def request_authorization(body, case_id):
     """Ask the insurer for sessions; the answer carries the kind, the decision due date, packet and assessment."""
-    row, refusal = _run(auth_services.request_authorization, _bounded(case_id, "case_id"), **body)
-    return refusal or _answer(authorization_json(row, View.CLINICAL), case_id, 201)
+    row, refusal = run_command(auth_services.request_authorization, case_id, **body)
+    return refusal or answer(authorization_json(row, View.CLINICAL), case_id, 201)
 
 
 @bp.route("/cases/<int:case_id>/authorizations/<int:authorization_id>/decision", methods=["POST"])
@@ -129,8 +91,8 @@ def request_authorization(body, case_id):
 def decide_authorization(body, case_id, authorization_id):
     """The insurer approves, modifies, denies or pends a pending request of this case."""
     _on_case(Authorization, authorization_id, case_id, "authorization_id")
-    row, refusal = _run(auth_services.decide_authorization, authorization_id, **body)
-    return refusal or _answer(authorization_json(row, View.CLINICAL), case_id)
+    row, refusal = run_command(auth_services.decide_authorization, authorization_id, **body)
+    return refusal or answer(authorization_json(row, View.CLINICAL), case_id)
 
 
 @bp.route("/cases/<int:case_id>/authorizations", methods=["GET"])
@@ -140,10 +102,10 @@ def decide_authorization(body, case_id, authorization_id):
 @bp.doc(**READ_DOC)
 def list_authorizations(args, case_id):
     """The case's authorizations by start date, with sessions used; the employer sees no clinical field."""
-    case = read_case(g.token_actor, _bounded(case_id, "case_id"), purpose="authorizations")
+    case = read_case(g.token_actor, case_id, purpose="authorizations")
     view = view_for(g.token_actor)
     query = select(Authorization).where(Authorization.case_id == case.id)
-    return jsonify(_page(args, query, (Authorization.start_date, Authorization.id),
+    return jsonify(page_json(args, query, (Authorization.start_date, Authorization.id),
                          lambda rows: [authorization_json(r, view) for r in rows]))
 
 
@@ -158,8 +120,8 @@ def list_authorizations(args, case_id):
 @bp.doc(**command_doc("propose_duty_offer"))
 def propose_duty_offer(body, case_id):
     """The employer's written offer (or next round), answered with every conflict with the restrictions."""
-    row, refusal = _run(duty_services.propose_duty_offer, _bounded(case_id, "case_id"), **body)
-    return refusal or _answer(DutyOfferOutSchema().dump(row), case_id, 201)
+    row, refusal = run_command(duty_services.propose_duty_offer, case_id, **body)
+    return refusal or answer(DutyOfferOutSchema().dump(row), case_id, 201)
 
 
 @bp.route("/cases/<int:case_id>/duty-offers/<int:offer_id>/response", methods=["POST"])
@@ -171,8 +133,8 @@ def propose_duty_offer(body, case_id):
 def respond_to_duty_offer(body, case_id, offer_id):
     """Accept (only without conflicts), decline with a reason, or counter an offer round of this case."""
     _on_case(DutyOffer, offer_id, case_id, "offer_id")
-    row, refusal = _run(duty_services.respond_to_duty_offer, offer_id, **body)
-    return refusal or _answer(DutyOfferOutSchema().dump(row), case_id)
+    row, refusal = run_command(duty_services.respond_to_duty_offer, offer_id, **body)
+    return refusal or answer(DutyOfferOutSchema().dump(row), case_id)
 
 
 @bp.route("/cases/<int:case_id>/duty-offers", methods=["GET"])
@@ -182,9 +144,9 @@ def respond_to_duty_offer(body, case_id, offer_id):
 @bp.doc(**READ_DOC)
 def list_duty_offers(args, case_id):
     """The case's offer rounds by date sent (functional information: the employer sees them too)."""
-    case = read_case(g.token_actor, _bounded(case_id, "case_id"), purpose="duty_offers")
+    case = read_case(g.token_actor, case_id, purpose="duty_offers")
     query = select(DutyOffer).where(DutyOffer.case_id == case.id)
-    return jsonify(_page(args, query, (DutyOffer.sent_on, DutyOffer.id), DutyOfferOutSchema(many=True).dump))
+    return jsonify(page_json(args, query, (DutyOffer.sent_on, DutyOffer.id), DutyOfferOutSchema(many=True).dump))
 
 
 # -- milestones ---------------------------------------------------------------------------------
@@ -198,8 +160,8 @@ def list_duty_offers(args, case_id):
 @bp.doc(**command_doc("start_milestone"))
 def start_milestone(body, case_id):
     """Start the next rung when the latest review shows the capacity for it."""
-    row, refusal = _run(rtw_services.start_milestone, _bounded(case_id, "case_id"), **body)
-    return refusal or _answer(MilestoneOutSchema().dump(row), case_id, 201)
+    row, refusal = run_command(rtw_services.start_milestone, case_id, **body)
+    return refusal or answer(MilestoneOutSchema().dump(row), case_id, 201)
 
 
 @bp.route("/cases/<int:case_id>/milestones/<int:milestone_id>/confirmation", methods=["POST"])
@@ -211,8 +173,8 @@ def start_milestone(body, case_id):
 def confirm_milestone(body, case_id, milestone_id):
     """The employer confirms a started milestone of this case at the worksite."""
     _on_case(Milestone, milestone_id, case_id, "milestone_id")
-    row, refusal = _run(rtw_services.confirm_milestone, milestone_id, **body)
-    return refusal or _answer(MilestoneOutSchema().dump(row), case_id)
+    row, refusal = run_command(rtw_services.confirm_milestone, milestone_id, **body)
+    return refusal or answer(MilestoneOutSchema().dump(row), case_id)
 
 
 def ladder_json(case: Case) -> list[dict]:
@@ -232,9 +194,9 @@ def ladder_json(case: Case) -> list[dict]:
 @bp.doc(**READ_DOC)
 def list_milestones(args, case_id):
     """The ladder (rungs with status) and the milestone attempts by start date."""
-    case = read_case(g.token_actor, _bounded(case_id, "case_id"), purpose="milestones")
+    case = read_case(g.token_actor, case_id, purpose="milestones")
     query = select(Milestone).where(Milestone.case_id == case.id)
-    page = _page(args, query, (Milestone.started_on, Milestone.id), MilestoneOutSchema(many=True).dump)
+    page = page_json(args, query, (Milestone.started_on, Milestone.id), MilestoneOutSchema(many=True).dump)
     return jsonify(ladder=ladder_json(case), **page)
 
 
@@ -254,7 +216,7 @@ def _case_answer(case: Case):
 @bp.doc(**command_doc("report_setback"))
 def report_setback(body, case_id):
     """A setback steps back one milestone (below the first, back to the program); answers the case."""
-    case, refusal = _run(rtw_services.report_setback, _bounded(case_id, "case_id"), **body)
+    case, refusal = run_command(rtw_services.report_setback, case_id, **body)
     return refusal or _case_answer(case)
 
 
@@ -266,7 +228,7 @@ def report_setback(body, case_id):
 @bp.doc(**command_doc("discharge_case"))
 def discharge(body, case_id):
     """Discharge on confirmed duty or when the program ends; the follow-ups are scheduled."""
-    case, refusal = _run(rtw_services.discharge_case, _bounded(case_id, "case_id"), **body)
+    case, refusal = run_command(rtw_services.discharge_case, case_id, **body)
     return refusal or _case_answer(case)
 
 
@@ -285,8 +247,8 @@ def follow_up_json(rows, view: View) -> list[dict]:
 def record_follow_up(body, case_id, follow_up_id):
     """Record what a scheduled follow-up of this case found."""
     _on_case(FollowUp, follow_up_id, case_id, "follow_up_id")
-    row, refusal = _run(rtw_services.record_follow_up, follow_up_id, **body)
-    return refusal or _answer(FollowUpClinicalSchema().dump(row), case_id)
+    row, refusal = run_command(rtw_services.record_follow_up, follow_up_id, **body)
+    return refusal or answer(FollowUpClinicalSchema().dump(row), case_id)
 
 
 @bp.route("/cases/<int:case_id>/follow-ups", methods=["GET"])
@@ -296,10 +258,10 @@ def record_follow_up(body, case_id, follow_up_id):
 @bp.doc(**READ_DOC)
 def list_follow_ups(args, case_id):
     """The case's follow-ups by due date."""
-    case = read_case(g.token_actor, _bounded(case_id, "case_id"), purpose="follow_ups")
+    case = read_case(g.token_actor, case_id, purpose="follow_ups")
     view = view_for(g.token_actor)
     query = select(FollowUp).where(FollowUp.case_id == case.id)
-    return jsonify(_page(args, query, (FollowUp.due_on, FollowUp.id), lambda rows: follow_up_json(rows, view)))
+    return jsonify(page_json(args, query, (FollowUp.due_on, FollowUp.id), lambda rows: follow_up_json(rows, view)))
 
 
 @bp.route("/cases/<int:case_id>/closure", methods=["POST"])
@@ -309,5 +271,5 @@ def list_follow_ups(args, case_id):
 @bp.doc(**command_doc("close_case"))
 def close(case_id):
     """Close a discharged case once every follow-up is recorded."""
-    case, refusal = _run(rtw_services.close_case, _bounded(case_id, "case_id"))
+    case, refusal = run_command(rtw_services.close_case, case_id)
     return refusal or _case_answer(case)

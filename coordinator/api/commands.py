@@ -1,0 +1,43 @@
+"""What every case command and case list of the API shares: If-Match, the new ETag, docs, paging."""
+
+from flask import g
+
+from ..auth.scopes import CASES_READ, scope_for_command
+from ..extensions import db
+from ..models import Case
+from ..services.unit_of_work import expect_version
+from .cases import if_match_version, page_of, with_etag
+
+ETAG = {"ETag": {"schema": {"type": "string"}}}
+COMMAND_HEADERS = [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}},
+                   {"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}]
+READ_DOC = {"security": [{"bearerAuth": [CASES_READ]}]}
+
+
+def command_doc(command: str) -> dict:
+    """OpenAPI extras of a command: its bearer scope and the If-Match and Idempotency-Key headers."""
+    return {"security": [{"bearerAuth": [scope_for_command(command)]}], "parameters": COMMAND_HEADERS}
+
+
+def run_command(service, *args, **kwargs):
+    """Run a service as the caller under the If-Match version: (result, None) or (None, the 428/412 refusal).
+
+    The services check the party before the version, so a stranger's stale If-Match is a 404."""
+    version, refusal = if_match_version()
+    if refusal:
+        return None, refusal
+    with expect_version(version):
+        return service(g.token_actor, *args, **kwargs), None
+
+
+def answer(payload: dict, case_id: int, status: int = 200):
+    """A command's resource with the case's new ETag."""
+    case = db.session.get(Case, case_id)
+    db.session.refresh(case)
+    return with_etag(payload, case, status)
+
+
+def page_json(args: dict, query, order, dump) -> dict:
+    """One page of rows in a stable order, dumped."""
+    rows, total = page_of(query, args["page"], args["per_page"], order)
+    return {"items": dump(rows), "page": args["page"], "per_page": args["per_page"], "total": total}
