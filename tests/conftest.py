@@ -9,7 +9,7 @@ from sqlalchemy import text
 from coordinator import create_app
 from coordinator.extensions import db, limiter
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.operations"]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -44,6 +44,9 @@ def app(tmp_path_factory):
     with app.app_context():
         upgrade()
     request_started.connect(_fresh_globals, app)
+    from tests.operations import connect
+
+    connect(app)  # imported here: pytest must load the plugin module first to rewrite its asserts
     return app
 
 

@@ -36,6 +36,10 @@ def init_api(app: Flask) -> ProblemApi:
 
     csrf.exempt(fhir_bp)
     api.register_blueprint(fhir_bp)
+    from .me import bp as me_bp
+
+    csrf.exempt(me_bp)
+    api.register_blueprint(me_bp)
     from .docs import bp as docs_bp
 
     app.register_blueprint(docs_bp)

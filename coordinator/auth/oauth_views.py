@@ -1,14 +1,13 @@
-"""OAuth 2.0 endpoints: authorize with consent, token, revoke, introspect, server metadata, and /api/v1/me."""
+"""OAuth 2.0 endpoints: authorize with consent, token, revoke, introspect and server metadata."""
 
 from authlib.oauth2 import OAuth2Error
-from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from ..audit import append as audit_append
 from ..domain.actors import Actor, Role
 from ..extensions import csrf, db, limiter
 from ..models import Organisation
-from .bearer import require_token
 from .oauth_server import ALL_AUTH, CONFIDENTIAL_AUTH, issuer, oauth_server
 from .scopes import ALL_SCOPES, describe
 from .sessions import current_user, login_required
@@ -113,12 +112,3 @@ def metadata():
     response = jsonify(server_metadata())
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
-
-
-@bp.get("/api/v1/me")
-@require_token()
-def me():
-    """Who the presented bearer token acts as: client, role, organisation, user and scopes."""
-    token = g.token
-    return jsonify(client_id=token.client_id, role=token.role, org_id=token.org_id, user_id=token.user_id,
-                   scopes=(token.scope or "").split())

@@ -8,7 +8,7 @@ from ..domain.intensity import IntensityLimits, intensity_limits
 from ..domain.pregnancy import gestation_on, pregnancy_plan
 from ..models import Case
 from .clearances import latest_clearances
-from .restrictions import restriction_in_force_on
+from .restrictions import lift_limits_by_frequency, restriction_in_force_on
 
 
 def job_demands(case: Case) -> list[JobDemand]:
@@ -36,6 +36,6 @@ def limits_on(case: Case, on: date) -> IntensityLimits:
     return intensity_limits(
         cardiology=cardiology, pregnancy=pregnancy_plan(weeks) if weeks is not None else None,
         beta_blockers=(case.health or {}).get("beta_blockers", False),
-        restriction_lift_limits_kg=restriction.lift_limits_by_frequency() if restriction else None,
+        restriction_lift_limits_kg=lift_limits_by_frequency(restriction) if restriction else None,
         restriction_avoid_tasks=restriction.avoid if restriction else (),
     )

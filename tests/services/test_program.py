@@ -122,3 +122,19 @@ def test_a_week_not_yet_started_cannot_be_reviewed(parties, referral):
     case_id = to_program(parties, referral)
     with pytest.raises(InvalidValue, match="has not started"):
         review(parties, case_id, 2, WEEK1, reviewed_on=START + timedelta(days=3))
+
+
+def test_sessions_and_reviews_run_under_restrictions_and_targets_stop_at_the_restricted_load(parties, referral):
+    # regression: a restriction in force used to crash every session and progressing review
+    from coordinator.services.restrictions import issue_restrictions
+
+    case_id = to_program(parties, referral)
+    issue_restrictions(parties.physician, case_id, issued_on=START,
+                       load_limits=[{"task": "lift_floor_to_waist", "frequency": "occasional", "max_kg": 10}])
+    for day in range(4):
+        assert not session(parties, case_id, START + timedelta(days=day)).stopped
+    reviewed = review(parties, case_id, 1, WEEK1)
+    assert reviewed.recommendation == "progress"
+    week2 = {t.task: t.amount for t in db.session.scalars(select(WeeklyTarget).where(WeeklyTarget.week == 2))}
+    assert week2["lift_floor_to_waist"] == pytest.approx(10.0)   # 9.6 would step past the 10 kg limit
+    assert week2["carry"] > 4.8

@@ -1,0 +1,30 @@
+"""Who the presented bearer token acts as, for a partner system checking its own credentials."""
+
+from flask import g
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..auth.bearer import require_token
+
+bp = Blueprint("me", __name__, url_prefix="/api/v1", description="The caller's own identity")
+
+
+class MeSchema(Schema):
+    """The client, role, organisation, user (for a user's token) and scopes of a bearer token."""
+
+    client_id = fields.String()
+    role = fields.String()
+    org_id = fields.Integer()
+    user_id = fields.Integer(allow_none=True)
+    scopes = fields.List(fields.String())
+
+
+@bp.route("/me", methods=["GET"])
+@require_token()
+@bp.response(200, MeSchema)
+@bp.doc(security=[{"bearerAuth": []}])
+def get_me():
+    """Who the presented bearer token acts as: client, role, organisation, user and scopes."""
+    token = g.token
+    return {"client_id": token.client_id, "role": token.role, "org_id": token.org_id,
+            "user_id": token.user_id, "scopes": (token.scope or "").split()}
