@@ -64,6 +64,13 @@ class Config:
         # the authorization server's issuer URL in metadata and introspection (set it in production)
         self.OAUTH2_ISSUER = os.environ.get("OAUTH2_ISSUER", "")
         # optional single sign-on through any OpenID Connect provider
+        # notifications: SMTP when a host is configured, else written to the log (and shown in the portal)
+        self.SMTP_HOST = os.environ.get("SMTP_HOST", "")
+        self.SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+        self.SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+        self.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+        self.SMTP_STARTTLS = _flag("SMTP_STARTTLS", False)
+        self.NOTIFY_FROM = os.environ.get("NOTIFY_FROM", "coordinator@localhost")
         self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
         self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
         self.OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")

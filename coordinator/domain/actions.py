@@ -14,6 +14,7 @@ from .stages import Stage
 class ActionKind(StrEnum):
     """Kinds of work a party owes a case."""
 
+    INTAKE_REVIEW = "intake_review"                 # screening flagged the referral: the case manager decides
     PHYSICIAN_CLEARANCE = "physician_clearance"
     SPECIALIST_CLEARANCE = "specialist_clearance"   # cardiology or obstetric, chased by the physician
     AUTHORIZATION_DECISION = "authorization_decision"
@@ -23,6 +24,7 @@ class ActionKind(StrEnum):
     REASSESSMENT = "reassessment"
     DUTY_OFFER = "duty_offer"                       # the employer owes a modified-duty offer
     OFFER_ANSWER = "offer_answer"
+    MILESTONE_START = "milestone_start"             # the next rung's gate passes: the therapist starts it
     MILESTONE_CONFIRMATION = "milestone_confirmation"
     FOLLOW_UP = "follow_up"
 
@@ -41,6 +43,7 @@ class ActionPolicy:
     review_business_days: int = 2
     start_business_days: int = 3
     offer_business_days: int = 10
+    milestone_start_business_days: int = 3
 
 
 DEFAULT_ACTION_POLICY = ActionPolicy()
@@ -80,6 +83,13 @@ class CaseFacts:
     open_offer: tuple[int, date] | None = None                   # (id, answer due)
     started_milestone: tuple[int, date] | None = None            # (id, confirmation due)
     follow_ups_due: tuple[tuple[int, date], ...] = ()
+    # what the automatic steps (domain/automation.py) also need
+    eligible: bool = True
+    baseline_recorded: bool = False
+    authorized_from: date | None = None
+    pregnant: bool = False
+    pregnancy_checked_on: date | None = None
+    next_milestone_ready: bool = False
 
     @property
     def offer_wanted_since(self) -> date | None:
@@ -100,6 +110,11 @@ def pending_actions(f: CaseFacts, today: date, policy: ActionPolicy = DEFAULT_AC
 
 
 def _clearances(f: CaseFacts, p: ActionPolicy, holidays) -> list[PendingAction]:
+    if Stage(f.stage) is Stage.INTAKE and not f.eligible:
+        due = add_business_days(f.stage_since, p.clearance_business_days, holidays)
+        return [PendingAction(ActionKind.INTAKE_REVIEW, Role.CASE_MANAGER, due,
+                              reason("intake_review", "the admission screening raised flags: decide whether "
+                                                      "to send the case for clearance"))]
     if Stage(f.stage) is not Stage.CLEARANCE or not f.missing_clearances:
         return []
     due = add_business_days(f.stage_since, p.clearance_business_days, holidays)
@@ -127,8 +142,9 @@ def _authorization(f: CaseFacts, today: date, p: ActionPolicy, holidays) -> list
                                      reason("continuation_due", f"authorization ends {f.authorized_until}")))
     if Stage(f.stage) is Stage.AUTHORIZATION and not f.pending_authorization and f.authorized_until:
         due = add_business_days(f.stage_since, p.start_business_days, holidays)
-        actions.append(PendingAction(ActionKind.START_PROGRAM, Role.THERAPIST, due,
-                                     reason("start_due", "authorized: record the baseline and start week 1")))
+        text = ("authorized: record the baseline so week 1 can start" if not f.baseline_recorded
+                else "authorized and baselined: start week 1")
+        actions.append(PendingAction(ActionKind.START_PROGRAM, Role.THERAPIST, due, reason("start_due", text)))
     return actions
 
 
@@ -159,6 +175,12 @@ def _duty(f: CaseFacts, p: ActionPolicy, holidays) -> list[PendingAction]:
         due = add_business_days(f.offer_wanted_since, p.offer_business_days, holidays)
         actions.append(PendingAction(ActionKind.DUTY_OFFER, Role.EMPLOYER, due,
                                      reason("offer_due", "the worker is ready for modified duty: send a written offer")))
+    if (f.next_milestone_ready and not f.started_milestone and f.latest_review_on
+            and Stage(f.stage) in (Stage.PROGRAM, Stage.RETURN_TO_WORK)):
+        due = add_business_days(f.latest_review_on, p.milestone_start_business_days, holidays)
+        actions.append(PendingAction(ActionKind.MILESTONE_START, Role.THERAPIST, due,
+                                     reason("milestone_ready", "the latest review shows capacity for the next "
+                                                               "return-to-work milestone: start it")))
     if f.started_milestone:
         milestone_id, due = f.started_milestone
         actions.append(PendingAction(ActionKind.MILESTONE_CONFIRMATION, Role.EMPLOYER, due,

@@ -255,3 +255,14 @@ def setback(current_rung: Rung, policy: LadderPolicy = DEFAULT_LADDER_POLICY,
     previous = rungs[current_rung.number - 2]
     why = reason("stepped_back", f"setback on {current_rung}: back to {previous}")
     return Setback(current_rung, previous, False, (why,), policy.ref)
+
+
+def next_rung_ready(confirmed_rungs: Iterable[int | Rung], readiness: Mapping[str, float],
+                    hours_tolerated_per_day: float | None, *, accepted_offer: bool,
+                    shift_hours: float | None = None, policy: LadderPolicy = DEFAULT_LADDER_POLICY) -> bool:
+    """True when the next rung may start now: its gate passes and, for modified duty, an offer was accepted."""
+    rung = next_milestone(confirmed_rungs, policy, shift_hours)
+    if rung is None or (not rung.is_full_duty and not accepted_offer):
+        return False
+    return can_start_milestone(rung, readiness, hours_tolerated_per_day, policy,
+                               confirmed_rungs=confirmed_rungs).may_start

@@ -1,6 +1,6 @@
 """The case timeline, the append-only audit log and the outbox relayed to the flows."""
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -54,6 +54,8 @@ class OutboxRow(db.Model):
     """A change committed with its command, waiting to be relayed to drive-case."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_unprocessed", "id", sqlite_where=text("processed_at IS NULL"),
+                            postgresql_where=text("processed_at IS NULL")),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
@@ -64,3 +66,6 @@ class OutboxRow(db.Model):
     processed_at = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # a dispatcher claims rows under a fresh token; the lease (claimed_at) lets another take over a crashed one
+    claim_token: Mapped[str | None] = mapped_column(String(36), index=True)
+    next_attempt_at = mapped_column(UTCDateTime)

@@ -13,7 +13,7 @@ from ..domain.permissions import require
 from ..domain.screening import AdmissionFacts, screen_admission
 from ..domain.stages import Stage, require_stage, transition
 from ..extensions import db
-from ..models import Case, JobDemandRow, Organisation, User
+from ..models import Case, CaseSchedule, JobDemandRow, Organisation, User
 from .results import reasons_json
 from .unit_of_work import command, open_command, record
 
@@ -157,6 +157,7 @@ def open_case(actor: Actor, ref: Referral) -> Case:
         case = _new_case(ref, screening, required)
         db.session.add(case)
         db.session.flush()
+        db.session.add(CaseSchedule(case_id=case.id, next_check_on=date.today()))  # the flows look at once
         flags = len(screening.flags)
         record(case, actor, "case_opened",
                f"Case opened for {case.job_title} ({case.program_type.replace('_', ' ')}); "

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from ..domain import authorization as auth_rules
 from ..domain.actions import CaseFacts, PendingAction, pending_actions
 from ..domain.actors import Actor, Role
-from ..domain.milestones import DEFAULT_LADDER_POLICY
+from ..domain.milestones import DEFAULT_LADDER_POLICY, next_rung_ready
 from ..domain.stages import Stage
 from ..extensions import db
-from ..models import Authorization, Case, Clearance, DutyOffer, FollowUp, Milestone, WeeklyReview
+from ..models import (Authorization, CapacityMeasure, Case, CaseSchedule, Clearance, DutyOffer, FollowUp, Milestone,
+                      WeeklyReview)
 from .clearances import required_kinds
 
 CASE_MANAGER_SEES_ALL = True   # the case manager tracks every party's approvals, overdue ones first
@@ -47,8 +48,12 @@ def _load(case_ids: list[int]) -> dict[str, dict[int, list]]:
         "approved": rows(Authorization, Authorization.decision.in_(("approve", "modify")), order=(Authorization.end_date,)),
         "reviews": rows(WeeklyReview, order=(WeeklyReview.week,)),
         "offers": rows(DutyOffer, order=(DutyOffer.round,)),
-        "milestones": rows(Milestone, Milestone.status == "started"),
+        "milestones": rows(Milestone, Milestone.status.in_(("started", "confirmed"))),
         "follow_ups": rows(FollowUp, FollowUp.recorded_on.is_(None)),
+        "baselines": set(db.session.scalars(select(CapacityMeasure.case_id).distinct().where(
+            CapacityMeasure.case_id.in_(case_ids), CapacityMeasure.kind == "baseline"))),
+        "schedules": {row.case_id: row for row in db.session.scalars(
+            select(CaseSchedule).where(CaseSchedule.case_id.in_(case_ids)))},
     }
 
 
@@ -64,7 +69,10 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
     reviews = rel["reviews"][case.id]
     offers = rel["offers"][case.id]
     open_offer = next((o for o in reversed(offers) if o.status in ("proposed", "revised")), None)
-    started = rel["milestones"][case.id]
+    started = [m for m in rel["milestones"][case.id] if m.status == "started"]
+    confirmed = [m.rung for m in rel["milestones"][case.id] if m.status == "confirmed"]
+    accepted = any(o.status == "accepted" for o in offers)
+    schedule = rel["schedules"].get(case.id)
     prepare_from = None
     if last_auth:
         value = auth_rules.Authorization(last_auth.start_date, last_auth.end_date, last_auth.approved_sessions)
@@ -77,11 +85,26 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
         reassessment_needed_since=case.stage_since if case.stage == Stage.PAUSED else None,
         latest_review_on=reviews[-1].reviewed_on if reviews else None,
         latest_readiness=_readiness(reviews[-1]) if reviews else {},
-        accepted_offer=any(o.status == "accepted" for o in offers),
+        accepted_offer=accepted,
         open_offer=(open_offer.id, open_offer.response_due) if open_offer else None,
         started_milestone=(started[-1].id, _confirm_due(started[-1])) if started else None,
         follow_ups_due=tuple((f.id, f.due_on) for f in rel["follow_ups"][case.id]),
+        eligible=bool((case.screening or {}).get("eligible", True)),
+        baseline_recorded=case.id in rel["baselines"],
+        authorized_from=approved[0].start_date if approved else None,
+        pregnant=bool(case.pregnant),
+        pregnancy_checked_on=schedule.pregnancy_checked_on if schedule else None,
+        next_milestone_ready=bool(reviews) and next_rung_ready(
+            confirmed, _readiness(reviews[-1]), reviews[-1].result.get("hours_tolerated"),
+            accepted_offer=accepted, shift_hours=case.shift_hours),
     )
+
+
+def facts_of(cases: list[Case], today: date | None = None) -> dict[int, CaseFacts]:
+    """The action rules' view of each case, in a fixed number of queries."""
+    today = today or date.today()
+    rel = _load([c.id for c in cases])
+    return {case.id: _facts(case, rel, today) for case in cases}
 
 
 def _readiness(review: WeeklyReview) -> dict[str, float]:
@@ -108,9 +131,9 @@ def all_pending(cases_query, today: date | None = None) -> list[InboxItem]:
     """Every pending action of the open cases selected, whoever owes it: overdue first, then by due date."""
     today = today or date.today()
     cases = db.session.scalars(cases_query.where(Case.stage != Stage.CLOSED)).all()
-    rel = _load([c.id for c in cases])
+    facts = facts_of(cases, today)
     items = [InboxItem(case.id, case.claim_number, action, action.overdue(today))
-             for case in cases for action in pending_actions(_facts(case, rel, today), today)]
+             for case in cases for action in pending_actions(facts[case.id], today)]
     return sorted(items, key=lambda i: (not i.overdue, i.action.due, i.case_id, i.action.kind))
 
 

@@ -108,6 +108,18 @@ def record(case: Case, actor: Actor, kind: str, summary: str, *, clinical: bool,
     return event_row
 
 
+def note(case: Case, actor: Actor, kind: str, summary: str, *, clinical: bool, data: dict | None = None) -> CaseEvent:
+    """A timeline event and its audit entry for bookkeeping that changes no case state (a task opened):
+    no version bump, so a party's If-Match stays valid, and no outbox row, so nothing re-drives the case."""
+    event_row = CaseEvent(case_id=case.id, actor_user_id=actor.user_id, actor_role=str(actor.role), kind=kind,
+                          summary=summary, clinical=clinical, data=data or {})
+    db.session.add(event_row)
+    audit_append(actor, kind, f"case:{case.id}", case_id=case.id,
+                 category="clinical" if clinical else "functional", purpose="automation",
+                 detail={"case_version": case.version})
+    return event_row
+
+
 def parties_of(case: Case) -> CaseParties:
     """The case's parties as the permission rules see them."""
     return CaseParties(case.clinic_id, case.employer_id, case.insurer_id, case.physician_id,

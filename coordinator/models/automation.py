@@ -1,0 +1,65 @@
+"""What the flows keep: tasks handed to parties, notifications sent about them, and each case's next check."""
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+from .timeline import BigId
+
+
+class CaseTask(db.Model):
+    """A pending action handed to a party: opened, closed when done, escalated when overdue."""
+
+    __tablename__ = "case_task"
+    __table_args__ = (
+        # one open task per action; a closed one may be followed by a new one (the next week's review)
+        Index("uq_case_task_open", "case_id", "kind", "subject_key", unique=True,
+              sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    subject_key: Mapped[int] = mapped_column(Integer, default=0)   # the subject id, 0 when there is none
+    role: Mapped[str] = mapped_column(String(32))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    opened_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    closed_at = mapped_column(UTCDateTime)
+    escalated_at = mapped_column(UTCDateTime)
+
+
+class Notification(db.Model):
+    """A message to a party about a task; never clinical; sent through the configured channel."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_unsent", "id", sqlite_where=text("sent_at IS NULL"),
+                            postgresql_where=text("sent_at IS NULL")),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("case_task.id", ondelete="CASCADE"))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))          # task | escalation
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    channel: Mapped[str | None] = mapped_column(String(16))
+    sent_at = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseSchedule(db.Model):
+    """When the sweep must look at a case again (one indexed column), and the flows' own bookkeeping."""
+
+    __tablename__ = "case_schedule"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
+    next_check_on: Mapped[date | None] = mapped_column(Date, index=True)
+    pregnancy_checked_on: Mapped[date | None] = mapped_column(Date)
+    driven_at = mapped_column(UTCDateTime)
