@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export COORDINATOR_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: run test install install-test migrate demo clean
+.PHONY: run test install install-test migrate demo clean serve-flows
 
 # the stamp files re-run pip whenever pyproject.toml changes
 $(BIN)/python:
@@ -30,7 +30,12 @@ migrate: install
 demo: migrate
 	$(BIN)/flask --app wsgi demo --if-empty
 
+# the web server answers at once; beside it a child process runs the dispatcher and the sweep's
+# schedule with real Prefect flow runs on Prefect's embedded backend (ready ~15 s later; nothing waits)
 run: demo
+	@echo "flows: the dispatcher and the sweep log to $(COORDINATOR_INSTANCE)/flows.log"
+	@$(BIN)/flask --app wsgi flows embedded >> "$(COORDINATOR_INSTANCE)/flows.log" 2>&1 & flows=$$!; \
+	trap 'kill $$flows 2>/dev/null; wait $$flows 2>/dev/null' EXIT INT TERM; \
 	COORDINATOR_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 test: install-test

@@ -123,3 +123,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(audit)
+    from flows.cli import flows_cli   # imports Prefect only when a flows command runs
+
+    app.cli.add_command(flows_cli)

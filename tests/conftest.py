@@ -1,6 +1,7 @@
 """Shared fixtures: one app and migrated database per test session, emptied after each test."""
 
 import os
+import tempfile
 
 import pytest
 from flask import g, request_started
@@ -12,6 +13,13 @@ from coordinator.extensions import db, limiter
 pytest_plugins = ["tests.factories", "tests.operations"]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+# Prefect reads its settings at import: a home of the suite's own, so runs never share state with a
+# developer's Prefect, a start-up timeout the test server can meet on 2 cores, no telemetry (PITFALLS.md)
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="coordinator-prefect-")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
 def _reset_postgres(url: str) -> None:

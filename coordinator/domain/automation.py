@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from .actions import ActionKind, CaseFacts, PendingAction
-from .authorization import decision_due
 from .policies import PolicyRef, Reason, reason
 from .stages import Stage
 
@@ -63,8 +62,8 @@ def automatic_steps(f: CaseFacts, today: date,
                                    reason("pregnancy_recheck", "the pregnancy plan is re-checked every week")))
     if (stage is Stage.CLEARANCE and not f.missing_clearances and not f.pending_authorization
             and f.authorized_until is None):
-        # the program may start once the insurer's decision is due
-        steps.append(AutomaticStep(StepKind.REQUEST_AUTHORIZATION, decision_due(today),
+        # the block starts as soon as the insurer approves it: no authorized day is left idle
+        steps.append(AutomaticStep(StepKind.REQUEST_AUTHORIZATION, today,
                                    reason("clearances_in", "every clearance is in: request the initial "
                                                            "authorization with the intake packet")))
     if (stage is Stage.AUTHORIZATION and not f.pending_authorization and f.baseline_recorded

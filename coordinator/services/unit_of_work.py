@@ -8,7 +8,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..audit import append as audit_append
-from ..domain.actors import Actor
+from ..domain.actors import Actor, Role
 from ..domain.errors import DomainError, InvalidValue
 from ..domain.permissions import CaseParties, can, is_on_case, require
 from ..extensions import db
@@ -91,7 +91,7 @@ def _check_version(case: Case) -> None:
 
 def record(case: Case, actor: Actor, kind: str, summary: str, *, clinical: bool,
            data: dict | None = None, subject: str | None = None) -> CaseEvent:
-    """Append the timeline event, the audit entry and the outbox row; bump the case version."""
+    """Append the timeline event, the audit entry and (for a party's command) the outbox row; bump the version."""
     session = db.session
     case.updated_at = utcnow()  # touching the row makes SQLAlchemy bump Case.version
     session.flush()
@@ -100,7 +100,9 @@ def record(case: Case, actor: Actor, kind: str, summary: str, *, clinical: bool,
         summary=summary, clinical=clinical, data=data or {},
     )
     session.add(event_row)
-    session.add(OutboxRow(case_id=case.id, kind=kind, payload={"version": case.version}))
+    if actor.role != Role.SYSTEM:
+        # the flows' own steps need no relay: drive-case keeps going until nothing more is due
+        session.add(OutboxRow(case_id=case.id, kind=kind, payload={"version": case.version}))
     # the audit log names what changed, never the clinical values themselves
     audit_append(actor, kind, subject or f"case:{case.id}", case_id=case.id,
                  category="clinical" if clinical else "functional", purpose="command",
