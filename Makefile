@@ -38,6 +38,12 @@ run: demo
 	trap 'kill $$flows 2>/dev/null; wait $$flows 2>/dev/null' EXIT INT TERM; \
 	COORDINATOR_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
+# served mode (README, "Running the flows"): Prefect server on PostgreSQL, sweep deployment + worker,
+# DISPATCHERS dispatcher processes; the web tier runs apart (gunicorn) against the same DATABASE_URL
+DISPATCHERS ?= 2
+serve-flows: migrate
+	$(BIN)/flask --app wsgi flows serve --dispatchers $(DISPATCHERS)
+
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -117,3 +117,19 @@ def embedded(batch: int, lease_seconds: float) -> None:
         await asyncio.gather(sweeper(stop), dispatcher.serve(stop))
 
     asyncio.run(main())
+
+
+@flows_cli.command("serve")
+@click.option("--dispatchers", default=2, show_default=True, help="Dispatcher processes to start.")
+@click.option("--cron", default=f"0 {SWEEP_HOUR} * * *", show_default=True, help="The sweep's schedule.")
+@click.option("--port", default=4200, show_default=True, help="The Prefect server's port.")
+def serve_command(dispatchers: int, cron: str, port: int) -> None:
+    """Served mode: a Prefect server on PostgreSQL, the sweep deployed on a work pool with a worker, and
+    several dispatchers (PREFECT_SERVER_DATABASE_CONNECTION_URL picks the server's database)."""
+    from coordinator.config import INSTANCE_DIR
+
+    from .runtime import prefect_defaults
+    from .served import serve
+
+    prefect_defaults(INSTANCE_DIR)
+    raise SystemExit(serve(dispatchers, cron, port))

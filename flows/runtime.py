@@ -38,3 +38,7 @@ def prefect_defaults(instance_dir: Path | str | None = None) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # a server that accepts but never answers would hold a run for minutes with the defaults; the
+    # dispatcher treats a failed run as not done and retries, so fail fast instead
+    os.environ.setdefault("PREFECT_API_REQUEST_TIMEOUT", "10")
+    os.environ.setdefault("PREFECT_CLIENT_MAX_RETRIES", "2")

@@ -19,7 +19,7 @@ def enqueue_due_cases(today: date | None = None) -> int:
         return enqueue_due(today)
 
 
-@flow(name="sweep", flow_run_name="sweep-{today}")
+@flow(name="sweep")
 async def sweep(today: date | None = None) -> int:
     """Find the cases with time-due work (reviews, expiring authorizations, overdue tasks, follow-ups)."""
     return enqueue_due_cases(today or date.today())
