@@ -16,11 +16,13 @@ log = logging.getLogger("coordinator.notifications")
 
 
 def recipients(row: Notification) -> list[str]:
-    """The active users of the organisation and role the notification is for."""
+    """The active users of the organisation and role the notification is for (or the one user it names)."""
     if row.org_id is None:
         return []
     query = select(User.email).where(User.org_id == row.org_id, User.role == row.role,
                                      User.active.is_(True)).order_by(User.id)
+    if row.user_id is not None:
+        query = query.where(User.id == row.user_id)
     return list(db.session.scalars(query))
 
 

@@ -4,6 +4,7 @@ import asyncio
 import json
 import logging
 import signal
+import threading
 from datetime import date, datetime, timedelta
 
 import click
@@ -27,10 +28,31 @@ def _prepare() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)   # one line per Prefect API call otherwise
 
 
-def _stop_on_signals(stop: asyncio.Event) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+def run_until_signalled(main) -> None:
+    """Run `main(stop)` in a thread of its own; SIGTERM or SIGINT sets `stop`, and the current flow run ends
+    normally first. Off the main thread on purpose: there Prefect installs no SIGTERM handler of its own,
+    which would crash the run in progress instead of letting it finish."""
+    requested, setters = threading.Event(), []
+
+    async def wrapped():
+        stop, loop = asyncio.Event(), asyncio.get_running_loop()
+        setters.append(lambda: loop.call_soon_threadsafe(stop.set))
+        if requested.is_set():
+            stop.set()
+        await main(stop)
+
+    thread = threading.Thread(target=lambda: asyncio.run(wrapped()), name="flows")
+
+    def on_signal(*_):
+        requested.set()
+        for set_stop in setters:
+            set_stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.5)
 
 
 def _dispatcher(batch: int, lease_seconds: float):
@@ -49,15 +71,10 @@ def dispatch(batch: int, lease_seconds: float, drain: bool) -> None:
     _prepare()
     dispatcher = _dispatcher(batch, lease_seconds)
 
-    async def main():
-        if drain:
-            click.echo(json.dumps({"runs": await dispatcher.drain()}))
-            return
-        stop = asyncio.Event()
-        _stop_on_signals(stop)
-        await dispatcher.serve(stop)
-
-    asyncio.run(main())
+    if drain:
+        click.echo(json.dumps({"runs": asyncio.run(dispatcher.drain())}))
+        return
+    run_until_signalled(dispatcher.serve)
 
 
 @flows_cli.command("sweep")
@@ -111,12 +128,10 @@ def embedded(batch: int, lease_seconds: float) -> None:
             except TimeoutError:
                 pass
 
-    async def main():
-        stop = asyncio.Event()
-        _stop_on_signals(stop)
+    async def main(stop: asyncio.Event):
         await asyncio.gather(sweeper(stop), dispatcher.serve(stop))
 
-    asyncio.run(main())
+    run_until_signalled(main)
 
 
 @flows_cli.command("serve")

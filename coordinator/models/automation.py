@@ -44,6 +44,7 @@ class Notification(db.Model):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("case_task.id", ondelete="CASCADE"))
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     role: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))   # the case's own clinician
     kind: Mapped[str] = mapped_column(String(32))          # task | escalation
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)

@@ -119,8 +119,10 @@ def party_org(case: Case, role: Role) -> int | None:
 
 
 def _notify(case: Case, task: CaseTask, role: Role, kind: str, subject: str, body: str) -> None:
+    # the case names its physician and, usually, its therapist: they are told, not their whole practice
+    user_id = {Role.PHYSICIAN: case.physician_id, Role.THERAPIST: case.therapist_id}.get(role)
     db.session.add(Notification(case_id=case.id, task_id=task.id, org_id=party_org(case, role), role=str(role),
-                                kind=kind, subject=subject, body=body))
+                                user_id=user_id, kind=kind, subject=subject, body=body))
 
 
 def _open(case: Case, action: PendingAction) -> CaseTask:

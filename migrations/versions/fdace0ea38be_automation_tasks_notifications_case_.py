@@ -57,6 +57,7 @@ def upgrade():
     sa.Column('task_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('org_id', sa.Integer(), nullable=True),
     sa.Column('role', sa.String(length=32), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('subject', sa.String(length=200), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
@@ -68,6 +69,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['case_id'], ['case.id'], name=op.f('fk_notification_case_id_case'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], name=op.f('fk_notification_org_id_organisation')),
     sa.ForeignKeyConstraint(['task_id'], ['case_task.id'], name=op.f('fk_notification_task_id_case_task'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_user_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:

@@ -1,0 +1,46 @@
+"""The embedded mode `make run` starts: one process running the start-up sweep and a dispatcher, so a party's
+action shows as the next party's task within seconds, with no other server to install."""
+
+import signal
+import subprocess
+import sys
+import time
+
+from sqlalchemy import select
+
+from coordinator.extensions import db
+from coordinator.models import CaseTask
+from coordinator.services.clearances import record_clearance
+
+from .test_drive_case import TODAY, opened
+from .test_faults import ROOT, _wait_for
+
+
+def _task(case_id, kind):
+    db.session.rollback()
+    return db.session.scalar(select(CaseTask).where(CaseTask.case_id == case_id, CaseTask.kind == kind,
+                                                    CaseTask.closed_at.is_(None)))
+
+
+def test_the_embedded_process_hands_each_action_on_to_the_next_party(app, parties, referral, flows, tmp_path):
+    import os
+
+    from prefect.settings import PREFECT_API_URL
+
+    case_id = opened(parties, referral)          # committed before the process starts: the start-up sweep's job
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test",
+           "COORDINATOR_INSTANCE": str(tmp_path), "PREFECT_API_URL": PREFECT_API_URL.value()}
+    log = tmp_path / "embedded.log"
+    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "flows", "embedded"], cwd=ROOT,
+                               env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        assert _wait_for(lambda: _task(case_id, "physician_clearance") is not None), log.read_text()
+        record_clearance(parties.physician, case_id, decided_on=TODAY)          # a human decision
+        acted = time.monotonic()
+        assert _wait_for(lambda: _task(case_id, "authorization_decision") is not None, timeout=30), log.read_text()
+        print(f"physician's clearance -> insurer's task in {time.monotonic() - acted:.2f} s")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    assert process.returncode == 0, log.read_text()
+    assert "sweep queued" in log.read_text()
