@@ -38,6 +38,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.register_blueprint(home_bp)
     init_api(app)
+    from .portals import init_portals
+
+    init_portals(app)
     register_cli(app)
     return app
 

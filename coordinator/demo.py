@@ -18,19 +18,19 @@ ORGS = [
     ("Summit Casualty", OrgKind.INSURER, "summit-casualty"),
 ]
 USERS = [
-    ("northside-rehab", Role.THERAPIST, "tess.therapist@northside.example", "Tess Alvarez"),
-    ("northside-rehab", Role.CASE_MANAGER, "carl.manager@northside.example", "Carl Meyer"),
-    ("harbour-occmed", Role.PHYSICIAN, "dr.patel@harbour.example", "Dr. Priya Patel"),
-    ("harbour-occmed", Role.PHYSICIAN, "dr.okafor@harbour.example", "Dr. Ada Okafor"),
-    ("acme-logistics", Role.EMPLOYER, "hr@acme.example", "Erin Acme-HR"),
-    ("baker-construction", Role.EMPLOYER, "safety@baker.example", "Ben Baker-Safety"),
-    ("keystone-mutual", Role.INSURER, "adjuster@keystone.example", "Ivy Keystone"),
-    ("summit-casualty", Role.INSURER, "claims@summit.example", "Sam Summit"),
+    ("northside-rehab", Role.THERAPIST, "therapist@demo.test", "Tess Alvarez"),
+    ("northside-rehab", Role.CASE_MANAGER, "casemanager@demo.test", "Carl Meyer"),
+    ("harbour-occmed", Role.PHYSICIAN, "physician@demo.test", "Dr. Priya Patel"),
+    ("harbour-occmed", Role.PHYSICIAN, "physician2@demo.test", "Dr. Ada Okafor"),
+    ("acme-logistics", Role.EMPLOYER, "employer@demo.test", "Erin Acme-HR"),
+    ("baker-construction", Role.EMPLOYER, "employer2@demo.test", "Ben Baker-Safety"),
+    ("keystone-mutual", Role.INSURER, "insurer@demo.test", "Ivy Keystone"),
+    ("summit-casualty", Role.INSURER, "insurer2@demo.test", "Sam Summit"),
 ]
 
 
 # every demo user signs in with this password (README, "Demo data"); never used outside the demo
-DEMO_PASSWORD = "coordinator-demo"
+DEMO_PASSWORD = "demo-pass-2026"
 
 
 def _ensure_parties() -> dict[str, object]:
@@ -60,12 +60,12 @@ def _cast(found: dict) -> Cast:
         user = found[email]
         return Actor(user.id, Role(user.role), user.org_id)
 
-    actors = {"therapist": actor("tess.therapist@northside.example"),
-              "case_manager": actor("carl.manager@northside.example"),
-              "physician": actor("dr.patel@harbour.example"),
-              "employer_acme": actor("hr@acme.example"), "employer_baker": actor("safety@baker.example"),
-              "insurer_keystone": actor("adjuster@keystone.example"),
-              "insurer_summit": actor("claims@summit.example")}
+    actors = {"therapist": actor("therapist@demo.test"),
+              "case_manager": actor("casemanager@demo.test"),
+              "physician": actor("physician@demo.test"),
+              "employer_acme": actor("employer@demo.test"), "employer_baker": actor("employer2@demo.test"),
+              "insurer_keystone": actor("insurer@demo.test"),
+              "insurer_summit": actor("insurer2@demo.test")}
     return Cast(actors, {slug: found[slug].id for _, _, slug in ORGS})
 
 

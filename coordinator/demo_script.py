@@ -27,7 +27,7 @@ def cardiology(cast: Cast) -> None:
 
 def pending_authorization(cast: Cast) -> None:
     """WC-1003: cleared; the initial authorization waits for the insurer's decision."""
-    ref = referral(cast, "WC-1003", "Sam Oduya", "acme-logistics", "summit-casualty", "warehouse",
+    ref = referral(cast, "WC-1003", "Sam Oduya", "acme-logistics", "keystone-mutual", "warehouse",
                    referral_date=TODAY - timedelta(days=10))
     case_id = cleared(cast, ref)
     authorizations.request_authorization(cast.a["case_manager"], case_id, submitted_on=TODAY - timedelta(days=2),

@@ -1,13 +1,12 @@
-"""The start page (demo cases by stage, until the portals exist) and the health check."""
+"""The start page (the role's portal home) and the health check."""
 
 from flask import Blueprint, jsonify, render_template
-from sqlalchemy import or_, select, text
+from sqlalchemy import select, text
 
 from .domain.stages import Stage
 from .auth.sessions import current_actor, login_required
 from .extensions import db
-from .domain.actors import Role
-from .models import Case, CaseTask, Notification, Organisation
+from .models import Case, Organisation
 from .policy import case_scope
 
 bp = Blueprint("home", __name__)
@@ -16,7 +15,13 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required()
 def index():
-    """The signed-in party's cases grouped by stage (until the role portals exist)."""
+    """The signed-in user's portal home (the role's inbox); cases by stage for a role without a portal."""
+    from .portals import portal_for
+    from .portals.common import render_home
+
+    portal = portal_for(current_actor().role)
+    if portal:
+        return render_home(portal)
     scope = case_scope(current_actor())
     rows = db.session.execute(
         select(Case.id, Case.claim_number, Case.job_title, Case.stage,
@@ -26,33 +31,7 @@ def index():
         .order_by(Case.id)
     ).all()
     by_stage = {stage: [r for r in rows if r.stage == stage] for stage in Stage}
-    return render_template("home.html", by_stage=by_stage, total=len(rows), tasks=_tasks(scope),
-                           notifications=_notifications(scope))
-
-
-def _tasks(scope) -> list:
-    """Open tasks the flows handed to the user's role (and, for a case manager, every escalated one)."""
-    from .services.automation import TASK_LABELS
-
-    actor = current_actor()
-    mine = CaseTask.role == str(actor.role)
-    if actor.role is Role.CASE_MANAGER:
-        mine = or_(mine, CaseTask.role == str(Role.THERAPIST), CaseTask.escalated_at.is_not(None))
-    rows = db.session.execute(
-        select(CaseTask.kind, CaseTask.role, CaseTask.due_on, CaseTask.escalated_at, Case.claim_number)
-        .join(Case, Case.id == CaseTask.case_id).where(scope, CaseTask.closed_at.is_(None), mine)
-        .order_by(CaseTask.due_on, CaseTask.id).limit(100)).all()
-    return [{"label": TASK_LABELS.get(r.kind, r.kind), "role": r.role.replace("_", " "), "due": r.due_on,
-             "escalated": r.escalated_at is not None, "claim": r.claim_number} for r in rows]
-
-
-def _notifications(scope) -> list:
-    """The latest notifications sent to the user's organisation and role."""
-    actor = current_actor()
-    return db.session.scalars(
-        select(Notification).join(Case, Case.id == Notification.case_id)
-        .where(scope, Notification.org_id == actor.org_id, Notification.role == str(actor.role))
-        .order_by(Notification.id.desc()).limit(10)).all()
+    return render_template("home.html", by_stage=by_stage, total=len(rows))
 
 
 @bp.get("/healthz")

@@ -9,8 +9,8 @@ set -euo pipefail
 
 BASE=${BASE:-http://127.0.0.1:5000}
 FLASK=${FLASK:-.venv/bin/flask --app wsgi}
-PHYSICIAN_EMAIL=${PHYSICIAN_EMAIL:-dr.patel@harbour.example}
-PHYSICIAN_PASSWORD=${PHYSICIAN_PASSWORD:-coordinator-demo}
+PHYSICIAN_EMAIL=${PHYSICIAN_EMAIL:-physician@demo.test}
+PHYSICIAN_PASSWORD=${PHYSICIAN_PASSWORD:-demo-pass-2026}
 CLAIM=${CLAIM:-WC-$(date +%s)}
 REDIRECT=http://127.0.0.1:8765/callback   # the physician's EHR callback (never contacted here)
 

@@ -41,3 +41,23 @@ def test_every_module_has_a_docstring():
         for p in (ROOT / folder).rglob("*.py") if ast.get_docstring(ast.parse(p.read_text())) is None
     ]
     assert missing == []
+
+
+def _full_imports(path: Path) -> set[str]:
+    """Dotted module names a file imports, relative ones resolved against its package."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            names.add(".".join(p for p in (base, node.module or "") if p))
+    return names
+
+
+def test_flows_decide_no_rule_they_only_call_services():
+    # a flow that imported the domain could re-decide what is due; it must ask the services
+    offenders = {p.name: sorted(n for n in _full_imports(p) if n.startswith("coordinator.domain"))
+                 for p in (ROOT / "flows").rglob("*.py")}
+    assert {name: found for name, found in offenders.items() if found} == {}

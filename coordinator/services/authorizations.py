@@ -171,7 +171,7 @@ def decide_authorization(actor: Actor, authorization_id: int, *, decision: str, 
         late = " (after the due date)" if rules.is_decision_overdue(row.due_on, decided_on) else ""
         record(case, actor, "authorization_decided",
                f"Insurer decided to {result.decision}: {result.approved_sessions} of "
-               f"{row.requested_sessions} sessions{late}. {result.reason}", clinical=False,
+               f"{row.requested_sessions} sessions{late}", clinical=False,   # the reason may be clinical
                data={"authorization_id": row.id, "decision": str(result.decision)},
                subject=f"authorization:{row.id}")
     return row

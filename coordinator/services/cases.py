@@ -171,8 +171,8 @@ def request_clearance(actor: Actor, case_id: int) -> Case:
     with command():
         case = open_command(actor, "request_clearance", case_id)
         case.stage = transition(case.stage, Stage.CLEARANCE)
-        needed = ", ".join(case.screening.get("required_clearances", ["physician"]))
-        record(case, actor, "clearance_requested", f"Clearance requested: {needed}", clinical=False,
+        # the summary reaches the employer's timeline: which specialists are needed would hint at a condition
+        record(case, actor, "clearance_requested", "Medical clearance requested", clinical=False,
                data={"required": case.screening.get("required_clearances", [])})
     return case
 

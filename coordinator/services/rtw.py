@@ -183,8 +183,7 @@ def record_follow_up(actor: Actor, follow_up_id: int, *, recorded_on: date, work
             done.recorded_on, str(done.work_status), done.recurrence, done.notes)
         row.recorded_by_id = actor.user_id
         record(case, actor, "follow_up_recorded",
-               f"{row.months_after}-month follow-up: {row.work_status.replace('_', ' ')}"
-               + ("; recurrence" if row.recurrence else ""), clinical=False,
+               f"{row.months_after}-month follow-up: {row.work_status.replace('_', ' ')}", clinical=False,
                data={"follow_up_id": row.id}, subject=f"follow_up:{row.id}")
     return row
 

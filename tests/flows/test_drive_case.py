@@ -1,36 +1,24 @@
 """drive-case through real Prefect flow runs: each automatic step, idempotence, and runs visible in Prefect."""
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Authorization, Case, CaseEvent, CaseTask, OutboxRow
 from coordinator.services.authorizations import decide_authorization
-from coordinator.services.cases import open_case
 from coordinator.services.clearances import record_clearance
 from coordinator.services.program import record_baseline
 from flows.drive_case import drive_case
+from tests.services.journey import events, opened
 
 TODAY = date.today()
-
-
-def opened(parties, referral, **changes):
-    changes.setdefault("date_of_injury", TODAY - timedelta(days=150))
-    changes.setdefault("referral_date", TODAY - timedelta(days=10))
-    return open_case(parties.therapist, referral(**changes)).id
 
 
 def fresh(case_id):
     db.session.rollback()
     return db.session.get(Case, case_id)
-
-
-def events(case_id):
-    db.session.rollback()
-    return [e.kind for e in db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)
-                                               .order_by(CaseEvent.id))]
 
 
 def open_tasks(case_id):

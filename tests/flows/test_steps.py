@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from coordinator.domain.clearance import HealthFlags
 from coordinator.extensions import db
-from coordinator.models import Authorization, Case, CaseEvent, CaseTask, FollowUp, Notification
+from coordinator.models import Authorization, CaseEvent, CaseTask, FollowUp, Notification
 from coordinator.services.clearances import record_clearance
 from coordinator.services.duty import propose_duty_offer
 from coordinator.services.rtw import discharge_case, start_milestone

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from coordinator.extensions import db
-from coordinator.models import CaseSchedule, CaseTask, OutboxRow
+from coordinator.models import CaseSchedule, OutboxRow
 from flows.sweep import sweep
 
 from .test_drive_case import TODAY, opened, runs_of

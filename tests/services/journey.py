@@ -45,3 +45,24 @@ def review(parties, case_id, week: int, capacities: dict, **extra):
     reviewed_on = extra.pop("reviewed_on", START + timedelta(days=7 * week - 1))
     return submit_weekly_review(parties.therapist, case_id, week=week, reviewed_on=reviewed_on,
                                 measures=measures, sessions_scheduled=extra.pop("scheduled", 4), **extra)
+
+
+def opened(parties, referral, **changes) -> int:
+    """A case just referred (ten days ago, injury five months back), opened by the therapist; its id."""
+    from coordinator.services.cases import open_case
+
+    changes.setdefault("date_of_injury", TODAY - timedelta(days=150))
+    changes.setdefault("referral_date", TODAY - timedelta(days=10))
+    return open_case(parties.therapist, referral(**changes)).id
+
+
+def events(case_id: int) -> list[str]:
+    """The kinds of the case's timeline events in order, read afresh (after other sessions wrote)."""
+    from sqlalchemy import select
+
+    from coordinator.extensions import db
+    from coordinator.models import CaseEvent
+
+    db.session.rollback()
+    return [e.kind for e in db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)
+                                               .order_by(CaseEvent.id))]

@@ -6,26 +6,15 @@ from sqlalchemy import select
 
 from coordinator.domain.automation import StepKind
 from coordinator.extensions import db
-from coordinator.models import Authorization, Case, CaseEvent, CaseSchedule, CaseTask, Notification
+from coordinator.models import Authorization, Case, CaseSchedule, CaseTask, Notification
 from coordinator.services.authorizations import decide_authorization
-from coordinator.services.cases import open_case
 from coordinator.services.clearances import record_clearance
 from coordinator.services.program import record_baseline
 from coordinator.services.automation import due_steps, sync_tasks, take_step
 
+from .journey import events, opened
+
 TODAY = date.today()
-
-
-def opened(parties, referral, **changes):
-    changes.setdefault("date_of_injury", TODAY - timedelta(days=150))
-    changes.setdefault("referral_date", TODAY - timedelta(days=10))
-    return open_case(parties.therapist, referral(**changes)).id
-
-
-def events(case_id):
-    db.session.expire_all()
-    return [e.kind for e in db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)
-                                               .order_by(CaseEvent.id))]
 
 
 def open_tasks(case_id):

@@ -36,8 +36,24 @@ def test_demo_covers_every_stage_and_loads_once(runner, client):
     assert db.session.scalar(select(func.count(Case.id))) == len(json.loads(first.output)["loaded"])
 
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"email": "hr@acme.example", "password": DEMO_PASSWORD, "csrf_token": token})
+    client.post("/login", data={"email": "employer@demo.test", "password": DEMO_PASSWORD, "csrf_token": token})
     page = client.get("/").get_data(as_text=True)
-    assert "WC-1005" in page and "Paused (1)" in page          # an Acme worker
+    assert "Employer inbox" in page and "WC-1005" in page      # an Acme worker
     assert "WC-1002" not in page                               # a Baker worker: not Acme's
     assert "Strain" not in page and "S39" not in page           # no diagnosis for an employer
+
+
+def test_every_demo_account_lands_on_an_inbox_with_a_real_pending_action(runner, app):
+    from coordinator.demo import DEMO_PASSWORD
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    for role, email in (("Therapist", "therapist@demo.test"), ("Case manager", "casemanager@demo.test"),
+                        ("Physician", "physician@demo.test"), ("Employer", "employer@demo.test"),
+                        ("Insurer", "insurer@demo.test")):
+        browser = app.test_client()
+        login = browser.get("/login").get_data(as_text=True)
+        assert ">Email<" in login and ">Password<" in login and ">Sign in<" in login
+        browser.post("/login", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": csrf_token(login)})
+        page = browser.get("/").get_data(as_text=True)
+        assert f"{role} inbox" in page, email
+        assert "Nothing waits for you" not in page and "Needs you (0)" not in page, email

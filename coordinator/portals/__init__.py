@@ -1,0 +1,52 @@
+"""The five role portals, one blueprint each: the home page is the role's inbox, then its caseload and cases."""
+
+from flask import Blueprint, Flask, abort, redirect, url_for
+
+from ..auth.sessions import current_actor, login_required
+from ..domain.actors import Role
+from .common import render_case, render_home
+
+PORTALS = {Role.THERAPIST: "therapist", Role.CASE_MANAGER: "case_manager", Role.PHYSICIAN: "physician",
+           Role.EMPLOYER: "employer", Role.INSURER: "insurer"}
+
+
+def portal_for(role: Role | str) -> str | None:
+    """The portal (blueprint name) of a role, or None for a role without one."""
+    try:
+        return PORTALS.get(Role(role))
+    except ValueError:
+        return None
+
+
+def _portal(role: Role, name: str) -> Blueprint:
+    bp = Blueprint(name, __name__, url_prefix=f"/{name.replace('_', '-')}")
+
+    @bp.before_request
+    @login_required()
+    def only_this_role():
+        # a user of another role is sent to their own portal rather than shown a foreign one
+        actor = current_actor()
+        if Role(actor.role) is not role:
+            own = portal_for(actor.role)
+            if own is None:
+                abort(403)
+            return redirect(url_for(f"{own}.home"))
+        return None
+
+    @bp.get("/")
+    def home():
+        """The inbox: what needs this role now, overdue first; then the caseload with filters and search."""
+        return render_home(name)
+
+    @bp.get("/cases/<int:case_id>")
+    def case(case_id: int):
+        """One case through this role's view."""
+        return render_case(name, case_id)
+
+    return bp
+
+
+def init_portals(app: Flask) -> None:
+    """Register the five portals."""
+    for role, name in PORTALS.items():
+        app.register_blueprint(_portal(role, name))

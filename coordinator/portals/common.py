@@ -1,0 +1,143 @@
+"""What every role's portal shares: the inbox home with the caseload, and the case page."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort, render_template, request
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+
+from ..auth.sessions import current_actor
+from ..domain.actors import Actor, Role
+from ..domain.stages import Stage
+from ..extensions import db
+from ..models import Case, CaseEvent, Notification, Organisation, User
+from ..policy import FUNCTIONAL_ACTIONS, View, audit_listing, read_case, view_for, visible_cases
+from ..services.automation import TASK_LABELS
+from ..services.inbox import all_pending, inbox
+from ..services.unit_of_work import NotFound
+
+ROLE_TITLES = {Role.THERAPIST: "Therapist", Role.CASE_MANAGER: "Case manager", Role.PHYSICIAN: "Physician",
+               Role.EMPLOYER: "Employer", Role.INSURER: "Insurer"}
+CASELOAD_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    """The caseload's filters, read from the query string; anything unknown is ignored, never an error."""
+
+    stage: str = ""
+    overdue: bool = False
+    employer_id: int | None = None
+    insurer_id: int | None = None
+    q: str = ""
+
+    @classmethod
+    def from_request(cls) -> "CaseloadFilters":
+        """Parse the filters leniently: a portal user's typo narrows nothing rather than failing."""
+        def number(name):
+            value = request.args.get(name, "")
+            return int(value) if value.isdigit() and len(value) < 10 else None
+
+        stage = request.args.get("stage", "")
+        return cls(stage=stage if stage in {s.value for s in Stage} else "",
+                   overdue=request.args.get("overdue") == "1", employer_id=number("employer"),
+                   insurer_id=number("insurer"), q=request.args.get("q", "").strip()[:100])
+
+
+def _label(kind: str) -> str:
+    return TASK_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def inbox_items(actor: Actor) -> list[dict]:
+    """The actor's pending actions, overdue first, then by due date."""
+    return [{"case_id": i.case_id, "claim": i.claim_number, "label": _label(str(i.action.kind)),
+             "role": str(i.action.role).replace("_", " "), "due": i.action.due, "overdue": i.overdue,
+             "why": i.action.reason.text if view_for(actor) is View.CLINICAL else ""}
+            for i in inbox(actor, visible_cases(actor))]
+
+
+def caseload(actor: Actor, filters: CaseloadFilters) -> list:
+    """The actor's cases with the filters applied, in claim order, with employer and insurer names."""
+    employer, insurer = aliased(Organisation), aliased(Organisation)
+    query = (select(Case.id, Case.claim_number, Case.worker_name, Case.job_title, Case.stage,
+                    employer.name.label("employer"), insurer.name.label("insurer"))
+             .join(employer, employer.id == Case.employer_id).join(insurer, insurer.id == Case.insurer_id)
+             .where(visible_cases(actor).whereclause))
+    if filters.stage:
+        query = query.where(Case.stage == filters.stage)
+    if filters.employer_id:
+        query = query.where(Case.employer_id == filters.employer_id)
+    if filters.insurer_id:
+        query = query.where(Case.insurer_id == filters.insurer_id)
+    if filters.q:
+        like = f"%{filters.q.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(Case.claim_number.ilike(like), Case.worker_name.ilike(like),
+                                Case.job_title.ilike(like)))
+    rows = db.session.execute(query.order_by(Case.claim_number, Case.id).limit(CASELOAD_LIMIT)).all()
+    if filters.overdue:
+        late = {i.case_id for i in all_pending(visible_cases(actor)) if i.overdue}
+        rows = [r for r in rows if r.id in late]
+    return rows
+
+
+def party_choices(actor: Actor) -> dict[str, list]:
+    """The employers and insurers of the actor's cases, for the caseload's filters."""
+    ids = visible_cases(actor).with_only_columns(Case.employer_id, Case.insurer_id)
+    pairs = db.session.execute(ids).all()
+    def named(org_ids):
+        return db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
+                                  .order_by(Organisation.name)).all()
+    return {"employers": named({p.employer_id for p in pairs}), "insurers": named({p.insurer_id for p in pairs})}
+
+
+def notifications(actor: Actor) -> list:
+    """The latest notifications sent to the actor's organisation and role (or to the actor by name)."""
+    return db.session.scalars(
+        select(Notification).join(Case, Case.id == Notification.case_id)
+        .where(visible_cases(actor).whereclause, Notification.org_id == actor.org_id,
+               Notification.role == str(actor.role),
+               or_(Notification.user_id.is_(None), Notification.user_id == actor.user_id))
+        .order_by(Notification.id.desc()).limit(10)).all()
+
+
+def render_home(portal: str):
+    """The role's start page: what needs the user now, then the caseload."""
+    actor = current_actor()
+    filters = CaseloadFilters.from_request()
+    cases = caseload(actor, filters)
+    audit_listing(actor, [c.id for c in cases], purpose="portal home")
+    return render_template("portals/home.html", portal=portal, title=ROLE_TITLES.get(Role(actor.role), "Your"),
+                           items=inbox_items(actor), cases=cases, filters=filters, stages=list(Stage),
+                           choices=party_choices(actor), notifications=notifications(actor),
+                           functional=view_for(actor) is View.FUNCTIONAL, today=date.today())
+
+
+def _timeline(case: Case, actor: Actor) -> list:
+    query = (select(CaseEvent.at, CaseEvent.kind, CaseEvent.summary, CaseEvent.actor_role, User.name)
+             .outerjoin(User, User.id == CaseEvent.actor_user_id)
+             .where(CaseEvent.case_id == case.id))
+    if view_for(actor) is View.FUNCTIONAL:
+        query = query.where(CaseEvent.clinical.is_(False))
+    return db.session.execute(query.order_by(CaseEvent.at, CaseEvent.id)).all()
+
+
+def render_case(portal: str, case_id: int):
+    """The case: its stage and what it waits for, what this user may do now, and its timeline."""
+    actor = current_actor()
+    try:
+        case = read_case(actor, case_id, purpose="portal case page")
+    except NotFound:
+        abort(404)
+    functional = view_for(actor) is View.FUNCTIONAL
+    waiting = [i for i in all_pending(visible_cases(actor).where(Case.id == case.id))
+               if not functional or str(i.action.kind) in FUNCTIONAL_ACTIONS]
+    own = visible_cases(actor).where(Case.id == case.id)
+    mine = {(str(i.action.kind), i.action.subject_id) for i in inbox(actor, own)}
+    return render_template(
+        "portals/case.html", portal=portal, case=case, functional=functional, timeline=_timeline(case, actor),
+        waiting=[{"label": _label(str(i.action.kind)), "role": str(i.action.role).replace("_", " "),
+                  "due": i.action.due, "overdue": i.overdue,
+                  "mine": (str(i.action.kind), i.action.subject_id) in mine,
+                  "why": "" if functional else i.action.reason.text} for i in waiting],
+        employer=db.session.get(Organisation, case.employer_id), insurer=db.session.get(Organisation, case.insurer_id))

@@ -1,0 +1,51 @@
+"""In chromium: each demo account lands on its inbox with a real pending action; the pages pass axe."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from coordinator.demo import DEMO_PASSWORD, load_demo
+from coordinator.extensions import db
+
+from .conftest import axe_violations, sign_in
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# the README's screenshots are refreshed with `UPDATE_SCREENSHOTS=1 make test`; otherwise they go to tmp
+REFRESH = os.environ.get("UPDATE_SCREENSHOTS") == "1"
+ACCOUNTS = [("therapist", "Therapist"), ("casemanager", "Case manager"), ("physician", "Physician"),
+            ("employer", "Employer"), ("insurer", "Insurer")]
+
+
+@pytest.fixture
+def demo(ctx):
+    load_demo()
+    db.session.commit()
+
+
+@pytest.mark.parametrize("account,title", ACCOUNTS)
+def test_each_demo_account_lands_on_its_inbox_and_the_page_passes_axe(page, demo, account, title, tmp_path):
+    page.goto("/")
+    assert page.get_by_label("Email").is_visible() and page.get_by_label("Password").is_visible()
+    sign_in(page, f"{account}@demo.test", DEMO_PASSWORD)
+    assert page.get_by_role("heading", name=f"{title} inbox").is_visible()
+    rows = page.locator("table.inbox tbody tr")
+    assert rows.count() >= 1                                   # at least one real pending action
+    assert axe_violations(page) == []
+    folder = DOCS if REFRESH else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{account}-home.png"), full_page=True)
+    rows.first.get_by_role("link").click()                    # one click to the case
+    assert page.get_by_role("heading", name="Timeline").is_visible()
+    assert axe_violations(page) == []
+
+
+def test_the_employer_case_page_never_shows_the_diagnosis(page, demo):
+    sign_in(page, "employer@demo.test", DEMO_PASSWORD)
+    page.get_by_label("Search").fill("WC-1005")
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("link", name="WC-1005").click()
+    body = page.content()
+    assert "Claim WC-1005" in body
+    for clinical in ("Diagnosis", "dizz", "blood pressure", "systolic", "reassess", "red flag"):
+        assert clinical.lower() not in body.lower(), clinical
