@@ -10,7 +10,7 @@ from sqlalchemy import text
 from coordinator import create_app
 from coordinator.extensions import db, limiter
 
-pytest_plugins = ["tests.factories", "tests.operations"]
+pytest_plugins = ["tests.factories", "tests.operations", "tests.prefect_fixtures"]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 

@@ -5,6 +5,7 @@ from flask import Blueprint, Flask, abort, redirect, url_for
 from ..auth.sessions import current_actor, login_required
 from ..domain.actors import Role
 from .common import render_case, render_home
+from .forms import act as act_view
 
 PORTALS = {Role.THERAPIST: "therapist", Role.CASE_MANAGER: "case_manager", Role.PHYSICIAN: "physician",
            Role.EMPLOYER: "employer", Role.INSURER: "insurer"}
@@ -42,6 +43,12 @@ def _portal(role: Role, name: str) -> Blueprint:
     def case(case_id: int):
         """One case through this role's view."""
         return render_case(name, case_id)
+
+    @bp.route("/cases/<int:case_id>/act/<slug>", methods=["GET", "POST"])
+    @bp.route("/cases/<int:case_id>/act/<slug>/<int:subject_id>", methods=["GET", "POST"])
+    def act(case_id: int, slug: str, subject_id: int | None = None):
+        """One action's form on the case; the same schema and service as the API."""
+        return act_view(name, case_id, slug, subject_id)
 
     return bp
 

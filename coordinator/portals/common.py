@@ -134,10 +134,37 @@ def render_case(portal: str, case_id: int):
                if not functional or str(i.action.kind) in FUNCTIONAL_ACTIONS]
     own = visible_cases(actor).where(Case.id == case.id)
     mine = {(str(i.action.kind), i.action.subject_id) for i in inbox(actor, own)}
+    available = _available(actor, case, mine, portal)
     return render_template(
         "portals/case.html", portal=portal, case=case, functional=functional, timeline=_timeline(case, actor),
         waiting=[{"label": _label(str(i.action.kind)), "role": str(i.action.role).replace("_", " "),
                   "due": i.action.due, "overdue": i.overdue,
                   "mine": (str(i.action.kind), i.action.subject_id) in mine,
                   "why": "" if functional else i.action.reason.text} for i in waiting],
-        employer=db.session.get(Organisation, case.employer_id), insurer=db.session.get(Organisation, case.insurer_id))
+        employer=db.session.get(Organisation, case.employer_id), insurer=db.session.get(Organisation, case.insurer_id),
+        available=available)
+
+
+def _available(actor: Actor, case: Case, mine: set, portal: str) -> list[dict]:
+    """The forms this user may open now: one per pending action they owe, and the session log in the program."""
+    from flask import url_for
+
+    from ..domain.permissions import can
+    from ..services.unit_of_work import parties_of
+    from .actions import ACTIONS
+
+    parties, links = parties_of(case), []
+    for action in ACTIONS.values():
+        if not can(actor, action.command, parties):
+            continue
+        owed = [subject for kind, subject in mine if kind in action.kinds]
+        if action.slug == "session" and case.stage == Stage.PROGRAM:
+            owed = [None]
+        for subject in sorted(set(owed), key=lambda s: s or 0):
+            args = {"case_id": case.id, "slug": action.slug}
+            if action.subject is not None and subject is not None:
+                args["subject_id"] = subject
+            elif action.subject is not None:
+                continue
+            links.append({"label": action.label, "url": url_for(f"{portal}.act", **args)})
+    return links

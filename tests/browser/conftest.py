@@ -11,9 +11,12 @@ FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-backgroun
          "--disable-component-update", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """One chromium for the session; missing under CI is a failure, elsewhere a skip with the fix."""
+    """One chromium for the browser tests; missing under CI is a failure, elsewhere a skip with the fix.
+
+    Package scope: Playwright's sync API keeps an event loop running in this thread while it is open,
+    and the flow tests that come later need `asyncio.run` there."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"chromium is not installed at {CHROMIUM}: .ci/run installs it (apt-get install chromium)")

@@ -1,4 +1,4 @@
-"""One Prefect test server for the whole session, and the flows bound to the test app."""
+"""Fixtures for real Prefect flow runs: one test server for the whole session, flows bound to the test app."""
 
 import asyncio
 

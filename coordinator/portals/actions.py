@@ -1,0 +1,169 @@
+"""The portals' forms: each action validates with the API's own schema and calls the API's own service.
+
+A form is described by its schema's fields; typed values are read from the posted strings here, so the
+schema sees what a JSON client would send and answers with the same field messages."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy import select
+
+from ..api.clinical_schemas import BaselineInSchema, ClearanceInSchema, SessionInSchema
+from ..api.workflow_schemas import (AuthorizationDecisionInSchema, DutyResponseInSchema, MilestoneConfirmInSchema,
+                                    MilestoneStartInSchema)
+from ..domain.actors import Actor
+from ..extensions import db
+from ..models import Authorization, Case, DutyOffer, Milestone
+from ..services import authorizations, cases, clearances, duty, program, rtw
+
+
+class NoFields(Schema):
+    """A command without input."""
+
+
+def _clearance(actor: Actor, case: Case, body: dict, subject_id: int | None):
+    kind = body.pop("kind")
+    if kind == "physician":
+        return clearances.record_clearance(actor, case.id, **body)
+    return clearances.record_specialist_clearance(actor, case.id, kind=kind, **body)
+
+
+@dataclass(frozen=True)
+class PortalAction:
+    """One command a portal offers, answering pending actions of the listed kinds."""
+
+    slug: str
+    label: str
+    command: str
+    schema: type[Schema]
+    run: Callable[[Actor, Case, dict, int | None], Any]
+    kinds: tuple[str, ...] = ()
+    subject: type | None = None          # the model the subject id names, when the action has one
+    done: str = "Saved."
+    hidden: dict = field(default_factory=dict)   # fixed values (the clearance kind)
+
+
+ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
+    PortalAction("request-clearance", "Send for clearance", "request_clearance", NoFields,
+                 lambda actor, case, body, _: cases.request_clearance(actor, case.id), ("intake_review",),
+                 done="Sent to the physician for clearance."),
+    PortalAction("clearance", "Record the physician's clearance", "record_clearance", ClearanceInSchema,
+                 _clearance, ("physician_clearance",), done="Clearance recorded.", hidden={"kind": "physician"}),
+    PortalAction("specialist-clearance", "Record a cardiology or obstetric clearance", "record_clearance",
+                 ClearanceInSchema, _clearance, ("specialist_clearance",), done="Specialist clearance recorded."),
+    PortalAction("decision", "Decide the authorization", "decide_authorization", AuthorizationDecisionInSchema,
+                 lambda actor, case, body, subject: authorizations.decide_authorization(actor, subject, **body),
+                 ("authorization_decision",), subject=Authorization, done="Decision recorded."),
+    PortalAction("baseline", "Record the baseline", "record_baseline", BaselineInSchema,
+                 lambda actor, case, body, _: program.record_baseline(actor, case.id, **body), ("start_program",),
+                 done="Baseline recorded; week 1 starts once the program is authorized."),
+    PortalAction("session", "Log a session", "log_session", SessionInSchema,
+                 lambda actor, case, body, _: program.log_session(actor, case.id, body), (),
+                 done="Session logged."),
+    PortalAction("offer-answer", "Answer the modified-duty offer", "respond_to_duty_offer", DutyResponseInSchema,
+                 lambda actor, case, body, subject: duty.respond_to_duty_offer(actor, subject, **body),
+                 ("offer_answer",), subject=DutyOffer, done="Answer sent to the employer."),
+    PortalAction("milestone", "Start the next milestone", "start_milestone", MilestoneStartInSchema,
+                 lambda actor, case, body, _: rtw.start_milestone(actor, case.id, **body), ("milestone_start",),
+                 done="Milestone started; the employer is asked to confirm it."),
+    PortalAction("confirm-milestone", "Confirm the milestone", "confirm_milestone", MilestoneConfirmInSchema,
+                 lambda actor, case, body, subject: rtw.confirm_milestone(actor, subject, **body),
+                 ("milestone_confirmation",), subject=Milestone, done="Milestone confirmed."),
+)}
+
+
+def subject_of(action: PortalAction, case: Case, subject_id: int | None):
+    """The subject row when it belongs to the case, else None (a foreign or absent id)."""
+    if action.subject is None:
+        return None
+    if subject_id is None:
+        return None
+    return db.session.scalar(select(action.subject).where(action.subject.id == subject_id,
+                                                          action.subject.case_id == case.id))
+
+
+# -- reading the posted strings ------------------------------------------------------------------
+
+def _choices(f: fields.Field) -> list[str]:
+    for rule in (f.validate if isinstance(f.validate, (list, tuple)) else [f.validate] if f.validate else []):
+        if isinstance(rule, validate.OneOf):
+            return [str(c) for c in rule.choices]
+    return []
+
+
+def describe(schema: Schema, case: Case, hidden: dict) -> list[dict]:
+    """The inputs of the form, one per schema field (a dict field gives one number per job demand)."""
+    inputs = []
+    for name, f in schema.fields.items():
+        if name in hidden or isinstance(f, fields.Nested):
+            continue
+        kind = ("date" if isinstance(f, fields.Date) else "checkbox" if isinstance(f, fields.Boolean)
+                else "number" if isinstance(f, (fields.Integer, fields.Float)) else
+                "dict" if isinstance(f, fields.Dict) else "list" if isinstance(f, fields.List) else "text")
+        item = {"name": name, "label": name.replace("_", " ").capitalize(), "kind": kind, "required": f.required,
+                "choices": _choices(f.inner) if isinstance(f, fields.List) else _choices(f),
+                "step": "1" if isinstance(f, fields.Integer) else "any"}
+        if kind == "dict":
+            item["keys"] = [d.task for d in case.demands]
+        inputs.append(item)
+    return inputs
+
+
+def _number(value: str, integer: bool):
+    text = value.strip()
+    if integer and re.fullmatch(r"-?\d{1,9}", text):
+        return int(text)
+    if not integer and re.fullmatch(r"-?\d{1,9}(\.\d{1,6})?", text):
+        return float(text)
+    return text   # the schema names it "not a valid number", as for a JSON client
+
+
+def payload(schema: Schema, form, hidden: dict) -> dict:
+    """The JSON body a client would send for this form."""
+    body = dict(hidden)
+    for name, f in schema.fields.items():
+        if name in hidden or isinstance(f, fields.Nested):
+            continue
+        if isinstance(f, fields.Boolean):
+            if name in form:
+                body[name] = form.get(name) in ("1", "on", "true", "yes")
+            continue
+        if isinstance(f, fields.Dict):
+            prefix = f"{name}."
+            values = {key[len(prefix):]: _number(v, False) for key, v in form.items()
+                      if key.startswith(prefix) and v.strip()}
+            if values:
+                body[name] = values
+            continue
+        if isinstance(f, fields.List):
+            if _choices(f.inner):
+                body[name] = form.getlist(name)
+            else:   # free text, one item per line
+                body[name] = [line.strip() for line in form.get(name, "").splitlines() if line.strip()]
+            continue
+        value = form.get(name, "")
+        if not value.strip():
+            continue
+        if isinstance(f, (fields.Integer, fields.Float)):
+            body[name] = _number(value, isinstance(f, fields.Integer))
+        else:
+            body[name] = value.strip()
+    return body
+
+
+def load(action: PortalAction, form) -> dict:
+    """Validate the form with the action's schema; raises ValidationError with field messages."""
+    schema = action.schema()
+    return schema.load(payload(schema, form, action.hidden))
+
+
+def defaults(action: PortalAction) -> dict:
+    """Sensible starting values: today for every date."""
+    return {name: date.today().isoformat() for name, f in action.schema().fields.items()
+            if isinstance(f, fields.Date)}
+
+
+__all__ = ["ACTIONS", "PortalAction", "ValidationError", "describe", "defaults", "load", "subject_of"]

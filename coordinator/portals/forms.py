@@ -1,0 +1,66 @@
+"""The portal form view: render an action's form, validate it like the API, run the service, or say why not."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from ..auth.sessions import current_actor
+from ..domain.errors import DomainError, InvalidValue
+from ..domain.permissions import NotPermitted, can
+from ..extensions import db
+from ..policy import read_case
+from ..services.unit_of_work import NotFound, StaleVersion, expect_version, parties_of
+from .actions import ACTIONS, ValidationError, defaults, describe, load, subject_of
+
+
+def _flat(messages) -> dict[str, str]:
+    """marshmallow's nested messages as one sentence per field."""
+    out = {}
+    for name, value in (messages.items() if isinstance(messages, dict) else [("_schema", messages)]):
+        if isinstance(value, dict):
+            value = [f"{k}: {'; '.join(v) if isinstance(v, list) else v}" for k, v in value.items()]
+        out[name] = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return out
+
+
+def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
+    """GET the form; POST it: a redirect to the case on success, the form again with messages otherwise."""
+    action = ACTIONS.get(slug)
+    if action is None:
+        abort(404)
+    actor = current_actor()
+    try:
+        case = read_case(actor, case_id, purpose=f"portal form {slug}")
+    except NotFound:
+        abort(404)
+    if not can(actor, action.command, parties_of(case)):
+        abort(403)
+    if action.subject is not None and subject_of(action, case, subject_id) is None:
+        abort(404)
+    values, errors, message, status = defaults(action), {}, None, 200
+    if request.method == "POST":
+        values = request.form.to_dict()
+        version = request.form.get("version", "")
+        try:
+            body = load(action, request.form)
+            with expect_version(int(version) if version.isdigit() and len(version) < 10 else -1):
+                action.run(actor, case, body, subject_id)
+        except ValidationError as invalid:
+            errors, status = _flat(invalid.messages), 422
+            message = "Please correct the fields marked below."
+        except StaleVersion:
+            db.session.rollback()
+            message, status = ("Someone else changed this case while you were filling in the form. "
+                               "It now shows their change: check it, then submit again."), 409
+        except (NotPermitted, NotFound):
+            abort(403)
+        except DomainError as refused:
+            db.session.rollback()
+            if isinstance(refused, InvalidValue) and refused.field:
+                errors, status = {refused.field: str(refused)}, 422
+            message, status = str(refused), status if status == 422 else 409
+        else:
+            flash(action.done)
+            return redirect(url_for(f"{portal}.case", case_id=case.id))
+        db.session.refresh(case)
+    return render_template("portals/action.html", portal=portal, case=case, action=action,
+                           inputs=describe(action.schema(), case, action.hidden), values=values,
+                           errors=errors, message=message, subject_id=subject_id), status

@@ -1,0 +1,85 @@
+"""In chromium, between real drive-case flow runs: the physician clears, the insurer authorizes, the therapist
+baselines and logs a session, each from their inbox in a few clicks."""
+
+import asyncio
+
+import pytest
+
+from coordinator.demo import DEMO_PASSWORD
+from coordinator.extensions import db
+from coordinator.models import Case
+from flows.dispatcher import Dispatcher
+from tests.factories import set_password
+from tests.services.journey import TODAY, opened
+
+from .conftest import axe_violations, sign_in
+
+
+@pytest.fixture
+def party(page, parties):
+    """Sign a party in, in the shared page's own fresh session."""
+    def as_(actor):
+        page.context.clear_cookies()
+        sign_in(page, set_password(actor, DEMO_PASSWORD), DEMO_PASSWORD)
+        return page
+    return as_
+
+
+def drain():
+    """Relay the outbox into drive-case runs, in a thread: Playwright's sync API holds this thread's loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(Dispatcher(idle_seconds=0).drain())).result()
+
+
+def open_from_inbox(page, claim: str, action: str):
+    """From the inbox: the case, then the action's form."""
+    page.goto("/")
+    page.locator("table.inbox").get_by_role("link", name=claim).first.click()
+    page.get_by_role("link", name=action).click()
+
+
+def test_clearance_authorization_baseline_and_a_session_in_the_browser(page, party, parties, referral, flows):
+    case_id = opened(parties, referral, claim_number="WC-2001")
+    drain()                                                             # flows: the physician's task
+
+    party(parties.physician)
+    open_from_inbox(page, "WC-2001", "Record the physician's clearance")
+    assert axe_violations(page) == []
+    page.get_by_label("Decided on (required)").fill(TODAY.isoformat())
+    page.get_by_role("button", name="Record the physician's clearance").click()
+    assert page.get_by_text("Clearance recorded.").is_visible()
+    drain()                                                             # flows: the initial authorization
+
+    party(parties.insurer_user)
+    open_from_inbox(page, "WC-2001", "Decide the authorization")
+    page.get_by_label("Decision").select_option("approve")
+    page.get_by_label("Reason (required)").fill("Meets the program criteria")
+    page.get_by_label("Decided on (required)").fill(TODAY.isoformat())
+    page.get_by_role("button", name="Decide the authorization").click()
+    assert page.get_by_text("Decision recorded.").is_visible()
+    drain()
+
+    party(parties.therapist)
+    open_from_inbox(page, "WC-2001", "Record the baseline")
+    page.get_by_label("Measured on (required)").fill(TODAY.isoformat())
+    for task, amount in (("lift floor to waist", "12"), ("carry", "6"), ("stand", "120")):
+        page.get_by_label(task, exact=True).fill(amount)
+    page.get_by_role("button", name="Record the baseline").click()
+    assert page.get_by_text("Baseline recorded").is_visible()
+    drain()                                                             # flows: week 1 starts
+    db.session.rollback()
+    assert db.session.get(Case, case_id).stage == "program"
+
+    page.reload()
+    page.get_by_role("link", name="Log a session").click()
+    page.get_by_label("Session date (required)").fill(TODAY.isoformat())
+    page.get_by_label("Minutes (required)").fill("180")
+    page.get_by_label("Rpe (required)").fill("13")
+    page.get_by_label("Pain (required)").fill("3")
+    page.get_by_role("button", name="Log a session").click()
+    assert page.get_by_text("Session logged.").is_visible()
+    timeline = page.locator("section", has=page.get_by_role("heading", name="Timeline")).inner_text()
+    for step in ("clearance", "authoriz", "Program started", "Session logged"):
+        assert step.lower() in timeline.lower(), step
