@@ -11,13 +11,16 @@ from typing import Any, Callable
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
-from ..api.clinical_schemas import BaselineInSchema, ClearanceInSchema, SessionInSchema
-from ..api.workflow_schemas import (AuthorizationDecisionInSchema, DutyResponseInSchema, MilestoneConfirmInSchema,
-                                    MilestoneStartInSchema)
+from ..api.clinical_schemas import BaselineInSchema, ClearanceInSchema, ReviewInSchema, SessionInSchema
+from ..api.workflow_schemas import (AuthorizationDecisionInSchema, DutyOfferInSchema, DutyResponseInSchema,
+                                    MilestoneConfirmInSchema, MilestoneStartInSchema)
 from ..domain.actors import Actor
 from ..extensions import db
 from ..models import Authorization, Case, DutyOffer, Milestone
-from ..services import authorizations, cases, clearances, duty, program, rtw
+from ..services import authorizations, cases, clearances, duty, program, reviews, rtw
+
+
+ROWS = 5   # rows offered for a list of items (the tasks of a duty offer); empty rows are ignored
 
 
 class NoFields(Schema):
@@ -44,6 +47,7 @@ class PortalAction:
     subject: type | None = None          # the model the subject id names, when the action has one
     done: str = "Saved."
     hidden: dict = field(default_factory=dict)   # fixed values (the clearance kind)
+    preview: Callable[[Actor, Case, dict], dict] | None = None   # shown before the user confirms
 
 
 ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
@@ -63,6 +67,14 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
     PortalAction("session", "Log a session", "log_session", SessionInSchema,
                  lambda actor, case, body, _: program.log_session(actor, case.id, body), (),
                  done="Session logged."),
+    PortalAction("review", "Review the week", "submit_weekly_review", ReviewInSchema,
+                 lambda actor, case, body, _: reviews.submit_weekly_review(actor, case.id, **body),
+                 ("weekly_review",), done="Week reviewed; next week's targets are set.",
+                 preview=lambda actor, case, body: reviews.preview_weekly_review(actor, case.id, **body)),
+    PortalAction("offer", "Propose modified duty", "propose_duty_offer", DutyOfferInSchema,
+                 lambda actor, case, body, _: duty.propose_duty_offer(actor, case.id, **body), ("duty_offer",),
+                 done="Offer sent; the therapist answers it.",
+                 preview=lambda actor, case, body: {"conflicts": duty.preview_duty_offer(actor, case.id, **body)}),
     PortalAction("offer-answer", "Answer the modified-duty offer", "respond_to_duty_offer", DutyResponseInSchema,
                  lambda actor, case, body, subject: duty.respond_to_duty_offer(actor, subject, **body),
                  ("offer_answer",), subject=DutyOffer, done="Answer sent to the employer."),
@@ -99,6 +111,14 @@ def describe(schema: Schema, case: Case, hidden: dict) -> list[dict]:
     inputs = []
     for name, f in schema.fields.items():
         if name in hidden or isinstance(f, fields.Nested):
+            continue
+        if isinstance(f, fields.List) and isinstance(f.inner, fields.Nested):
+            inner = f.inner.schema
+            inputs.append({"name": name, "label": name.replace("_", " ").capitalize(), "kind": "rows",
+                           "required": f.required, "rows": ROWS, "choices": [],
+                           "columns": [{"name": n, "label": n.replace("_", " ").capitalize(), "choices": _choices(c),
+                                        "number": isinstance(c, (fields.Integer, fields.Float))}
+                                       for n, c in inner.fields.items()]})
             continue
         kind = ("date" if isinstance(f, fields.Date) else "checkbox" if isinstance(f, fields.Boolean)
                 else "number" if isinstance(f, (fields.Integer, fields.Float)) else
@@ -137,6 +157,15 @@ def payload(schema: Schema, form, hidden: dict) -> dict:
                       if key.startswith(prefix) and v.strip()}
             if values:
                 body[name] = values
+            continue
+        if isinstance(f, fields.List) and isinstance(f.inner, fields.Nested):
+            rows = []
+            for i in range(ROWS):
+                row = {n: form.get(f"{name}-{i}-{n}", "").strip() for n in f.inner.schema.fields}
+                if any(row.values()):
+                    rows.append({n: (_number(v, False) if isinstance(c, (fields.Integer, fields.Float)) else v)
+                                 for (n, v), c in zip(row.items(), f.inner.schema.fields.values()) if v})
+            body[name] = rows
             continue
         if isinstance(f, fields.List):
             if _choices(f.inner):

@@ -162,9 +162,10 @@ def _available(actor: Actor, case: Case, mine: set, portal: str) -> list[dict]:
             owed = [None]
         for subject in sorted(set(owed), key=lambda s: s or 0):
             args = {"case_id": case.id, "slug": action.slug}
-            if action.subject is not None and subject is not None:
-                args["subject_id"] = subject
+            if subject is not None:
+                args["subject_id"] = subject   # the request, offer or milestone; for a review, its week
             elif action.subject is not None:
                 continue
-            links.append({"label": action.label, "url": url_for(f"{portal}.act", **args)})
+            label = f"Review week {subject}" if action.slug == "review" and subject else action.label
+            links.append({"label": label, "url": url_for(f"{portal}.act", **args)})
     return links

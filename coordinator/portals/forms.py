@@ -35,14 +35,19 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
         abort(403)
     if action.subject is not None and subject_of(action, case, subject_id) is None:
         abort(404)
-    values, errors, message, status = defaults(action), {}, None, 200
+    values, errors, message, status, preview = defaults(action), {}, None, 200, None
+    if subject_id is not None and action.slug == "review":
+        values["week"] = str(subject_id)
     if request.method == "POST":
         values = request.form.to_dict()
         version = request.form.get("version", "")
         try:
             body = load(action, request.form)
             with expect_version(int(version) if version.isdigit() and len(version) < 10 else -1):
-                action.run(actor, case, body, subject_id)
+                if action.preview is not None and request.form.get("confirm") != "1":
+                    preview = action.preview(actor, case, body)   # computed, shown, nothing kept
+                else:
+                    action.run(actor, case, body, subject_id)
         except ValidationError as invalid:
             errors, status = _flat(invalid.messages), 422
             message = "Please correct the fields marked below."
@@ -58,9 +63,10 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
                 errors, status = {refused.field: str(refused)}, 422
             message, status = str(refused), status if status == 422 else 409
         else:
-            flash(action.done)
-            return redirect(url_for(f"{portal}.case", case_id=case.id))
+            if preview is None:
+                flash(action.done)
+                return redirect(url_for(f"{portal}.case", case_id=case.id))
         db.session.refresh(case)
     return render_template("portals/action.html", portal=portal, case=case, action=action,
                            inputs=describe(action.schema(), case, action.hidden), values=values,
-                           errors=errors, message=message, subject_id=subject_id), status
+                           errors=errors, message=message, subject_id=subject_id, preview=preview), status

@@ -11,7 +11,7 @@ from ..domain.stages import Stage, require_stage
 from ..extensions import db
 from ..models import DutyOffer
 from .restrictions import restriction_in_force_on
-from .unit_of_work import NotFound, authorize, command, load_case, open_command, record
+from .unit_of_work import dry_run, NotFound, authorize, command, load_case, open_command, record
 
 OFFER_STAGES = (Stage.PROGRAM, Stage.PAUSED, Stage.RETURN_TO_WORK)
 OPEN_STATUSES = ("proposed", "revised", "countered")
@@ -124,3 +124,10 @@ def respond_to_duty_offer(actor: Actor, offer_id: int, *, answer: str, responded
                + (f": {row.response_note}" if row.response_note else ""), clinical=False,
                data={"offer_id": row.id, "answer": str(response.answer)}, subject=f"duty_offer:{row.id}")
     return row
+
+
+def preview_duty_offer(actor: Actor, case_id: int, **offer) -> list[dict]:
+    """The conflicts an offer would have with the restrictions in force, checked by the very same command
+    and rolled back: the employer sees them while writing the offer."""
+    with dry_run():
+        return list(propose_duty_offer(actor, case_id, **offer).conflicts)

@@ -15,7 +15,7 @@ from ..models import ProgramSession, WeeklyReview
 from .limits import current_gestation, job_demands, limits_on
 from .program import baseline_of, program_week, save_targets, targets_by_week
 from .results import reasons_json
-from .unit_of_work import command, open_command, record
+from .unit_of_work import dry_run, command, open_command, record
 
 # a paused case is still reviewed (its recommendation is then 'pause'); targets wait for the physician
 REVIEW_STAGES = (Stage.PROGRAM, Stage.PAUSED, Stage.RETURN_TO_WORK)
@@ -134,3 +134,12 @@ def _target_json(t: TargetDecision) -> dict:
     return {"task": str(t.task), "previous": t.previous, "next": t.next, "change_pct": t.change_pct,
             "override_reason": t.override_reason, "reasons": reasons_json(t.reasons),
             "policy": str(t.policy)}
+
+
+def preview_weekly_review(actor: Actor, case_id: int, **review) -> dict:
+    """What submitting the review would give (recommendation, next week's targets, readiness, each with its
+    reasons and policy), computed by the very same command and then rolled back."""
+    with dry_run():
+        row = submit_weekly_review(actor, case_id, **review)
+        return {"recommendation": row.recommendation, "policy": row.policy, "result": row.result,
+                "week": row.week}

@@ -33,6 +33,19 @@ class StaleVersion(DomainError):
 _expected_version: ContextVar[int | None] = ContextVar("expected_version", default=None)
 
 
+_dry_run: ContextVar[bool] = ContextVar("dry_run", default=False)
+
+
+@contextmanager
+def dry_run() -> Iterator[None]:
+    """Within the block, every command computes and checks everything, then rolls back: a preview."""
+    token = _dry_run.set(True)
+    try:
+        yield
+    finally:
+        _dry_run.reset(token)
+
+
 @contextmanager
 def expect_version(version: int | None) -> Iterator[None]:
     """Within the block, commands refuse a case whose version is not `version`."""
@@ -52,7 +65,8 @@ def _sqlite_write_lock(session, _transaction, connection):
 
 @contextmanager
 def command() -> Iterator[Session]:
-    """Run the body as one write transaction: commit on success, roll everything back on error."""
+    """Run the body as one write transaction: commit on success, roll everything back on error
+    (and always, in a dry run: the caller sees what the command would do, nothing is kept)."""
     session = db.session
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("unflushed changes outside a command would be lost or committed by accident")
@@ -60,7 +74,11 @@ def command() -> Iterator[Session]:
     session.info["write"] = True
     try:
         yield session
-        session.commit()
+        if _dry_run.get():
+            session.flush()
+            session.rollback()
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise

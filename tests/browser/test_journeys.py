@@ -83,3 +83,34 @@ def test_clearance_authorization_baseline_and_a_session_in_the_browser(page, par
     timeline = page.locator("section", has=page.get_by_role("heading", name="Timeline")).inner_text()
     for step in ("clearance", "authoriz", "Program started", "Session logged"):
         assert step.lower() in timeline.lower(), step
+
+
+def test_the_employer_sees_conflicts_live_while_writing_the_offer(page, party, parties, referral, ctx):
+    from datetime import timedelta
+
+    from tests.api.test_workflow_api import READY, restricted
+    from tests.services.journey import START, review
+
+    case_id = restricted(parties, referral)            # carry at most 5 kg frequently; no climbing
+    review(parties, case_id, 1, READY, hours_tolerated=4)
+    party(parties.employer_user)
+    page.goto(f"/employer/cases/{case_id}")
+    page.get_by_role("link", name="Propose modified duty").click()
+    page.get_by_label("Hours per day").fill("4")
+    page.get_by_label("Schedule (required)").fill("Mon-Fri 8-12")
+    page.get_by_label("Location (required)").fill("Dock 2")
+    page.get_by_label("Wage (required)").fill("24.5")
+    page.get_by_label("Wage period").select_option("hourly")
+    page.get_by_label("Start date (required)").fill((START + timedelta(days=9)).isoformat())
+    page.get_by_label("Sent on (required)").fill((START + timedelta(days=7)).isoformat())
+    page.get_by_label("Description, row 1").fill("Ladder work")
+    page.get_by_label("Task, row 1").select_option("climb")
+    page.get_by_label("Amount, row 1").fill("30")
+    page.get_by_label("Frequency, row 1").select_option("occasional")
+    # no click: the check runs as the offer is written
+    page.locator("[data-check-result] ul.conflicts li").first.wait_for()   # each check replaces the last
+    assert "climb" in page.locator("[data-check-result]").inner_text().lower()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Check for conflicts").click()
+    page.get_by_role("button", name="Propose modified duty").click()
+    assert page.get_by_text("Offer sent").is_visible()

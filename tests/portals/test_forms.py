@@ -107,3 +107,58 @@ def test_no_form_field_produces_a_server_error(parties, referral, browser_of):
         if answer.status_code == 302:
             break
     assert re.search(r"\d", version(case_id))
+
+
+def test_the_weekly_review_shows_its_recommendation_and_targets_before_it_is_confirmed(parties, referral,
+                                                                                       browser_of):
+    from datetime import timedelta
+
+    from coordinator.models import WeeklyReview
+    from tests.services.journey import START, session, to_program
+
+    case_id = to_program(parties, referral)
+    for day in range(4):
+        session(parties, case_id, START + timedelta(days=day))
+    therapist = browser_of(parties.therapist)
+    page = therapist.get(f"/therapist/cases/{case_id}").get_data(as_text=True)
+    url = f"/therapist/cases/{case_id}/act/review/1"
+    assert url in page and "Review week 1" in page
+    fields = {"week": "1", "reviewed_on": (START + timedelta(days=6)).isoformat(), "sessions_scheduled": "4",
+              "capacities.lift_floor_to_waist": "13", "capacities.carry": "6.5", "capacities.stand": "130",
+              "pain": "3", "rpe": "13", "fatigue": "3"}
+    preview = submit(therapist, url, case_id, **fields)
+    text = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Recommendation: progress" in text and "Confirm the review" in text
+    assert "9.6" in text and "target rises by 10" in text
+    assert db.session.scalar(select(WeeklyReview.id)) is None                   # nothing kept yet
+    done = submit(therapist, url, case_id, confirm="1", **fields)
+    assert done.status_code == 302
+    assert db.session.scalar(select(WeeklyReview.recommendation)) == "progress"
+
+
+def test_the_employer_sees_the_offer_conflicts_before_sending_it(parties, referral, browser_of):
+    from coordinator.models import DutyOffer
+    from tests.api.test_workflow_api import READY, restricted
+    from tests.services.journey import START, review
+
+    case_id = restricted(parties, referral)            # carry at most 5 kg frequently; no climbing
+    review(parties, case_id, 1, READY, hours_tolerated=4)
+    employer = browser_of(parties.employer_user)
+    page = employer.get(f"/employer/cases/{case_id}").get_data(as_text=True)
+    url = f"/employer/cases/{case_id}/act/offer"
+    assert url in page
+    fields = {"hours_per_day": "4", "schedule": "Mon-Fri 8-12", "location": "Dock 2", "wage": "24.5",
+              "wage_period": "hourly", "start_date": START.isoformat(), "sent_on": START.isoformat(),
+              "tasks-0-description": "Pick orders", "tasks-0-task": "carry", "tasks-0-amount": "9",
+              "tasks-0-frequency": "frequent", "tasks-1-description": "Ladder", "tasks-1-task": "climb",
+              "tasks-1-amount": "30", "tasks-1-frequency": "occasional"}
+    checked = submit(employer, url, case_id, **fields)
+    text = checked.get_data(as_text=True)
+    assert checked.status_code == 200 and "Conflicts with the restrictions in force" in text
+    assert text.count("<li>") >= 2 and 'class="conflicts"' in text           # the load and the climbing
+    assert db.session.scalar(select(DutyOffer.id)) is None
+    fields["tasks-1-description"] = fields["tasks-1-task"] = fields["tasks-1-amount"] = fields["tasks-1-frequency"] = ""
+    fields["tasks-0-amount"] = "4"
+    assert "No conflict" in submit(employer, url, case_id, **fields).get_data(as_text=True)
+    assert submit(employer, url, case_id, confirm="1", **fields).status_code == 302
+    assert db.session.scalar(select(DutyOffer.conflicts)) == []
