@@ -6,6 +6,7 @@ from ..auth.sessions import current_actor, login_required
 from ..domain.actors import Role
 from .common import render_case, render_home
 from .forms import act as act_view
+from .forms import intake as intake_view
 
 PORTALS = {Role.THERAPIST: "therapist", Role.CASE_MANAGER: "case_manager", Role.PHYSICIAN: "physician",
            Role.EMPLOYER: "employer", Role.INSURER: "insurer"}
@@ -43,6 +44,11 @@ def _portal(role: Role, name: str) -> Blueprint:
     def case(case_id: int):
         """One case through this role's view."""
         return render_case(name, case_id)
+
+    @bp.route("/intake", methods=["GET", "POST"])
+    def intake():
+        """The referral form that opens a case (clinic staff)."""
+        return intake_view(name)
 
     @bp.route("/cases/<int:case_id>/act/<slug>", methods=["GET", "POST"])
     @bp.route("/cases/<int:case_id>/act/<slug>/<int:subject_id>", methods=["GET", "POST"])

@@ -11,13 +11,16 @@ from typing import Any, Callable
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
-from ..api.clinical_schemas import BaselineInSchema, ClearanceInSchema, ReviewInSchema, SessionInSchema
-from ..api.workflow_schemas import (AuthorizationDecisionInSchema, DutyOfferInSchema, DutyResponseInSchema,
-                                    MilestoneConfirmInSchema, MilestoneStartInSchema)
+from ..api.schemas import ReferralSchema
+from ..api.clinical_schemas import (BaselineInSchema, ClearanceInSchema, RestrictionsInSchema, ResumptionInSchema,
+                                    ReviewInSchema, SessionInSchema)
+from ..api.workflow_schemas import (AuthorizationDecisionInSchema, DischargeInSchema, DutyOfferInSchema,
+                                    DutyResponseInSchema, FollowUpInSchema, MilestoneConfirmInSchema,
+                                    MilestoneStartInSchema, SetbackInSchema)
 from ..domain.actors import Actor
 from ..extensions import db
-from ..models import Authorization, Case, DutyOffer, Milestone
-from ..services import authorizations, cases, clearances, duty, program, reviews, rtw
+from ..models import Authorization, Case, DutyOffer, FollowUp, Milestone
+from ..services import authorizations, cases, clearances, duty, program, restrictions, reviews, rtw
 
 
 ROWS = 5   # rows offered for a list of items (the tasks of a duty offer); empty rows are ignored
@@ -48,6 +51,7 @@ class PortalAction:
     done: str = "Saved."
     hidden: dict = field(default_factory=dict)   # fixed values (the clearance kind)
     preview: Callable[[Actor, Case, dict], dict] | None = None   # shown before the user confirms
+    stages: tuple[str, ...] = ()         # offered in these stages even when no pending action names it
 
 
 ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
@@ -66,7 +70,27 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
                  done="Baseline recorded; week 1 starts once the program is authorized."),
     PortalAction("session", "Log a session", "log_session", SessionInSchema,
                  lambda actor, case, body, _: program.log_session(actor, case.id, body), (),
-                 done="Session logged."),
+                 done="Session logged.", stages=("program",)),
+    PortalAction("resume", "Reassess and resume the program", "resume_program", ResumptionInSchema,
+                 lambda actor, case, body, _: program.resume_program(actor, case.id, **body), ("reassessment",),
+                 done="Reassessed: the program resumes."),
+    PortalAction("restrictions", "Issue restrictions", "issue_restrictions", RestrictionsInSchema,
+                 lambda actor, case, body, _: restrictions.issue_restrictions(actor, case.id, **body), (),
+                 done="Restrictions issued; open offers are checked against them.",
+                 stages=("authorization", "program", "paused", "return_to_work")),
+    PortalAction("setback", "Report a setback", "report_setback", SetbackInSchema,
+                 lambda actor, case, body, _: rtw.report_setback(actor, case.id, **body), (),
+                 done="Setback recorded.", stages=("return_to_work",)),
+    PortalAction("discharge", "Discharge", "discharge_case", DischargeInSchema,
+                 lambda actor, case, body, _: rtw.discharge_case(actor, case.id, **body), (),
+                 done="Discharged; follow-ups at 3 and 6 months are scheduled.",
+                 stages=("program", "paused", "return_to_work")),
+    PortalAction("follow-up", "Record the follow-up", "record_follow_up", FollowUpInSchema,
+                 lambda actor, case, body, subject: rtw.record_follow_up(actor, subject, **body), ("follow_up",),
+                 subject=FollowUp, done="Follow-up recorded."),
+    PortalAction("close", "Close the case", "close_case", NoFields,
+                 lambda actor, case, body, _: rtw.close_case(actor, case.id), (), done="Case closed.",
+                 stages=("discharged",)),
     PortalAction("review", "Review the week", "submit_weekly_review", ReviewInSchema,
                  lambda actor, case, body, _: reviews.submit_weekly_review(actor, case.id, **body),
                  ("weekly_review",), done="Week reviewed; next week's targets are set.",
@@ -85,6 +109,30 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
                  lambda actor, case, body, subject: rtw.confirm_milestone(actor, subject, **body),
                  ("milestone_confirmation",), subject=Milestone, done="Milestone confirmed."),
 )}
+
+
+INTAKE = PortalAction("intake", "Open a case", "open_case", ReferralSchema,
+                      lambda actor, case, referral, _: cases.open_case(actor, referral), done="Case opened.")
+
+
+def intake_options(actor: Actor) -> dict[str, list[tuple[int, str]]]:
+    """The parties a referral can name: every employer and insurer, the physicians, the clinic's own staff."""
+    from ..domain.actors import OrgKind, Role
+    from ..models import Organisation, User
+
+    def orgs(kind):
+        return db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.kind == kind)
+                                  .order_by(Organisation.name)).all()
+
+    def users(role, org_id=None):
+        query = select(User.id, User.name).where(User.role == role, User.active.is_(True))
+        if org_id is not None:
+            query = query.where(User.org_id == org_id)
+        return db.session.execute(query.order_by(User.name)).all()
+
+    return {"employer_id": orgs(OrgKind.EMPLOYER), "insurer_id": orgs(OrgKind.INSURER),
+            "physician_id": users(Role.PHYSICIAN), "therapist_id": users(Role.THERAPIST, actor.org_id),
+            "case_manager_id": users(Role.CASE_MANAGER, actor.org_id)}
 
 
 def subject_of(action: PortalAction, case: Case, subject_id: int | None):
@@ -106,28 +154,42 @@ def _choices(f: fields.Field) -> list[str]:
     return []
 
 
-def describe(schema: Schema, case: Case, hidden: dict) -> list[dict]:
-    """The inputs of the form, one per schema field (a dict field gives one number per job demand)."""
-    inputs = []
+def describe(schema: Schema, case: Case | None, hidden: dict, options: dict | None = None,
+             prefix: str = "") -> list[dict]:
+    """The inputs of the form, one per schema field (a dict field gives one number per job demand; a nested
+    object a group of its own inputs; `options` turns an id field into a choice of named records)."""
+    inputs, options = [], options or {}
     for name, f in schema.fields.items():
-        if name in hidden or isinstance(f, fields.Nested):
+        if name in hidden:
+            continue
+        if name in options:
+            inputs.append({"name": prefix + name, "label": name.removesuffix("_id").replace("_", " ").capitalize(),
+                           "kind": "options", "required": f.required, "options": options[name], "choices": []})
+            continue
+        if isinstance(f, fields.Nested):
+            if not f.many and not prefix:
+                inputs.append({"name": name, "label": name.replace("_", " ").capitalize(), "kind": "group",
+                               "required": False, "choices": [],
+                               "inputs": describe(f.schema, case, {}, prefix=f"{name}.")})
             continue
         if isinstance(f, fields.List) and isinstance(f.inner, fields.Nested):
             inner = f.inner.schema
             inputs.append({"name": name, "label": name.replace("_", " ").capitalize(), "kind": "rows",
                            "required": f.required, "rows": ROWS, "choices": [],
-                           "columns": [{"name": n, "label": n.replace("_", " ").capitalize(), "choices": _choices(c),
+                           "columns": [{"name": n, "label": n.replace("_", " ").capitalize(),
+                                        "choices": ["yes", "no"] if isinstance(c, fields.Boolean) else _choices(c),
                                         "number": isinstance(c, (fields.Integer, fields.Float))}
                                        for n, c in inner.fields.items()]})
             continue
         kind = ("date" if isinstance(f, fields.Date) else "checkbox" if isinstance(f, fields.Boolean)
                 else "number" if isinstance(f, (fields.Integer, fields.Float)) else
                 "dict" if isinstance(f, fields.Dict) else "list" if isinstance(f, fields.List) else "text")
-        item = {"name": name, "label": name.replace("_", " ").capitalize(), "kind": kind, "required": f.required,
+        item = {"name": prefix + name, "label": name.replace("_", " ").capitalize(), "kind": kind,
+                "required": f.required,
                 "choices": _choices(f.inner) if isinstance(f, fields.List) else _choices(f),
                 "step": "1" if isinstance(f, fields.Integer) else "any"}
         if kind == "dict":
-            item["keys"] = [d.task for d in case.demands]
+            item["keys"] = [d.task for d in case.demands] if case is not None else []
         inputs.append(item)
     return inputs
 
@@ -141,20 +203,25 @@ def _number(value: str, integer: bool):
     return text   # the schema names it "not a valid number", as for a JSON client
 
 
-def payload(schema: Schema, form, hidden: dict) -> dict:
+def payload(schema: Schema, form, hidden: dict, prefix: str = "") -> dict:
     """The JSON body a client would send for this form."""
     body = dict(hidden)
     for name, f in schema.fields.items():
-        if name in hidden or isinstance(f, fields.Nested):
+        if name in hidden:
             continue
+        if isinstance(f, fields.Nested):
+            filled = any(k.startswith(f"{name}.") and str(v).strip() for k, v in form.items())
+            if not f.many and not prefix and (filled or f.required):   # an empty optional group is absent
+                body[name] = payload(f.schema, form, {}, prefix=f"{name}.")
+            continue
+        key = prefix + name
         if isinstance(f, fields.Boolean):
-            if name in form:
-                body[name] = form.get(name) in ("1", "on", "true", "yes")
+            if key in form or f.required:   # an unticked box posts nothing: for a required yes/no, that is no
+                body[name] = form.get(key) in ("1", "on", "true", "yes")
             continue
         if isinstance(f, fields.Dict):
-            prefix = f"{name}."
-            values = {key[len(prefix):]: _number(v, False) for key, v in form.items()
-                      if key.startswith(prefix) and v.strip()}
+            start = f"{key}."
+            values = {k[len(start):]: _number(v, False) for k, v in form.items() if k.startswith(start) and v.strip()}
             if values:
                 body[name] = values
             continue
@@ -163,17 +230,18 @@ def payload(schema: Schema, form, hidden: dict) -> dict:
             for i in range(ROWS):
                 row = {n: form.get(f"{name}-{i}-{n}", "").strip() for n in f.inner.schema.fields}
                 if any(row.values()):
-                    rows.append({n: (_number(v, False) if isinstance(c, (fields.Integer, fields.Float)) else v)
+                    rows.append({n: (_number(v, False) if isinstance(c, (fields.Integer, fields.Float)) else
+                                     v == "yes" if isinstance(c, fields.Boolean) else v)
                                  for (n, v), c in zip(row.items(), f.inner.schema.fields.values()) if v})
             body[name] = rows
             continue
         if isinstance(f, fields.List):
             if _choices(f.inner):
-                body[name] = form.getlist(name)
+                body[name] = form.getlist(key)
             else:   # free text, one item per line
-                body[name] = [line.strip() for line in form.get(name, "").splitlines() if line.strip()]
+                body[name] = [line.strip() for line in form.get(key, "").splitlines() if line.strip()]
             continue
-        value = form.get(name, "")
+        value = form.get(key, "")
         if not value.strip():
             continue
         if isinstance(f, (fields.Integer, fields.Float)):

@@ -158,7 +158,7 @@ def _available(actor: Actor, case: Case, mine: set, portal: str) -> list[dict]:
         if not can(actor, action.command, parties):
             continue
         owed = [subject for kind, subject in mine if kind in action.kinds]
-        if action.slug == "session" and case.stage == Stage.PROGRAM:
+        if case.stage in action.stages and not owed:
             owed = [None]
         for subject in sorted(set(owed), key=lambda s: s or 0):
             args = {"case_id": case.id, "slug": action.slug}

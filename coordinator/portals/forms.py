@@ -1,5 +1,7 @@
 """The portal form view: render an action's form, validate it like the API, run the service, or say why not."""
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..auth.sessions import current_actor
@@ -70,3 +72,36 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
     return render_template("portals/action.html", portal=portal, case=case, action=action,
                            inputs=describe(action.schema(), case, action.hidden), values=values,
                            errors=errors, message=message, subject_id=subject_id, preview=preview), status
+
+
+def intake(portal: str):
+    """The referral form: parties, job demands and health flags; the case opens through the API's service."""
+    from ..domain.permissions import require
+    from .actions import INTAKE, intake_options, payload
+
+    actor = current_actor()
+    try:
+        require(actor, "open_case")
+    except NotPermitted:
+        abort(403)
+    hidden, options = {"clinic_id": actor.org_id}, intake_options(actor)
+    values, errors, message, status = {"referral_date": date.today().isoformat()}, {}, None, 200
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            referral = INTAKE.schema().load(payload(INTAKE.schema(), request.form, hidden))
+            case = INTAKE.run(actor, None, referral, None)
+        except ValidationError as invalid:
+            errors, status, message = _flat(invalid.messages), 422, "Please correct the fields marked below."
+        except NotPermitted:
+            abort(403)
+        except DomainError as refused:
+            db.session.rollback()
+            errors = {refused.field: str(refused)} if getattr(refused, "field", None) else {}
+            message, status = str(refused), 422 if isinstance(refused, InvalidValue) else 409
+        else:
+            flash(INTAKE.done)
+            return redirect(url_for(f"{portal}.case", case_id=case.id))
+    return render_template("portals/action.html", portal=portal, case=None, action=INTAKE,
+                           inputs=describe(INTAKE.schema(), None, hidden, options), values=values, errors=errors,
+                           message=message, subject_id=None, preview=None), status
