@@ -5,6 +5,7 @@ from flask import Blueprint, Flask, abort, redirect, url_for
 from ..auth.sessions import current_actor, login_required
 from ..domain.actors import Role
 from .common import render_case, render_home
+from .exports import caseload_csv, measures_csv
 from .forms import act as act_view
 from .forms import intake as intake_view
 
@@ -44,6 +45,16 @@ def _portal(role: Role, name: str) -> Blueprint:
     def case(case_id: int):
         """One case through this role's view."""
         return render_case(name, case_id)
+
+    @bp.get("/caseload.csv")
+    def caseload_export():
+        """The caseload (with the page's filters) as CSV."""
+        return caseload_csv(name)
+
+    @bp.get("/cases/<int:case_id>/measures.csv")
+    def measures_export(case_id: int):
+        """The case's weekly measures as CSV."""
+        return measures_csv(name, case_id)
 
     @bp.route("/intake", methods=["GET", "POST"])
     def intake():

@@ -49,9 +49,20 @@ def _label(kind: str) -> str:
     return TASK_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
+def clock(due: date, today: date | None = None) -> str:
+    """How long is left (or how late it is), in words."""
+    days = (due - (today or date.today())).days
+    if days == 0:
+        return "due today"
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    return f"{-days} day{'s' if days != -1 else ''} overdue"
+
+
 def inbox_items(actor: Actor) -> list[dict]:
     """The actor's pending actions, overdue first, then by due date."""
     return [{"case_id": i.case_id, "claim": i.claim_number, "label": _label(str(i.action.kind)),
+             "clock": clock(i.action.due),
              "role": str(i.action.role).replace("_", " "), "due": i.action.due, "overdue": i.overdue,
              "why": i.action.reason.text if view_for(actor) is View.CLINICAL else ""}
             for i in inbox(actor, visible_cases(actor))]
@@ -142,7 +153,17 @@ def render_case(portal: str, case_id: int):
                   "mine": (str(i.action.kind), i.action.subject_id) in mine,
                   "why": "" if functional else i.action.reason.text} for i in waiting],
         employer=db.session.get(Organisation, case.employer_id), insurer=db.session.get(Organisation, case.insurer_id),
-        available=available)
+        available=available, authorizations=[] if functional else _authorizations(case))
+
+
+def _authorizations(case: Case) -> list[dict]:
+    """The case's authorizations with the sessions used against each approved one."""
+    from ..models import Authorization
+    from ..services.authorizations import count_sessions
+
+    rows = db.session.scalars(select(Authorization).where(Authorization.case_id == case.id)
+                              .order_by(Authorization.start_date, Authorization.id)).all()
+    return [{"row": r, "used": count_sessions(r.id) if r.decision in ("approve", "modify") else None} for r in rows]
 
 
 def _available(actor: Actor, case: Case, mine: set, portal: str) -> list[dict]:

@@ -69,7 +69,8 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
                 flash(action.done)
                 return redirect(url_for(f"{portal}.case", case_id=case.id))
         db.session.refresh(case)
-    return render_template("portals/action.html", portal=portal, case=case, action=action,
+    subject = subject_of(action, case, subject_id) if action.subject is not None else None
+    return render_template("portals/action.html", portal=portal, case=case, action=action, subject=subject,
                            inputs=describe(action.schema(), case, action.hidden), values=values,
                            errors=errors, message=message, subject_id=subject_id, preview=preview), status
 

@@ -2,23 +2,15 @@
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Authorization, Case, Clearance
 from coordinator.services.cases import request_clearance
-from tests.factories import csrf_token, sign_in
+from tests.factories import csrf_token
 from tests.services.journey import TODAY, opened
 
 
-@pytest.fixture
-def browser_of(app, ctx):
-    def make(actor):
-        client = app.test_client()
-        sign_in(client, actor)
-        return client
-    return make
 
 
 def version(case_id) -> str:
@@ -162,3 +154,24 @@ def test_the_employer_sees_the_offer_conflicts_before_sending_it(parties, referr
     assert "No conflict" in submit(employer, url, case_id, **fields).get_data(as_text=True)
     assert submit(employer, url, case_id, confirm="1", **fields).status_code == 302
     assert db.session.scalar(select(DutyOffer.conflicts)) == []
+
+
+def test_the_insurer_sees_the_criteria_the_report_and_sessions_used_beside_the_request(parties, referral,
+                                                                                      browser_of):
+    from datetime import timedelta
+
+    from coordinator.services.authorizations import request_authorization
+    from tests.services.journey import START, review, session, to_program
+
+    case_id = to_program(parties, referral)
+    for day in range(3):
+        session(parties, case_id, START + timedelta(days=day))
+    review(parties, case_id, 1, {"lift_floor_to_waist": 13.0, "carry": 6.5, "stand": 130.0})
+    continuation = request_authorization(parties.case_manager, case_id, submitted_on=START + timedelta(days=8),
+                                         start_date=START + timedelta(days=14))
+    insurer = browser_of(parties.insurer_user)
+    case_page = insurer.get(f"/insurer/cases/{case_id}").get_data(as_text=True)
+    assert "Sessions used / authorized" in case_page and "3 / " in case_page
+    form = insurer.get(f"/insurer/cases/{case_id}/act/decision/{continuation.id}").get_data(as_text=True)
+    assert "The policy" in form and "Progress report" in form and "decision due" in form
+    assert "days left" in insurer.get("/").get_data(as_text=True) or "overdue" in insurer.get("/").get_data(as_text=True)

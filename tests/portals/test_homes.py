@@ -2,25 +2,15 @@
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from coordinator.domain.clearance import HealthFlags
 from coordinator.extensions import db
 from coordinator.models import AuditEntry
 from coordinator.services.cases import request_clearance
-from tests.factories import sign_in
 from tests.services.journey import TODAY, opened
 
 
-@pytest.fixture
-def browser_of(app, ctx):
-    """A signed-in test client per party."""
-    def make(actor):
-        client = app.test_client()
-        sign_in(client, actor)
-        return client
-    return make
 
 
 def text(response) -> str:
