@@ -16,6 +16,7 @@ from ..policy import FUNCTIONAL_ACTIONS, View, audit_listing, read_case, view_fo
 from ..services.automation import TASK_LABELS
 from ..services.inbox import all_pending, inbox
 from ..services.unit_of_work import NotFound
+from .charts import progress_charts
 
 ROLE_TITLES = {Role.THERAPIST: "Therapist", Role.CASE_MANAGER: "Case manager", Role.PHYSICIAN: "Physician",
                Role.EMPLOYER: "Employer", Role.INSURER: "Insurer"}
@@ -153,7 +154,8 @@ def render_case(portal: str, case_id: int):
                   "mine": (str(i.action.kind), i.action.subject_id) in mine,
                   "why": "" if functional else i.action.reason.text} for i in waiting],
         employer=db.session.get(Organisation, case.employer_id), insurer=db.session.get(Organisation, case.insurer_id),
-        available=available, authorizations=[] if functional else _authorizations(case))
+        available=available, authorizations=[] if functional else _authorizations(case),
+        charts=None if functional else progress_charts(case))
 
 
 def _authorizations(case: Case) -> list[dict]:

@@ -75,3 +75,16 @@ def test_caseload_filters_and_search(parties, referral, browser_of):
     later = TODAY + timedelta(days=30)
     assert later  # the overdue filter is exercised by the inbox tests with dates in the past
     assert text(client.get("/case-manager/?stage=nonsense&employer=abc&q=" + "x" * 500))   # ignored, not a 500
+
+
+def test_the_therapist_sees_capacity_against_demand_and_pain_and_rpe_by_week(parties, referral, browser_of):
+    from tests.services.journey import review, to_program
+
+    case_id = to_program(parties, referral)
+    review(parties, case_id, 1, {"lift_floor_to_waist": 13.0, "carry": 6.5, "stand": 130.0})
+    page = text(browser_of(parties.therapist).get(f"/therapist/cases/{case_id}"))
+    assert page.count("<svg") == 4                              # three critical demands, then pain and RPE
+    assert "Lift floor to waist: capacity by week against the job's demand of 20" in page
+    assert "<td>12.0</td><td>13.0</td>" in page                  # baseline, then week 1
+    employer = text(browser_of(parties.employer_user).get(f"/employer/cases/{case_id}"))
+    assert "<svg" not in employer
