@@ -3,7 +3,7 @@ and their outputs by view (the employer's declare no clinical field)."""
 
 from datetime import date
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..domain.authorization import Decision
 from ..domain.demands import Frequency, TaskKind
@@ -123,6 +123,25 @@ class FollowUpInSchema(Schema):
     work_status = fields.String(required=True, validate=_choice(WorkStatus))
     recurrence = fields.Boolean(required=True)
     notes = _text(2000)
+
+
+def _user_id() -> fields.Integer:
+    """An optional user id, a whole number in the id column's range."""
+    return fields.Integer(load_default=None, allow_none=True, strict=True,
+                          validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class ReassignmentInSchema(Schema):
+    """A new therapist and/or case manager for the case, with the reason."""
+
+    therapist_id = _user_id()
+    case_manager_id = _user_id()
+    reason = _text(500, 1, required=True)
+
+    @validates_schema
+    def _someone(self, data, **_):
+        if data.get("therapist_id") is None and data.get("case_manager_id") is None:
+            raise ValidationError("choose a new therapist or a new case manager", "therapist_id")
 
 
 # -- output -------------------------------------------------------------------------------------

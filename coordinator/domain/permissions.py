@@ -46,6 +46,8 @@ COMMAND_ROLES: dict[str, frozenset[Role]] = {
     "discharge_case": CLINIC_STAFF,
     "record_follow_up": CLINIC_STAFF,
     "close_case": CLINIC_STAFF | {Role.SYSTEM},
+    # who treats and who coordinates the case is the case manager's call, not the therapist's own
+    "reassign_case": frozenset({Role.CASE_MANAGER}),
 }
 
 

@@ -126,6 +126,17 @@ class RestrictionSet:
         limit = self.limit_for(task, frequency)
         return None if limit is None else limit.max_kg
 
+    def functional_terms(self) -> list[str]:
+        """The restrictions as an employer plans work with them: hours, loads, tasks to avoid; never the notes,
+        which may carry clinical reasons."""
+        lines = [] if self.max_hours_per_day is None else [f"At most {_fmt(self.max_hours_per_day)} h of work a day"]
+        if self.max_lift_kg is not None:
+            lines.append(f"Any lift: at most {_fmt(self.max_lift_kg)} kg")
+        lines += [f"{limit.task.replace('_', ' ').capitalize()}: at most {limit.describe()}"
+                  for limit in sorted(self.load_limits, key=lambda limit: (limit.task, limit.max_kg))]
+        lines += [f"No {task.replace('_', ' ')}" for task in sorted(self.avoid)]
+        return lines
+
 
 _FIELD_NAMES = frozenset(f.name for f in fields(RestrictionSet))
 # a new version is a new clinical act: its date and signer never carry over from the last one

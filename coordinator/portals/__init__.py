@@ -1,13 +1,16 @@
 """The five role portals, one blueprint each: the home page is the role's inbox, then its caseload and cases."""
 
-from flask import Blueprint, Flask, abort, redirect, url_for
+from flask import Blueprint, Flask, abort, redirect, render_template, url_for
 
 from ..auth.sessions import current_actor, login_required
 from ..domain.actors import Role
+from ..policy import audit_listing
+from .common import escalations as escalated_tasks
 from .common import render_case, render_home
 from .exports import caseload_csv, measures_csv
 from .forms import act as act_view
 from .forms import intake as intake_view
+from .reports import progress_report_pdf
 
 PORTALS = {Role.THERAPIST: "therapist", Role.CASE_MANAGER: "case_manager", Role.PHYSICIAN: "physician",
            Role.EMPLOYER: "employer", Role.INSURER: "insurer"}
@@ -46,6 +49,16 @@ def _portal(role: Role, name: str) -> Blueprint:
         """One case through this role's view."""
         return render_case(name, case_id)
 
+    @bp.get("/escalations")
+    def escalations():
+        """The case manager's overdue tasks: every open escalated task of the clinic's cases, oldest due first."""
+        if name != "case_manager":
+            abort(404)
+        actor = current_actor()
+        rows = escalated_tasks(actor)
+        audit_listing(actor, sorted({r["case_id"] for r in rows}), purpose="escalations")
+        return render_template("portals/escalations.html", portal=name, rows=rows)
+
     @bp.get("/caseload.csv")
     def caseload_export():
         """The caseload (with the page's filters) as CSV."""
@@ -55,6 +68,11 @@ def _portal(role: Role, name: str) -> Blueprint:
     def measures_export(case_id: int):
         """The case's weekly measures as CSV."""
         return measures_csv(name, case_id)
+
+    @bp.get("/cases/<int:case_id>/progress.pdf")
+    def progress_report(case_id: int):
+        """The case's progress report as a PDF (clinical views)."""
+        return progress_report_pdf(name, case_id)
 
     @bp.route("/intake", methods=["GET", "POST"])
     def intake():

@@ -12,15 +12,16 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
 from ..api.schemas import ReferralSchema
-from ..api.clinical_schemas import (BaselineInSchema, ClearanceInSchema, RestrictionsInSchema, ResumptionInSchema,
-                                    ReviewInSchema, SessionInSchema)
-from ..api.workflow_schemas import (AuthorizationDecisionInSchema, DischargeInSchema, DutyOfferInSchema,
-                                    DutyResponseInSchema, FollowUpInSchema, MilestoneConfirmInSchema,
-                                    MilestoneStartInSchema, SetbackInSchema)
+from ..api.clinical_schemas import (BaselineInSchema, ClearanceInSchema, ProgramStartInSchema, RestrictionsInSchema,
+                                    ResumptionInSchema, ReviewInSchema, SessionInSchema)
+from ..api.workflow_schemas import (AuthorizationDecisionInSchema, AuthorizationRequestInSchema, DischargeInSchema,
+                                    DutyOfferInSchema, DutyResponseInSchema, FollowUpInSchema,
+                                    MilestoneConfirmInSchema, MilestoneStartInSchema, ReassignmentInSchema,
+                                    SetbackInSchema)
 from ..domain.actors import Actor
 from ..extensions import db
 from ..models import Authorization, Case, DutyOffer, FollowUp, Milestone
-from ..services import authorizations, cases, clearances, duty, program, restrictions, reviews, rtw
+from ..services import assignments, authorizations, cases, clearances, duty, program, restrictions, reviews, rtw
 
 
 ROWS = 5   # rows offered for a list of items (the tasks of a duty offer); empty rows are ignored
@@ -52,22 +53,34 @@ class PortalAction:
     hidden: dict = field(default_factory=dict)   # fixed values (the clearance kind)
     preview: Callable[[Actor, Case, dict], dict] | None = None   # shown before the user confirms
     stages: tuple[str, ...] = ()         # offered in these stages even when no pending action names it
+    when: Callable[[Case], bool] | None = None   # and then only while the service would accept it
+    options: Callable[[Actor, Case], dict] | None = None   # named choices for id fields (see `describe`)
 
 
 ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
     PortalAction("request-clearance", "Send for clearance", "request_clearance", NoFields,
                  lambda actor, case, body, _: cases.request_clearance(actor, case.id), ("intake_review",),
-                 done="Sent to the physician for clearance."),
+                 done="Sent to the physician for clearance.", stages=("intake",)),
     PortalAction("clearance", "Record the physician's clearance", "record_clearance", ClearanceInSchema,
                  _clearance, ("physician_clearance",), done="Clearance recorded.", hidden={"kind": "physician"}),
     PortalAction("specialist-clearance", "Record a cardiology or obstetric clearance", "record_clearance",
                  ClearanceInSchema, _clearance, ("specialist_clearance",), done="Specialist clearance recorded."),
+    # the flows send the first request on their own; staff may send it (or a continuation) themselves
+    PortalAction("request-authorization", "Request an authorization", "request_authorization",
+                 AuthorizationRequestInSchema,
+                 lambda actor, case, body, _: authorizations.request_authorization(actor, case.id, **body),
+                 ("continuation_request",), done="Request sent to the insurer.",
+                 stages=("clearance", "authorization"),
+                 when=lambda case: clearances.clearance_state(case).complete and not authorizations.pending(case.id)),
     PortalAction("decision", "Decide the authorization", "decide_authorization", AuthorizationDecisionInSchema,
                  lambda actor, case, body, subject: authorizations.decide_authorization(actor, subject, **body),
                  ("authorization_decision",), subject=Authorization, done="Decision recorded."),
     PortalAction("baseline", "Record the baseline", "record_baseline", BaselineInSchema,
                  lambda actor, case, body, _: program.record_baseline(actor, case.id, **body), ("start_program",),
                  done="Baseline recorded; week 1 starts once the program is authorized."),
+    PortalAction("start", "Start the program", "start_program", ProgramStartInSchema,
+                 lambda actor, case, body, _: program.start_program(actor, case.id, **body), (),
+                 done="Week 1 has started.", stages=("authorization",)),
     PortalAction("session", "Log a session", "log_session", SessionInSchema,
                  lambda actor, case, body, _: program.log_session(actor, case.id, body), (),
                  done="Session logged.", stages=("program",)),
@@ -108,6 +121,11 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
     PortalAction("confirm-milestone", "Confirm the milestone", "confirm_milestone", MilestoneConfirmInSchema,
                  lambda actor, case, body, subject: rtw.confirm_milestone(actor, subject, **body),
                  ("milestone_confirmation",), subject=Milestone, done="Milestone confirmed."),
+    PortalAction("reassign", "Reassign the case", "reassign_case", ReassignmentInSchema,
+                 lambda actor, case, body, _: assignments.reassign_case(actor, case.id, **body), (),
+                 done="Case reassigned.", options=lambda actor, case: clinic_staff(case.clinic_id),
+                 stages=("intake", "clearance", "authorization", "program", "paused", "return_to_work",
+                         "discharged")),
 )}
 
 
@@ -115,24 +133,35 @@ INTAKE = PortalAction("intake", "Open a case", "open_case", ReferralSchema,
                       lambda actor, case, referral, _: cases.open_case(actor, referral), done="Case opened.")
 
 
+def active_users(role: str, org_id: int | None = None) -> list:
+    """(id, name) of the active users of a role (of one organisation, when given), by name."""
+    from ..models import User
+
+    query = select(User.id, User.name).where(User.role == role, User.active.is_(True))
+    if org_id is not None:
+        query = query.where(User.org_id == org_id)
+    return db.session.execute(query.order_by(User.name)).all()
+
+
+def clinic_staff(clinic_id: int) -> dict[str, list]:
+    """The clinic's active therapists and case managers, as choices for a case's assignment."""
+    from ..domain.actors import Role
+
+    return {"therapist_id": active_users(Role.THERAPIST, clinic_id),
+            "case_manager_id": active_users(Role.CASE_MANAGER, clinic_id)}
+
+
 def intake_options(actor: Actor) -> dict[str, list[tuple[int, str]]]:
     """The parties a referral can name: every employer and insurer, the physicians, the clinic's own staff."""
     from ..domain.actors import OrgKind, Role
-    from ..models import Organisation, User
+    from ..models import Organisation
 
     def orgs(kind):
         return db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.kind == kind)
                                   .order_by(Organisation.name)).all()
 
-    def users(role, org_id=None):
-        query = select(User.id, User.name).where(User.role == role, User.active.is_(True))
-        if org_id is not None:
-            query = query.where(User.org_id == org_id)
-        return db.session.execute(query.order_by(User.name)).all()
-
     return {"employer_id": orgs(OrgKind.EMPLOYER), "insurer_id": orgs(OrgKind.INSURER),
-            "physician_id": users(Role.PHYSICIAN), "therapist_id": users(Role.THERAPIST, actor.org_id),
-            "case_manager_id": users(Role.CASE_MANAGER, actor.org_id)}
+            "physician_id": active_users(Role.PHYSICIAN), **clinic_staff(actor.org_id)}
 
 
 def subject_of(action: PortalAction, case: Case, subject_id: int | None):

@@ -21,10 +21,15 @@ def _points(pairs) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in pairs)
 
 
+def weekly_reviews(case: Case) -> list[WeeklyReview]:
+    """The case's weekly reviews, oldest first: what the charts, the CSV and the PDF report show."""
+    return list(db.session.scalars(select(WeeklyReview).where(WeeklyReview.case_id == case.id)
+                                   .order_by(WeeklyReview.week)))
+
+
 def progress_charts(case: Case) -> dict:
     """One capacity chart per critical demand (baseline as week 0), and one for pain and RPE."""
-    reviews = db.session.scalars(select(WeeklyReview).where(WeeklyReview.case_id == case.id)
-                                 .order_by(WeeklyReview.week)).all()
+    reviews = weekly_reviews(case)
     baseline = {str(k): v for k, v in baseline_of(case.id).items()}
     charts = []
     for demand in (d for d in case.demands if d.critical):

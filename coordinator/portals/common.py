@@ -15,6 +15,7 @@ from ..models import Case, CaseEvent, Notification, Organisation, User
 from ..policy import FUNCTIONAL_ACTIONS, View, audit_listing, read_case, view_for, visible_cases
 from ..services.automation import TASK_LABELS
 from ..services.inbox import all_pending, inbox
+from ..services.rtw import work_status
 from ..services.unit_of_work import NotFound
 from .charts import progress_charts
 
@@ -154,11 +155,12 @@ def render_case(portal: str, case_id: int):
                   "mine": (str(i.action.kind), i.action.subject_id) in mine,
                   "why": "" if functional else i.action.reason.text} for i in waiting],
         employer=db.session.get(Organisation, case.employer_id), insurer=db.session.get(Organisation, case.insurer_id),
-        available=available, authorizations=[] if functional else _authorizations(case),
+        available=available, authorizations=[] if functional else authorization_usage(case),
+        work=work_status(case, date.today()),
         charts=None if functional else progress_charts(case))
 
 
-def _authorizations(case: Case) -> list[dict]:
+def authorization_usage(case: Case) -> list[dict]:
     """The case's authorizations with the sessions used against each approved one."""
     from ..models import Authorization
     from ..services.authorizations import count_sessions
@@ -181,7 +183,7 @@ def _available(actor: Actor, case: Case, mine: set, portal: str) -> list[dict]:
         if not can(actor, action.command, parties):
             continue
         owed = [subject for kind, subject in mine if kind in action.kinds]
-        if case.stage in action.stages and not owed:
+        if case.stage in action.stages and not owed and (action.when is None or action.when(case)):
             owed = [None]
         for subject in sorted(set(owed), key=lambda s: s or 0):
             args = {"case_id": case.id, "slug": action.slug}
@@ -192,3 +194,21 @@ def _available(actor: Actor, case: Case, mine: set, portal: str) -> list[dict]:
             label = f"Review week {subject}" if action.slug == "review" and subject else action.label
             links.append({"label": label, "url": url_for(f"{portal}.act", **args)})
     return links
+
+
+def escalations(actor: Actor, today: date | None = None) -> list[dict]:
+    """The open escalated tasks of the actor's cases, oldest due first, with the case's current therapist."""
+    from ..models import CaseTask
+
+    today = today or date.today()
+    therapist = aliased(User)
+    rows = db.session.execute(
+        select(CaseTask.id, CaseTask.kind, CaseTask.role, CaseTask.due_on, CaseTask.escalated_at,
+               Case.id.label("case_id"), Case.claim_number, Case.worker_name, therapist.name.label("therapist"))
+        .join(Case, Case.id == CaseTask.case_id).outerjoin(therapist, therapist.id == Case.therapist_id)
+        .where(visible_cases(actor).whereclause, CaseTask.closed_at.is_(None), CaseTask.escalated_at.is_not(None))
+        .order_by(CaseTask.due_on, CaseTask.id).limit(CASELOAD_LIMIT)).all()
+    return [{"task_id": r.id, "case_id": r.case_id, "claim": r.claim_number, "worker": r.worker_name,
+             "label": _label(r.kind), "role": r.role.replace("_", " "), "due": r.due_on,
+             "days_overdue": (today - r.due_on).days, "escalated_at": r.escalated_at, "therapist": r.therapist}
+            for r in rows]

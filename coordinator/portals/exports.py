@@ -6,10 +6,9 @@ import io
 from flask import Response, abort
 
 from ..auth.sessions import current_actor
-from ..extensions import db
-from ..models import WeeklyReview
 from ..policy import View, audit_listing, read_case, view_for
 from ..services.unit_of_work import NotFound
+from .charts import weekly_reviews
 from .common import CaseloadFilters, caseload
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -53,7 +52,7 @@ def measures_csv(portal: str, case_id: int) -> Response:
     rows = [["week", "reviewed_on", *tasks, *(f"{t}_demand" for t in tasks), "pain", "rpe", "fatigue",
              "recommendation"]]
     demand = {d.task: d.amount for d in case.demands}
-    for r in db.session.query(WeeklyReview).filter(WeeklyReview.case_id == case.id).order_by(WeeklyReview.week):
+    for r in weekly_reviews(case):
         measures = r.measures or {}
         rows.append([r.week, r.reviewed_on, *(r.capacities.get(t) for t in tasks), *(demand[t] for t in tasks),
                      measures.get("pain"), measures.get("rpe"), measures.get("fatigue"), r.recommendation])

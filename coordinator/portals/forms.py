@@ -70,8 +70,9 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
                 return redirect(url_for(f"{portal}.case", case_id=case.id))
         db.session.refresh(case)
     subject = subject_of(action, case, subject_id) if action.subject is not None else None
+    options = action.options(actor, case) if action.options is not None else None
     return render_template("portals/action.html", portal=portal, case=case, action=action, subject=subject,
-                           inputs=describe(action.schema(), case, action.hidden), values=values,
+                           inputs=describe(action.schema(), case, action.hidden, options), values=values,
                            errors=errors, message=message, subject_id=subject_id, preview=preview), status
 
 

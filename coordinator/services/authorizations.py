@@ -55,7 +55,7 @@ def authorization_covering(case_id: int, on: date) -> Authorization | None:
         return None
 
 
-def _pending(case_id: int) -> Authorization | None:
+def pending(case_id: int) -> Authorization | None:
     """The undecided request of the case, if any."""
     return db.session.scalar(select(Authorization).where(
         Authorization.case_id == case_id, Authorization.status == "pending"))
@@ -66,7 +66,7 @@ def _weeks(row: Authorization) -> int:
     return ((row.end_date - row.start_date).days + 1) // 7
 
 
-def _latest_report(case_id: int) -> dict | None:
+def latest_report(case_id: int) -> dict | None:
     """The progress report of the newest weekly review."""
     review = db.session.scalar(select(WeeklyReview).where(WeeklyReview.case_id == case_id)
                                .order_by(WeeklyReview.week.desc()).limit(1))
@@ -75,7 +75,7 @@ def _latest_report(case_id: int) -> dict | None:
 
 def _assessment(case_id: int, weeks: int, approved_rows: list[Authorization]):
     """The policy's continuation criteria applied to the latest review (advice for the insurer)."""
-    report = _latest_report(case_id) or {}
+    report = latest_report(case_id) or {}
     gains = [rules.DemandGain(demand=d["task"], gain=d["gain_since_baseline_pct"] or 0.0,
                               mcid=DEFAULT_REVIEW_POLICY.capacity_mcid_pct, critical=d["critical"])
              for d in report.get("demands", [])]
@@ -104,7 +104,7 @@ def request_authorization(actor: Actor, case_id: int, *, submitted_on: date, sta
     with command():
         case = open_command(actor, "request_authorization", case_id)
         _check_submitted(case, submitted_on)
-        if _pending(case.id):
+        if pending(case.id):
             raise RuleViolation("a request is already waiting for the insurer's decision", field="case_id")
         approved_rows = _approved_rows(case.id)
         if not approved_rows:
@@ -115,7 +115,7 @@ def request_authorization(actor: Actor, case_id: int, *, submitted_on: date, sta
             result = _assessment(case.id, request.weeks, approved_rows)
             assessment = {"meets_criteria": result.meets_criteria, "weeks_remaining": result.weeks_remaining,
                           "reasons": reasons_json(result.reasons), "policy": str(result.policy)}
-            packet = {"progress_report": _latest_report(case.id)}
+            packet = {"progress_report": latest_report(case.id)}
         row = Authorization(
             case_id=case.id, kind="continuation" if approved_rows else "initial", status="pending",
             requested_sessions=request.sessions, requested_weeks=request.weeks,

@@ -33,6 +33,26 @@ def active_milestone(case_id: int) -> Milestone | None:
     return next((m for m in reversed(_milestones(case_id)) if m.status == "started"), None)
 
 
+def ladder_view(case: Case) -> list[dict]:
+    """Every rung of the case's ladder with where it stands: planned until a milestone starts it."""
+    latest = {m.rung: m for m in _milestones(case.id)}   # ordered by id: the newest attempt of each rung wins
+    return [{"number": r.number, "hours_per_day": r.hours_per_day, "full_duty": r.is_full_duty,
+             "status": latest[r.number].status if r.number in latest else "planned",
+             "started_on": latest[r.number].started_on if r.number in latest else None,
+             "confirmed_on": latest[r.number].confirmed_on if r.number in latest else None}
+            for r in _rungs(case)]
+
+
+def work_status(case: Case, on: date) -> dict:
+    """What the employer plans work with: the restrictions in force (functional terms) and the ladder."""
+    from .restrictions import restriction_in_force_on
+
+    restriction = restriction_in_force_on(case.id, on)
+    return {"restrictions": restriction.functional_terms() if restriction else [],
+            "restrictions_since": restriction.issued_on if restriction else None,
+            "ladder": ladder_view(case)}
+
+
 def _latest_review(case_id: int) -> WeeklyReview | None:
     return db.session.scalar(select(WeeklyReview).where(WeeklyReview.case_id == case_id)
                              .order_by(WeeklyReview.week.desc()).limit(1))

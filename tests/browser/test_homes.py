@@ -49,3 +49,19 @@ def test_the_employer_case_page_never_shows_the_diagnosis(page, demo):
     assert "Claim WC-1005" in body
     for clinical in ("Diagnosis", "dizz", "blood pressure", "systolic", "reassess", "red flag"):
         assert clinical.lower() not in body.lower(), clinical
+
+
+@pytest.mark.parametrize("account,title", ACCOUNTS)
+def test_each_form_a_role_reaches_from_its_inbox_passes_axe(page, demo, account, title):
+    sign_in(page, f"{account}@demo.test", DEMO_PASSWORD)
+    extra = {"therapist": ["/therapist/intake"], "casemanager": ["/case-manager/escalations"]}.get(account, [])
+    cases = {href for href in page.locator("table.inbox tbody a").evaluate_all("els => els.map(e => e.href)")}
+    forms = list(extra)
+    for case in sorted(cases):
+        page.goto(case)
+        forms += page.locator("ul.actions a").evaluate_all("els => els.map(e => e.href)")
+    assert forms, "no form reachable from the inbox"
+    for form in dict.fromkeys(forms):   # once each, in order
+        response = page.goto(form)
+        assert response.status == 200, form
+        assert axe_violations(page) == [], form

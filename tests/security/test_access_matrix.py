@@ -17,9 +17,10 @@ from coordinator.domain.permissions import COMMAND_ROLES, NotPermitted
 from coordinator.domain.review import Measures
 from coordinator.domain.safety import SessionObservations
 from coordinator.extensions import db
-from coordinator.models import Authorization, DutyOffer, FollowUp, Milestone
+from coordinator.models import Authorization, DutyOffer, FollowUp, Milestone, User
 from coordinator.policy import read_case, visible_cases
-from coordinator.services import authorizations, cases, clearances, duty, program, restrictions, reviews, rtw
+from coordinator.services import (assignments, authorizations, cases, clearances, duty, program, restrictions,
+                                  reviews, rtw)
 from coordinator.services.unit_of_work import NotFound
 
 TODAY = date.today()
@@ -51,9 +52,11 @@ def _objects(case):
                                                   "frequency": "frequent", "hours": None}])
     milestone = Milestone(case_id=case.id, rung=1, hours_per_day=4, status="started", started_on=start)
     follow_up = FollowUp(case_id=case.id, months_after=3, due_on=TODAY)
-    db.session.add_all([auth, offer, milestone, follow_up])
+    cover = User(org_id=case.clinic_id, role=Role.THERAPIST, email=f"cover-{case.id}@clinic.test", name="Cover")
+    db.session.add_all([auth, offer, milestone, follow_up, cover])
     db.session.commit()
-    return {"authorization": auth.id, "offer": offer.id, "milestone": milestone.id, "follow_up": follow_up.id}
+    return {"authorization": auth.id, "offer": offer.id, "milestone": milestone.id, "follow_up": follow_up.id,
+            "therapist": cover.id}
 
 
 CALLS = {
@@ -86,6 +89,7 @@ CALLS = {
     "record_follow_up": lambda a, c, o: rtw.record_follow_up(a, o["follow_up"], recorded_on=TODAY,
                                                              work_status="full_duty", recurrence=False),
     "close_case": lambda a, c, o: rtw.close_case(a, c),
+    "reassign_case": lambda a, c, o: assignments.reassign_case(a, c, therapist_id=o["therapist"], reason="cover"),
 }
 
 

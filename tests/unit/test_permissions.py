@@ -44,3 +44,11 @@ def test_the_system_actor_runs_only_automatic_steps():
 
 def test_every_command_names_at_least_one_role():
     assert all(COMMAND_ROLES.values())
+
+
+def test_only_a_case_manager_of_the_clinic_reassigns_the_case():
+    assert can(Actor(42, Role.CASE_MANAGER, 1), "reassign_case", PARTIES)
+    assert not can(Actor(43, Role.CASE_MANAGER, 99), "reassign_case", PARTIES)   # another clinic's
+    for actor in (THERAPIST, PHYSICIAN, EMPLOYER, INSURER, SYSTEM):
+        with pytest.raises(NotPermitted):
+            require(actor, "reassign_case", PARTIES)
