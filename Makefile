@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export COORDINATOR_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: run test install install-test migrate demo clean serve-flows
+.PHONY: run test install install-test migrate demo clean serve-flows bench
 
 # the stamp files re-run pip whenever pyproject.toml changes
 $(BIN)/python:
@@ -46,6 +46,15 @@ serve-flows: migrate
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# not part of `make test`: builds a fresh PostgreSQL database (BENCH_DATABASE_URL, default coord_bench) and
+# prints one table of figures, each against its baseline measured in the same run (README: Performance)
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -123,6 +123,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(audit)
+    from .cli_backup import add_backup_commands; add_backup_commands(app.cli)  # noqa: E702  (backup, restore)
     from flows.cli import flows_cli   # imports Prefect only when a flows command runs
 
     app.cli.add_command(flows_cli)

@@ -1,0 +1,81 @@
+"""Load generator: the demo's nine cases, built once through the real services, copied in bulk to any caseload.
+
+Each copy is a whole case (demands, schedule, clearances, authorizations, sessions, reviews, targets, offers,
+milestones, restrictions, follow-ups, open tasks and timeline) in the stage its template is in, so pages and
+flows meet the same mix of work as in the demo. Copies are written with multi-row INSERT ... RETURNING in
+batches; audit entries, outbox rows and notifications are not copied (they are history, not caseload)."""
+
+from sqlalchemy import insert, select
+
+from coordinator.extensions import db
+from coordinator.models import Case
+
+# child tables in insertion order; program_session points at its authorization, notification is history
+CHILDREN = ("authorization", "job_demand", "case_schedule", "clearance", "capacity_measure", "weekly_target",
+            "program_session", "weekly_review", "duty_offer", "milestone", "restriction_set", "follow_up",
+            "case_task", "case_event")
+BATCH = 500   # cases per round trip set: big enough to amortise, small enough for SQLite's variable limit
+
+
+def _table(name: str):
+    return db.metadata.tables[name]
+
+
+def _rows_by_case(table, case_ids: list[int]) -> dict[int, list[dict]]:
+    rows: dict[int, list[dict]] = {}
+    order = list(table.primary_key.columns)
+    for row in db.session.execute(select(table).where(table.c.case_id.in_(case_ids)).order_by(*order)).mappings():
+        rows.setdefault(row["case_id"], []).append(dict(row))
+    return rows
+
+
+def copy_cases(copies: int, templates: list[int] | None = None, start: int = 0) -> int:
+    """Insert `copies` new cases cloned round-robin from `templates` (default: every case); returns the count."""
+    case_t = Case.__table__
+    templates = templates or list(db.session.scalars(select(Case.id).order_by(Case.id)))
+    template_rows = {r["id"]: dict(r) for r in db.session.execute(
+        select(case_t).where(case_t.c.id.in_(templates))).mappings()}
+    children = {name: _rows_by_case(_table(name), templates) for name in CHILDREN}
+    done = 0
+    while done < copies:
+        n = min(BATCH, copies - done)
+        sources = [templates[(start + done + i) % len(templates)] for i in range(n)]
+        new_cases = []
+        for i, source in enumerate(sources):
+            row = {k: v for k, v in template_rows[source].items() if k != "id"}
+            number = start + done + i
+            row["claim_number"] = f"LG-{number:07d}"
+            row["worker_name"] = f"Worker {number:07d}"
+            new_cases.append(row)
+        new_ids = _insert(case_t, new_cases)
+        _copy_children(children, list(zip(sources, new_ids)))
+        done += n
+    db.session.commit()
+    return done
+
+
+def _insert(table, rows: list[dict]) -> list[int]:
+    if not rows:
+        return []
+    if "id" not in table.c:   # keyed by its case (case_schedule): nothing to map
+        db.session.execute(insert(table), rows)
+        return []
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(db.session.execute(statement, rows).scalars())
+
+
+def _copy_children(children: dict, pairs: list[tuple[int, int]]) -> None:
+    auth_ids: dict[tuple[int, int], int] = {}   # (new case, old authorization) -> new authorization
+    for name in CHILDREN:
+        table, rows, origin = _table(name), [], []
+        for source, new_case in pairs:
+            for row in children[name].get(source, []):
+                copy = {k: v for k, v in row.items() if k != "id"}
+                copy["case_id"] = new_case
+                if name == "program_session" and copy.get("authorization_id") is not None:
+                    copy["authorization_id"] = auth_ids[(new_case, row["authorization_id"])]
+                rows.append(copy)
+                origin.append((new_case, row.get("id")))
+        new_ids = _insert(table, rows)
+        if name == "authorization":
+            auth_ids.update(dict(zip(origin, new_ids)))

@@ -1,0 +1,1 @@
+"""Tests of operations: backup and restore."""

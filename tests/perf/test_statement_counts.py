@@ -1,0 +1,76 @@
+"""Guards, not timings: every portal page and API read issues the same SQL statements at 9 cases and at 9 + 90."""
+
+import pytest
+from sqlalchemy import event, select
+
+from bench.loadgen import copy_cases
+from coordinator.demo import DEMO_PASSWORD, load_demo
+from coordinator.extensions import db
+from coordinator.models import Case
+from tests.factories import csrf_token
+
+ACCOUNTS = ("therapist", "casemanager", "physician", "employer", "insurer")
+PORTAL = {"therapist": "therapist", "casemanager": "case-manager", "physician": "physician",
+          "employer": "employer", "insurer": "insurer"}
+
+
+def counted(client, url: str, headers: dict | None = None) -> int:
+    """Statements one GET issues (the response must be a success, or the count means nothing)."""
+    seen = []
+    listener = lambda *args, **kw: seen.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(url, headers=headers or {})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(seen)
+
+
+def pages(account: str, case_id: int) -> list[str]:
+    """The portal's reads and (but for the physician, whose tokens need a browser sign-in) the API's."""
+    portal = PORTAL[account]
+    api = [] if account == "physician" else [
+        "/api/v1/inbox", "/api/v1/cases", "/api/v1/cases?overdue=true", f"/api/v1/cases/{case_id}",
+        f"/api/v1/cases/{case_id}/timeline"]
+    return [f"/{portal}/", f"/{portal}/?overdue=1", f"/{portal}/cases/{case_id}", f"/{portal}/caseload.csv"] + api
+
+
+def bearer(client, email: str) -> dict:
+    """A client-credentials token of the account's organisation and role, from the real token endpoint
+    (none for a physician: the API serves them through the authorization-code grant only)."""
+    import base64
+
+    from coordinator.domain.actors import Actor
+    from coordinator.models import User
+    from tests.auth import client_for
+
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user.role == "physician":
+        return {}
+    client_id, secret = client_for(Actor(user.id, user.role, user.org_id))
+    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    answer = client.post("/oauth/token", data={"grant_type": "client_credentials", "scope": "cases:read"},
+                         headers={"Authorization": f"Basic {basic}"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return {"Authorization": f"Bearer {answer.json['access_token']}"}
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_each_page_reads_the_same_statements_whatever_the_caseload(app, ctx, account):
+    load_demo()
+    db.session.commit()
+    client = app.test_client()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"email": f"{account}@demo.test", "password": DEMO_PASSWORD,
+                                           "csrf_token": token})
+    assert response.status_code == 302
+    home = client.get(f"/{PORTAL[account]}/").get_data(as_text=True)
+    case_id = int(home.split("/cases/", 1)[1].split('"', 1)[0])
+    headers = bearer(client, f"{account}@demo.test")
+    small = {url: counted(client, url, headers) for url in pages(account, case_id)}
+    copy_cases(90)
+    assert db.session.scalar(select(db.func.count(Case.id))) == 99
+    large = {url: counted(client, url, headers) for url in pages(account, case_id)}
+    assert large == small
+
