@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export COORDINATOR_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: run test install install-test migrate demo clean serve-flows bench
+.PHONY: run test install install-test migrate demo clean serve-flows bench soak
 
 # the stamp files re-run pip whenever pyproject.toml changes
 $(BIN)/python:
@@ -47,6 +47,11 @@ serve-flows: migrate
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# not part of `make test`: schemathesis with 500 examples per operation, the object-level (BOLA) and injection suites
+.PHONY: fuzz
+fuzz: install-test
+	FUZZ_EXAMPLES=500 $(BIN)/pytest -q tests/api/test_fuzz.py tests/security/test_bola.py tests/security/test_injection.py
+
 # not part of `make test`: builds a fresh PostgreSQL database (BENCH_DATABASE_URL, default coord_bench) and
 # prints one table of figures, each against its baseline measured in the same run (README: Performance)
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
@@ -55,6 +60,11 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# a mixed workload (walkthroughs end to end, portal and API readers, the embedded flows) for SOAK_SECONDS
+# (default 120) against gunicorn on a fresh database (SOAK_DATABASE_URL, default a temporary SQLite file)
+soak: $(VENV)/.installed-test
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -5,6 +5,8 @@ milestones, restrictions, follow-ups, open tasks and timeline) in the stage its 
 flows meet the same mix of work as in the demo. Copies are written with multi-row INSERT ... RETURNING in
 batches; audit entries, outbox rows and notifications are not copied (they are history, not caseload)."""
 
+from datetime import date, timedelta
+
 from sqlalchemy import insert, select
 
 from coordinator.extensions import db
@@ -13,7 +15,10 @@ from coordinator.models import Case
 # child tables in insertion order; program_session points at its authorization, notification is history
 CHILDREN = ("authorization", "job_demand", "case_schedule", "clearance", "capacity_measure", "weekly_target",
             "program_session", "weekly_review", "duty_offer", "milestone", "restriction_set", "follow_up",
-            "case_task", "case_event")
+            "case_task", "pending_action", "case_event")
+# a task's or pending action's subject names a row of the same case: the copy names the copied row
+SUBJECTS = {"authorization_decision": "authorization", "offer_answer": "duty_offer",
+            "milestone_confirmation": "milestone", "follow_up": "follow_up"}
 BATCH = 500   # cases per round trip set: big enough to amortise, small enough for SQLite's variable limit
 
 
@@ -65,17 +70,20 @@ def _insert(table, rows: list[dict]) -> list[int]:
 
 
 def _copy_children(children: dict, pairs: list[tuple[int, int]]) -> None:
-    auth_ids: dict[tuple[int, int], int] = {}   # (new case, old authorization) -> new authorization
+    copied: dict[tuple[str, int, int], int] = {}   # (table, new case, old id) -> new id
     for name in CHILDREN:
         table, rows, origin = _table(name), [], []
         for source, new_case in pairs:
             for row in children[name].get(source, []):
                 copy = {k: v for k, v in row.items() if k != "id"}
                 copy["case_id"] = new_case
+                if name == "case_schedule" and copy.get("next_check_on") is not None:
+                    # a live caseload is checked on a rolling basis: about a seventh of it falls due each day
+                    copy["next_check_on"] = date.today() + timedelta(days=new_case % 7)
                 if name == "program_session" and copy.get("authorization_id") is not None:
-                    copy["authorization_id"] = auth_ids[(new_case, row["authorization_id"])]
+                    copy["authorization_id"] = copied[("authorization", new_case, row["authorization_id"])]
+                if name in ("case_task", "pending_action") and copy["kind"] in SUBJECTS and copy["subject_key"]:
+                    copy["subject_key"] = copied[(SUBJECTS[copy["kind"]], new_case, copy["subject_key"])]
                 rows.append(copy)
-                origin.append((new_case, row.get("id")))
-        new_ids = _insert(table, rows)
-        if name == "authorization":
-            auth_ids.update(dict(zip(origin, new_ids)))
+                origin.append((name, new_case, row.get("id")))
+        copied.update(zip(origin, _insert(table, rows)))

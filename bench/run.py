@@ -121,6 +121,18 @@ def therapist_and_referral():
     return Actor(therapist.id, therapist.role, therapist.org_id), referral
 
 
+def sync_all() -> None:
+    """Run the flows' sync on every case, as drive-case does after each change."""
+    from sqlalchemy import select
+
+    from coordinator.extensions import db
+    from coordinator.models import Case
+    from coordinator.services.automation import sync_tasks
+
+    for case_id in db.session.scalars(select(Case.id)).all():
+        sync_tasks(case_id)
+
+
 # -- statements per page ----------------------------------------------------------------------------
 
 PAGES = ("/therapist/", "/therapist/?overdue=1", "/therapist/cases/1", "/therapist/caseload.csv")
@@ -177,7 +189,7 @@ def bench_sweep() -> None:
         return queued
 
     def scan():
-        return db.session.scalar(select(func.count()).where(CaseSchedule.next_check_on <= today))
+        return len(db.session.scalars(select(CaseSchedule.case_id).where(CaseSchedule.next_check_on <= today)).all())
 
     swept, queued = timed(sweep, repeat=5)
     scanned, due = timed(scan, repeat=5)
@@ -242,6 +254,7 @@ def main() -> None:
 
         load_demo()
         db.session.commit()
+        sync_all()   # what the flows keep for each case (tasks, next check, pending actions): copied with it
         copy_cases(10 - count_cases(), start=0)
         small = statements_per_page(app)
         service_rate = open_one_by_one(200)

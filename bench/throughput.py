@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 GUNICORN = ["--workers", "2", "--threads", "4", "--worker-class", "gthread", "--log-level", "warning"]
-USERS, SECONDS = 32, int(os.environ.get("BENCH_SECONDS", "12"))
+USERS, SECONDS = 32, int(os.environ.get("BENCH_SECONDS", "20"))
 
 
 def _free_port() -> int:
@@ -48,7 +48,10 @@ def _load(base: str, path: str, headers: dict) -> dict:
                        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(f"{tmp}/run_stats.csv") as f:
             total = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
-    return {"rps": float(total["Requests/s"]), "p50": float(total["50%"]), "p99": float(total["99%"]),
+    def number(name):   # locust writes N/A when no request completed within the run
+        return float(total[name]) if total[name] not in ("", "N/A") else float("nan")
+
+    return {"rps": number("Requests/s"), "p50": number("50%"), "p99": number("99%"),
             "failures": int(total["Failure Count"]), "requests": int(total["Request Count"])}
 
 
@@ -113,9 +116,11 @@ def bench_http(database_url: str, row) -> None:
             result = _load(base, path, headers)
             if result["failures"]:
                 raise RuntimeError(f"{name}: {result['failures']} of {result['requests']} requests failed")
-            row(f"HTTP {name}, {USERS} clients, gunicorn 2x4", f"{result['rps']:.0f} req/s, p50 {result['p50']:.0f} ms, "
-                f"p99 {result['p99']:.0f} ms", f"hello-world: {baseline['rps']:.0f} req/s, p50 {baseline['p50']:.0f} ms",
-                result["rps"] / baseline["rps"])
+            figure = (f"{result['rps']:.1f} req/s, p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms"
+                      if result["requests"] else f"no request completed within {SECONDS} s")
+            row(f"HTTP {name}, {USERS} clients, gunicorn 2x4", figure,
+                f"hello-world: {baseline['rps']:.0f} req/s, p50 {baseline['p50']:.0f} ms",
+                result["rps"] / baseline["rps"] if result["requests"] else 0.0)
     finally:
         app.terminate()
         app.wait()

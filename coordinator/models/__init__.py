@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate; importing this registers every table."""
 
 from .api import IdempotencyRecord
-from .automation import CaseSchedule, CaseTask, Notification
+from .automation import CaseSchedule, CaseTask, Notification, PendingRow
 from .authorization import Authorization
 from .case import Case, JobDemandRow
 from .clinical import CapacityMeasure, Clearance, ProgramSession, WeeklyReview, WeeklyTarget
@@ -13,7 +13,7 @@ from .rtw import FollowUp, Milestone
 from .timeline import AuditEntry, CaseEvent, OutboxRow
 
 __all__ = [
-    "AuditEntry", "Authorization", "CaseSchedule", "CaseTask", "Notification", "ExternalIdentity", "OAuth2AuthorizationCode", "OAuth2Client",
+    "AuditEntry", "Authorization", "CaseSchedule", "CaseTask", "Notification", "PendingRow", "ExternalIdentity", "OAuth2AuthorizationCode", "OAuth2Client",
     "OAuth2Token", "UserSession", "CapacityMeasure", "Case", "CaseEvent", "Clearance", "DutyOffer",
     "FollowUp", "IdempotencyRecord", "JobDemandRow", "Milestone", "Organisation", "OutboxRow", "ProgramSession",
     "RestrictionSet", "User", "WeeklyReview", "WeeklyTarget",

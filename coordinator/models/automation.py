@@ -64,3 +64,23 @@ class CaseSchedule(db.Model):
     next_check_on: Mapped[date | None] = mapped_column(Date, index=True)
     pregnancy_checked_on: Mapped[date | None] = mapped_column(Date)
     driven_at = mapped_column(UTCDateTime)
+    # the stored pending actions hold while the case keeps this version, from `pending_from` until the day
+    # before `pending_until` (the next day time alone changes them; none: until the case changes)
+    pending_version: Mapped[int | None] = mapped_column(Integer)
+    pending_from: Mapped[date | None] = mapped_column(Date)
+    pending_until: Mapped[date | None] = mapped_column(Date)
+
+
+class PendingRow(db.Model):
+    """One pending action as last computed for its case, so an inbox of thousands of cases is one query."""
+
+    __tablename__ = "pending_action"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(32))
+    due_on: Mapped[date] = mapped_column(Date)
+    subject_key: Mapped[int] = mapped_column(Integer, default=0)   # the subject id, 0 when there is none
+    reason_code: Mapped[str] = mapped_column(String(64))
+    reason_text: Mapped[str] = mapped_column(Text)

@@ -96,7 +96,7 @@ def caseload(actor: Actor, filters: CaseloadFilters) -> list:
 
 def party_choices(actor: Actor) -> dict[str, list]:
     """The employers and insurers of the actor's cases, for the caseload's filters."""
-    ids = visible_cases(actor).with_only_columns(Case.employer_id, Case.insurer_id)
+    ids = visible_cases(actor).with_only_columns(Case.employer_id, Case.insurer_id).distinct()
     pairs = db.session.execute(ids).all()
     def named(org_ids):
         return db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import Case, CaseSchedule, CaseTask, Notification, User
 from ..models.base import utcnow
 from . import authorizations, cases, program
-from .inbox import facts_of
+from .inbox import facts_of, store_pending
 from .limits import current_gestation
 from .unit_of_work import command, load_case, note
 
@@ -179,4 +179,5 @@ def sync_tasks(case_id: int, today: date | None = None) -> dict[str, int]:
         schedule = _schedule(case.id)
         schedule.next_check_on = next_check(facts, actions, today) if case.stage != Stage.CLOSED else None
         schedule.driven_at = utcnow()
+        store_pending(case, actions, today, schedule.next_check_on)   # what the inbox reads until then
     return counts

@@ -4,16 +4,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, delete, not_, or_, select
 
 from ..domain import authorization as auth_rules
-from ..domain.actions import CaseFacts, PendingAction, pending_actions
+from ..domain.actions import ActionKind, CaseFacts, PendingAction, pending_actions
 from ..domain.actors import Actor, Role
 from ..domain.milestones import DEFAULT_LADDER_POLICY, next_rung_ready
+from ..domain.policies import Reason
 from ..domain.stages import Stage
 from ..extensions import db
 from ..models import (Authorization, CapacityMeasure, Case, CaseSchedule, Clearance, DutyOffer, FollowUp, Milestone,
-                      WeeklyReview)
+                      PendingRow, WeeklyReview)
 from .clearances import required_kinds
 
 CASE_MANAGER_SEES_ALL = True   # the case manager tracks every party's approvals, overdue ones first
@@ -127,14 +128,52 @@ def _mine(actor: Actor, action: PendingAction, overdue: bool) -> bool:
     return role is Role.CASE_MANAGER and overdue and CASE_MANAGER_SEES_ALL
 
 
+def store_pending(case: Case, actions: list[PendingAction], today: date, until: date | None) -> None:
+    """Keep the case's pending actions as computed on `today`: valid while the case keeps its version and
+    until `until` (the next day time alone changes them, from the domain's next_check)."""
+    db.session.execute(delete(PendingRow).where(PendingRow.case_id == case.id))
+    db.session.add_all(PendingRow(case_id=case.id, kind=str(a.kind), role=str(a.role), due_on=a.due,
+                                  subject_key=a.subject_id or 0, reason_code=a.reason.code, reason_text=a.reason.text)
+                       for a in actions)
+    schedule = db.session.get(CaseSchedule, case.id)
+    if schedule is None:
+        schedule = CaseSchedule(case_id=case.id)
+        db.session.add(schedule)
+    schedule.pending_version, schedule.pending_from, schedule.pending_until = case.version, today, until
+
+
+def _fresh(today: date):
+    """The stored actions of a case still hold on `today` (its schedule joined)."""
+    return and_(CaseSchedule.pending_version == Case.version, CaseSchedule.pending_from <= today,
+                or_(CaseSchedule.pending_until.is_(None), CaseSchedule.pending_until > today))
+
+
 def all_pending(cases_query, today: date | None = None) -> list[InboxItem]:
-    """Every pending action of the open cases selected, whoever owes it: overdue first, then by due date."""
+    """Every pending action of the open cases selected, whoever owes it: overdue first, then by due date.
+
+    Cases whose stored actions still hold are read in one query; the others (changed since the flows last
+    looked, or reached a day that changes what is due) are worked out from their facts here, so the answer
+    is always today's, and fast once the flows have caught up."""
     today = today or date.today()
-    cases = db.session.scalars(cases_query.where(Case.stage != Stage.CLOSED)).all()
-    facts = facts_of(cases, today)
+    open_cases = cases_query.where(Case.stage != Stage.CLOSED).outerjoin(
+        CaseSchedule, CaseSchedule.case_id == Case.id)
+    stale = db.session.scalars(open_cases.where(or_(CaseSchedule.pending_version.is_(None),
+                                                    not_(_fresh(today))))).all()
+    facts = facts_of(stale, today)
     items = [InboxItem(case.id, case.claim_number, action, action.overdue(today))
-             for case in cases for action in pending_actions(facts[case.id], today)]
+             for case in stale for action in pending_actions(facts[case.id], today)]
+    stored = select(PendingRow, Case.claim_number).join(Case, Case.id == PendingRow.case_id).join(
+        CaseSchedule, CaseSchedule.case_id == Case.id).where(Case.stage != Stage.CLOSED, _fresh(today))
+    if cases_query.whereclause is not None:   # the same cases as the caller's query (its party's, its filters)
+        stored = stored.where(cases_query.whereclause)
+    stored = db.session.execute(stored).all()
+    items += [InboxItem(row.case_id, claim, _action(row), today > row.due_on) for row, claim in stored]
     return sorted(items, key=lambda i: (not i.overdue, i.action.due, i.case_id, i.action.kind))
+
+
+def _action(row: PendingRow) -> PendingAction:
+    return PendingAction(ActionKind(row.kind), Role(row.role), row.due_on, Reason(row.reason_code, row.reason_text),
+                         row.subject_key or None)
 
 
 def inbox(actor: Actor, cases_query, today: date | None = None) -> list[InboxItem]:
