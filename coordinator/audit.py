@@ -45,9 +45,14 @@ def _request_id() -> str:
 
 
 def _last_hash(session) -> str:
-    """The newest link, after taking the chain lock on PostgreSQL (SQLite already serializes writers)."""
-    if session.get_bind().dialect.name == "postgresql":
+    """The newest link, read under the chain lock: PostgreSQL's advisory lock, SQLite's write lock."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    elif dialect == "sqlite":
+        # pysqlite begins the transaction only at its first write: without this no-op write (which takes the
+        # database's write lock, held to commit) two writers read the same head and the second insert fails
+        session.execute(text("UPDATE audit_entry SET id = id WHERE 0"))
     last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     return last or GENESIS
 

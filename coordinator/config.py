@@ -46,14 +46,16 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None          # the token lives as long as the signed-in session
     SESSION_IDLE_MINUTES = 30           # signed out after this long without a request
     SESSION_ABSOLUTE_HOURS = 10         # and after this long whatever happens
-    LOGIN_RATE_LIMITS = "10 per minute;50 per hour"      # per client address
-    LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute;20 per hour"  # per e-mail tried, from anywhere
-    TOKEN_RATE_LIMITS = "60 per minute"                 # per client address at /oauth/token
     OAUTH2_ACCESS_TOKEN_SECONDS = 3600
     OAUTH2_REFRESH_TOKEN_DAYS = 14
 
     def __init__(self):
         self.SQLALCHEMY_DATABASE_URI = database_url()
+        # throttles (flask-limiter strings); a site whose users share one address (a clinic's NAT) raises
+        # the per-address ones, never the per-account one
+        self.LOGIN_RATE_LIMITS = os.environ.get("LOGIN_RATE_LIMITS", "10 per minute;50 per hour")   # per address
+        self.LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour")
+        self.TOKEN_RATE_LIMITS = os.environ.get("TOKEN_RATE_LIMITS", "60 per minute")   # per address, /oauth/token
         self.SECRET_KEY = secret_key()
         # local development serves plain http on 127.0.0.1; everywhere else cookies need TLS
         self.DEVELOPMENT = os.environ.get("COORDINATOR_ENV", "production") == "development"

@@ -10,12 +10,13 @@ from ..domain.review import Measures
 from ..domain.safety import SessionObservations
 from ..domain.scales import DIASTOLIC_RANGE, HEART_RATE_CEILING_RANGE, HEART_RATE_RANGE, SYSTOLIC_RANGE
 from ..domain.symptoms import Symptom
+from .schemas import NO_NUL
 
 TASKS = validate.OneOf([t.value for t in TaskKind])
 KG = validate.Range(min=0, max=1000)
 RATING = validate.Range(min=0, max=10)
 RPE = validate.Range(min=6, max=20)
-TEXT = validate.Length(max=2000)
+TEXT = [validate.Length(max=2000), NO_NUL]
 
 
 def _range(bounds: tuple[float, float]) -> validate.Range:
@@ -49,7 +50,7 @@ class ClearanceInSchema(Schema):
     decided_on = fields.Date(required=True)
     contraindications = fields.List(fields.String(validate=validate.OneOf([c.value for c in Contraindication])),
                                     validate=validate.Length(max=10))
-    restrictions = fields.List(fields.String(validate=validate.Length(min=1, max=300)),
+    restrictions = fields.List(fields.String(validate=[validate.Length(min=1, max=300), NO_NUL]),
                                validate=validate.Length(max=20))
     cleared = fields.Boolean()
     heart_rate_ceiling = fields.Integer(strict=True, allow_none=True, validate=_range(HEART_RATE_CEILING_RANGE))
@@ -112,7 +113,7 @@ class SessionInSchema(Schema):
     diastolic = fields.Integer(load_default=None, allow_none=True, strict=True, validate=_range(DIASTOLIC_RANGE))
     symptoms = fields.List(fields.String(validate=validate.OneOf([s.value for s in Symptom])),
                            load_default=list, validate=validate.Length(max=len(Symptom)))
-    medication_taken = fields.String(load_default="", validate=validate.Length(max=300))
+    medication_taken = fields.String(load_default="", validate=[validate.Length(max=300), NO_NUL])
     performed_loads = fields.Dict(keys=fields.String(validate=TASKS), values=fields.Float(validate=KG),
                                   load_default=dict, validate=validate.Length(max=len(TaskKind)))
 
@@ -126,14 +127,14 @@ class ResumptionInSchema(Schema):
     """The physician's reassessment after a pause."""
 
     reassessed_on = fields.Date(required=True)
-    note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    note = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NO_NUL])
 
 
 class OverrideInSchema(Schema):
     """A logged reason to step targets up by more than the default."""
 
     step_pct = fields.Float(required=True, validate=validate.Range(min=0, max=100, min_inclusive=False))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=500), NO_NUL])
 
 
 class ReviewInSchema(Schema):

@@ -69,7 +69,9 @@ def case_schema(view: View, many: bool = False) -> Schema:
 
 # -- input --------------------------------------------------------------------------------------
 
-NAME = validate.Length(min=1, max=200)
+# PostgreSQL text cannot hold NUL: refuse it as a field error rather than fail in the database
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="must not contain NUL characters")
+NAME = [validate.Length(min=1, max=200), NO_NUL]
 
 
 class JobDemandInSchema(Schema):
@@ -79,7 +81,7 @@ class JobDemandInSchema(Schema):
     amount = fields.Float(required=True, validate=validate.Range(min=0, max=100_000), allow_nan=False)
     frequency = fields.String(required=True, validate=validate.OneOf([f.value for f in Frequency]))
     critical = fields.Boolean(load_default=True)
-    description = fields.String(load_default="", validate=validate.Length(max=300))
+    description = fields.String(load_default="", validate=[validate.Length(max=300), NO_NUL])
 
 
 class HealthFlagsSchema(Schema):
@@ -101,7 +103,7 @@ class ReferralSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    claim_number = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    claim_number = fields.String(required=True, validate=[validate.Length(min=1, max=64), NO_NUL])
     worker_name = fields.String(required=True, validate=NAME)
     date_of_injury = fields.Date(required=True)
     referral_date = fields.Date(required=True)
@@ -113,12 +115,12 @@ class ReferralSchema(Schema):
                            validate=validate.Range(min=1, max=2**31 - 1))
     case_manager_id = fields.Integer(load_default=None, allow_none=True, strict=True,
                            validate=validate.Range(min=1, max=2**31 - 1))
-    diagnosis_code = fields.String(required=True, validate=validate.Length(min=1, max=16))
-    diagnosis_text = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    diagnosis_code = fields.String(required=True, validate=[validate.Length(min=1, max=16), NO_NUL])
+    diagnosis_text = fields.String(required=True, validate=[validate.Length(min=1, max=500), NO_NUL])
     job_title = fields.String(required=True, validate=NAME)
     shift_hours = fields.Float(required=True, validate=validate.Range(min=0, max=24, min_inclusive=False))
     demands = fields.List(fields.Nested(JobDemandInSchema), required=True, validate=validate.Length(min=1, max=30))
-    rtw_goal = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    rtw_goal = fields.String(required=True, validate=[validate.Length(min=1, max=500), NO_NUL])
     rtw_goal_agreed_by_employer = fields.Boolean(required=True)
     rtw_goal_agreed_by_worker = fields.Boolean(required=True)
     therapy_plateaued = fields.Boolean(required=True)

@@ -25,6 +25,10 @@ def start_session(user: User, auth_method: str = "password") -> UserSession:
     """Sign a user in: a new random token (never the old one, against fixation) and its record."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
+    previous = getattr(g, "user_session", None)
+    if previous is not None and previous.revoked_at is None:
+        # signing in over a live session replaces it: the old token must not stay valid beside the new one
+        previous.revoked_at, previous.revoked_reason = now, "replaced"
     row = UserSession(
         token_hash=_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
         expires_at=now + timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"]),

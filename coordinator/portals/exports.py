@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 from flask import Response, abort
 
@@ -18,6 +19,12 @@ def safe(value) -> str:
     """A cell a spreadsheet shows as text: a leading formula character is neutralised (CSV injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def download_name(prefix: str, claim_number: str, suffix: str) -> str:
+    """A file name for a case's download: the claim number is typed by people, and a quote or a line break
+    must never reach the Content-Disposition header."""
+    return f"{prefix}-{re.sub(r'[^A-Za-z0-9._-]', '_', claim_number)}{suffix}"
 
 
 def _csv(rows: list[list], filename: str) -> Response:
@@ -56,4 +63,4 @@ def measures_csv(portal: str, case_id: int) -> Response:
         measures = r.measures or {}
         rows.append([r.week, r.reviewed_on, *(r.capacities.get(t) for t in tasks), *(demand[t] for t in tasks),
                      measures.get("pain"), measures.get("rpe"), measures.get("fatigue"), r.recommendation])
-    return _csv(rows, f"measures-{case.claim_number}.csv")
+    return _csv(rows, download_name("measures", case.claim_number, ".csv"))

@@ -1,6 +1,5 @@
 """A case's progress report as a PDF for the insurer, the physician and clinic staff: stored results, rendered."""
 
-import re
 import unicodedata
 from datetime import date
 
@@ -17,6 +16,7 @@ from ..services.authorizations import latest_report
 from ..services.unit_of_work import NotFound
 from .charts import weekly_reviews
 from .common import authorization_usage
+from .exports import download_name
 
 
 def progress_report_pdf(portal: str, case_id: int) -> Response:
@@ -28,8 +28,7 @@ def progress_report_pdf(portal: str, case_id: int) -> Response:
         case = read_case(actor, case_id, purpose="progress report")
     except NotFound:
         abort(404)
-    # the claim number is typed by people: keep the header's filename to safe characters
-    filename = "progress-" + re.sub(r"[^A-Za-z0-9._-]", "_", case.claim_number) + ".pdf"
+    filename = download_name("progress", case.claim_number, ".pdf")
     return Response(bytes(_render(case)), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "no-store"})

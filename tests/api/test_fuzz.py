@@ -1,5 +1,6 @@
 """Schemathesis drives every operation of the OpenAPI document with generated input and a real token:
-no server error, and every answer that claims success matches its declared schema."""
+no server error, every answer that claims success matches its declared schema, and an operation that
+answered with success refuses the same request without a token or with a bogus one (ignored_auth)."""
 
 import os
 
@@ -7,7 +8,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import ignored_auth, response_schema_conformance
 
 from coordinator.auth.scopes import scopes_for_role
 
@@ -33,6 +34,7 @@ def test_api_never_errors_and_answers_its_schema(app, token_headers):
         @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
                   derandomize=True)
         def exercise(case):
-            case.call_and_validate(headers=token_headers, checks=[not_a_server_error, response_schema_conformance])
+            case.call_and_validate(headers=token_headers, checks=[not_a_server_error, response_schema_conformance,
+                                                                     ignored_auth])
 
         exercise()

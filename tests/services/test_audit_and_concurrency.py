@@ -115,3 +115,37 @@ def test_audit_entries_hold_no_clinical_values(parties, referral):
     dumped = json.dumps([e.detail for e in db.session.scalars(select(AuditEntry))] +
                         [e.subject for e in db.session.scalars(select(AuditEntry))])
     assert case.diagnosis_text not in dumped and case.diagnosis_code not in dumped
+
+
+def test_concurrent_writers_each_extend_the_chain_without_a_fork(app, parties):
+    """Eight threads on their own connections append at once (as gunicorn's threads do): every entry lands,
+    the chain verifies. On SQLite the chain lock is the write lock taken before the head is read."""
+    import threading
+
+    from coordinator.domain.actors import Actor
+
+    before = db.session.scalar(select(db.func.count(AuditEntry.id)))
+    actor = Actor(parties.therapist.user_id, "therapist", parties.clinic.id)   # read here: ORM rows stay in this thread
+    db.session.commit()
+    start, failures = threading.Barrier(8), []
+
+    def writer(n):
+        with app.app_context():
+            try:
+                start.wait()
+                for i in range(5):
+                    append(actor, "read", f"case:{n}-{i}", category="administrative")
+                    db.session.commit()
+            except Exception as exc:   # noqa: BLE001 - the test reports any failure of any writer
+                failures.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert db.session.scalar(select(db.func.count(AuditEntry.id))) == before + 40
+    assert verify_chain().ok
