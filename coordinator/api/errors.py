@@ -2,6 +2,7 @@
 
 from flask import jsonify, render_template, request
 from flask_smorest import Api
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -75,5 +76,18 @@ def register_domain_errors(app) -> None:
         db.session.rollback()
         return problem(412, "Precondition Failed", "the case changed meanwhile: reload it and retry")
 
+    def on_database_gone(error: DBAPIError):
+        # a lost connection (the database restarting, a failover) is not the client's fault: 503 with
+        # Retry-After, and the pool's pre-ping gives the retry a fresh connection
+        if not error.connection_invalidated:
+            raise error
+        db.session.rollback()
+        if is_api_request():
+            return problem(503, "Service Unavailable", "the database connection was lost: retry (with the same "
+                           "Idempotency-Key)", headers={"Retry-After": "1"})
+        return render_template("error.html", error=error, message="The database is restarting. Reload the case "
+                               "in a moment to see whether your change was saved."), 503, {"Retry-After": "1"}
+
     app.register_error_handler(DomainError, on_domain_error)
     app.register_error_handler(StaleDataError, on_stale)
+    app.register_error_handler(DBAPIError, on_database_gone)

@@ -3,15 +3,21 @@
 import hashlib
 from functools import wraps
 
-from flask import current_app, g, make_response, request
-from sqlalchemy import select
+from datetime import timedelta
+
+from flask import current_app, g, make_response, request, url_for
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import IdempotencyRecord
+from ..models.base import utcnow
+from ..services.unit_of_work import before_commit
 from .errors import problem
 
 MAX_KEY = 200
+DONE = 303   # the command committed; its answer is the case (See Other) until the full answer is stored
+STALE_CLAIM = timedelta(minutes=5)   # a key "in progress" this long belongs to a request that died
 
 
 def _digest() -> str:
@@ -38,9 +44,12 @@ def _claim(owner: str, key: str, digest: str):
         if record.request_hash != digest:
             return problem(422, "Idempotency key reused", "this Idempotency-Key was used with a different "
                            "request; use a new key for a new command", {"Idempotency-Key": ["reused"]})
-        if record.status_code is None:
+        if record.status_code is None and utcnow() - record.created_at < STALE_CLAIM:
             return problem(409, "Request in progress", "a request with this Idempotency-Key is still running")
-        return _replay(record)
+        if record.status_code is not None:
+            return _replay(record)
+        db.session.delete(record)   # its request died before acting (its command would have marked it done)
+        db.session.flush()
     db.session.add(IdempotencyRecord(owner=owner, key=key, method=request.method, path=request.path[:300],
                                      request_hash=digest))
     try:
@@ -51,10 +60,28 @@ def _claim(owner: str, key: str, digest: str):
     return None
 
 
+def _record(owner: str, key: str) -> IdempotencyRecord | None:
+    return db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.owner == owner,
+                                                             IdempotencyRecord.key == key))
+
+
+def _mark_done(session, owner: str, key: str) -> None:
+    """In the command's own transaction: the key's command happened. Until the full answer is stored, a
+    retry is told so (303 to the case) instead of running the command again."""
+    case_id = session.info.get("case_id")
+    session.execute(update(IdempotencyRecord).where(
+        IdempotencyRecord.owner == owner, IdempotencyRecord.key == key, IdempotencyRecord.status_code.is_(None))
+        .values(status_code=DONE, body="", content_type="application/json",
+                location=url_for("cases.get_case", case_id=case_id) if case_id else None))
+
+
 def _store(owner: str, key: str, response) -> None:
-    """Keep the answer for replays; a server error frees the key for a real retry."""
-    record = db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.owner == owner,
-                                                               IdempotencyRecord.key == key))
+    """Keep the answer for replays; a server error frees the key for a real retry, unless the command
+    already committed (then the 303 written with it stays)."""
+    record = _record(owner, key)
+    if response.status_code >= 500 and record.status_code == DONE:
+        db.session.rollback()
+        return
     if response.status_code >= 500:
         db.session.delete(record)
     else:
@@ -79,9 +106,13 @@ def idempotent(view):
         if refusal is not None:
             return refusal
         try:
-            response = make_response(view(*args, **kwargs))
+            with before_commit(lambda session: _mark_done(session, owner, key)):
+                response = make_response(view(*args, **kwargs))
         except Exception as error:  # the app's own handlers turn it into the answer we store
             db.session.rollback()
+            done = _record(owner, key)
+            if done is not None and done.status_code == DONE:
+                return _replay(done)   # the command committed, then the answer was lost (a dropped connection)
             try:
                 response = make_response(current_app.handle_user_exception(error))
             except Exception:

@@ -1,6 +1,6 @@
 """One transaction per command: lock the case, change it, record event + audit + outbox, commit."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -34,6 +34,19 @@ _expected_version: ContextVar[int | None] = ContextVar("expected_version", defau
 
 
 _dry_run: ContextVar[bool] = ContextVar("dry_run", default=False)
+# run inside each command's transaction just before it commits (the API records its Idempotency-Key's
+# outcome there, so "the command happened" and "the key is used" commit or fail together)
+_before_commit: ContextVar[Callable[[Session], None] | None] = ContextVar("before_commit", default=None)
+
+
+@contextmanager
+def before_commit(hook: Callable[[Session], None]) -> Iterator[None]:
+    """Within the block, every command calls `hook(session)` in its transaction just before committing."""
+    token = _before_commit.set(hook)
+    try:
+        yield
+    finally:
+        _before_commit.reset(token)
 
 
 @contextmanager
@@ -78,12 +91,15 @@ def command() -> Iterator[Session]:
             session.flush()
             session.rollback()
         else:
+            if (hook := _before_commit.get()) is not None:
+                hook(session)
             session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
         session.info.pop("write", None)
+        session.info.pop("case_id", None)
 
 
 def load_case(case_id: int, *, lock: bool = True) -> Case:
@@ -111,6 +127,7 @@ def record(case: Case, actor: Actor, kind: str, summary: str, *, clinical: bool,
            data: dict | None = None, subject: str | None = None) -> CaseEvent:
     """Append the timeline event, the audit entry and (for a party's command) the outbox row; bump the version."""
     session = db.session
+    session.info["case_id"] = case.id   # the case this command wrote, for the commit hook
     case.updated_at = utcnow()  # touching the row makes SQLAlchemy bump Case.version
     session.flush()
     event_row = CaseEvent(

@@ -36,7 +36,7 @@ def pages(account: str, case_id: int) -> list[str]:
     return [f"/{portal}/", f"/{portal}/?overdue=1", f"/{portal}/cases/{case_id}", f"/{portal}/caseload.csv"] + api
 
 
-def bearer(client, email: str) -> dict:
+def bearer(client, email: str, scope: str = "cases:read") -> dict:
     """A client-credentials token of the account's organisation and role, from the real token endpoint
     (none for a physician: the API serves them through the authorization-code grant only)."""
     import base64
@@ -50,7 +50,7 @@ def bearer(client, email: str) -> dict:
         return {}
     client_id, secret = client_for(Actor(user.id, user.role, user.org_id))
     basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    answer = client.post("/oauth/token", data={"grant_type": "client_credentials", "scope": "cases:read"},
+    answer = client.post("/oauth/token", data={"grant_type": "client_credentials", "scope": scope},
                          headers={"Authorization": f"Basic {basic}"})
     assert answer.status_code == 200, answer.get_data(as_text=True)
     return {"Authorization": f"Bearer {answer.json['access_token']}"}
