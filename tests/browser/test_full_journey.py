@@ -6,6 +6,7 @@ can be climbed in one run; the flows' own steps are covered by test_journeys.py 
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from coordinator.demo import DEMO_PASSWORD
 from coordinator.extensions import db
@@ -64,7 +65,12 @@ def act(page, link: str, values: dict, button: str | None = None, done: str = ""
     fill(page, values)
     page.get_by_role("button", name=button or link, exact=True).click()
     if done:
-        assert page.get_by_text(done).first.is_visible(), page.content()[:3000]
+        see(page, done)
+
+
+def see(page, text: str) -> None:
+    """Wait (up to the page's timeout) for the text to show: a click returns before the next page has loaded."""
+    expect(page.get_by_text(text).first).to_be_visible()
 
 
 def to_case(page, from_inbox: bool = True) -> None:
@@ -94,7 +100,7 @@ def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_par
                 "Rtw goal agreed by employer": True, "Rtw goal agreed by worker": True, "Therapy plateaued": True,
                 "Hours per day available (required)": "4", "Days per week available (required)": "5"})
     page.get_by_role("button", name="Open a case", exact=True).click()
-    assert page.get_by_text("Case opened.").is_visible(), page.content()[:3000]
+    see(page, "Case opened.")
     case_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     act(page, "Send for clearance", {}, done="Sent to the physician for clearance.")
 
@@ -113,12 +119,12 @@ def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_par
     page = as_party(parties.insurer_user)
     to_case(page)
     page.get_by_role("link", name="Decide the authorization").click()
-    assert page.get_by_text("The policy's criteria").is_visible()
+    see(page, "The policy's criteria")
     assert axe_violations(page) == []
     fill(page, {"Decision": ("approve",), "Reason (required)": "Meets the program criteria",
                 "Decided on (required)": day(-16)})
     page.get_by_role("button", name="Decide the authorization").click()
-    assert page.get_by_text("Decision recorded.").is_visible()
+    see(page, "Decision recorded.")
 
     # the therapist baselines, starts week 1, logs the week's sessions and reviews it
     page = as_party(parties.therapist)
@@ -133,10 +139,10 @@ def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_par
     fill(page, {"Reviewed on (required)": day(-8), **CAPACITY, "Pain": "2", "Rpe": "12", "Fatigue": "2",
                 "Sessions scheduled (required)": "4", "Hours tolerated": "8"})
     page.get_by_role("button", name="Preview the review").click()
-    assert page.get_by_text("Recommendation:").is_visible()          # shown before anything is kept
+    see(page, "Recommendation:")          # shown before anything is kept
     assert axe_violations(page) == []
     page.get_by_role("button", name="Confirm the review").click()
-    assert page.get_by_text("Week reviewed").is_visible()
+    see(page, "Week reviewed")
 
     # the physician sets the restrictions the employer will plan modified duty with
     page = as_party(parties.physician)
@@ -158,9 +164,9 @@ def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_par
                 "Sent on (required)": day(-7), "Description, row 1": "Pick light orders",
                 "Task, row 1": ("carry",), "Amount, row 1": "8", "Frequency, row 1": ("frequent",)})
     page.get_by_role("button", name="Check for conflicts").click()
-    assert page.get_by_text("No conflict").is_visible(), page.locator("main").inner_text()[:3000]
+    see(page, "No conflict")
     page.get_by_role("button", name="Propose modified duty").click()
-    assert page.get_by_text("Offer sent").is_visible()
+    see(page, "Offer sent")
 
     # the therapist accepts it for the worker
     page = as_party(parties.therapist)

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from coordinator.demo import DEMO_PASSWORD, load_demo
 from coordinator.extensions import db
@@ -28,7 +29,7 @@ def test_each_demo_account_lands_on_its_inbox_and_the_page_passes_axe(page, demo
     page.goto("/")
     assert page.get_by_label("Email").is_visible() and page.get_by_label("Password").is_visible()
     sign_in(page, f"{account}@demo.test", DEMO_PASSWORD)
-    assert page.get_by_role("heading", name=f"{title} inbox").is_visible()
+    expect(page.get_by_role("heading", name=f"{title} inbox")).to_be_visible()
     rows = page.locator("table.inbox tbody tr")
     assert rows.count() >= 1                                   # at least one real pending action
     assert axe_violations(page) == []
@@ -36,7 +37,7 @@ def test_each_demo_account_lands_on_its_inbox_and_the_page_passes_axe(page, demo
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{account}-home.png"), full_page=True)
     rows.first.get_by_role("link").click()                    # one click to the case
-    assert page.get_by_role("heading", name="Timeline").is_visible()
+    expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     assert axe_violations(page) == []
 
 

@@ -4,6 +4,7 @@ baselines and logs a session, each from their inbox in a few clicks."""
 import asyncio
 
 import pytest
+from playwright.sync_api import expect
 
 from coordinator.demo import DEMO_PASSWORD
 from coordinator.extensions import db
@@ -49,7 +50,7 @@ def test_clearance_authorization_baseline_and_a_session_in_the_browser(page, par
     assert axe_violations(page) == []
     page.get_by_label("Decided on (required)").fill(TODAY.isoformat())
     page.get_by_role("button", name="Record the physician's clearance").click()
-    assert page.get_by_text("Clearance recorded.").is_visible()
+    expect(page.get_by_text("Clearance recorded.").first).to_be_visible()
     drain()                                                             # flows: the initial authorization
 
     party(parties.insurer_user)
@@ -58,7 +59,7 @@ def test_clearance_authorization_baseline_and_a_session_in_the_browser(page, par
     page.get_by_label("Reason (required)").fill("Meets the program criteria")
     page.get_by_label("Decided on (required)").fill(TODAY.isoformat())
     page.get_by_role("button", name="Decide the authorization").click()
-    assert page.get_by_text("Decision recorded.").is_visible()
+    expect(page.get_by_text("Decision recorded.").first).to_be_visible()
     drain()
 
     party(parties.therapist)
@@ -67,7 +68,7 @@ def test_clearance_authorization_baseline_and_a_session_in_the_browser(page, par
     for task, amount in (("lift floor to waist", "12"), ("carry", "6"), ("stand", "120")):
         page.get_by_label(task, exact=True).fill(amount)
     page.get_by_role("button", name="Record the baseline").click()
-    assert page.get_by_text("Baseline recorded").is_visible()
+    expect(page.get_by_text("Baseline recorded").first).to_be_visible()
     drain()                                                             # flows: week 1 starts
     db.session.rollback()
     assert db.session.get(Case, case_id).stage == "program"
@@ -79,7 +80,7 @@ def test_clearance_authorization_baseline_and_a_session_in_the_browser(page, par
     page.get_by_label("Rpe (required)").fill("13")
     page.get_by_label("Pain (required)").fill("3")
     page.get_by_role("button", name="Log a session").click()
-    assert page.get_by_text("Session logged.").is_visible()
+    expect(page.get_by_text("Session logged.").first).to_be_visible()
     timeline = page.locator("section", has=page.get_by_role("heading", name="Timeline")).inner_text()
     for step in ("clearance", "authoriz", "Program started", "Session logged"):
         assert step.lower() in timeline.lower(), step
@@ -113,4 +114,4 @@ def test_the_employer_sees_conflicts_live_while_writing_the_offer(page, party, p
     assert axe_violations(page) == []
     page.get_by_role("button", name="Check for conflicts").click()
     page.get_by_role("button", name="Propose modified duty").click()
-    assert page.get_by_text("Offer sent").is_visible()
+    expect(page.get_by_text("Offer sent").first).to_be_visible()
