@@ -236,6 +236,23 @@ def bench_orchestration(app, n: int = 40) -> None:
         f"the same steps called directly: {per_direct * 1000:.0f} ms", per_flow / per_direct)
 
 
+def bench_served_mode(url: str) -> None:
+    """Served mode's latency from a physician's clearance to the insurer's task (bench/served.py)."""
+    from dataclasses import replace
+
+    from coordinator.domain.actors import Actor
+    from coordinator.extensions import db
+    from coordinator.models import User
+    from coordinator.services.cases import open_case
+
+    from bench.served import bench_served
+
+    actor, referral = therapist_and_referral()
+    doctor = db.session.get(User, referral.physician_id)
+    bench_served(url, row, lambda claim: open_case(actor, replace(referral, claim_number=claim)).id,
+                 Actor(doctor.id, doctor.role, doctor.org_id))
+
+
 # -- main ---------------------------------------------------------------------------------------------
 
 def main() -> None:
@@ -264,6 +281,7 @@ def main() -> None:
             row(f"SQL statements per page: {url_}", f"{large[url_]} at {count_cases():,} cases",
                 f"{small[url_]} at 10 cases", large[url_] / small[url_])
         bench_orchestration(app)
+        bench_served_mode(url)
         if not args.skip_http:
             from bench.throughput import bench_http
 

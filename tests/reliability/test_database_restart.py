@@ -19,6 +19,7 @@ from tests.perf.test_statement_counts import bearer
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
                                 reason="drops PostgreSQL connections: runs in the PostgreSQL pass of make test")
 WRITERS, CASES_EACH = 4, 6
+OUTAGE_SECONDS = 2.0
 
 
 def referral(parties, claim: str) -> dict:
@@ -45,17 +46,19 @@ def test_writes_survive_the_database_dropping_every_connection(app, live_server,
     statuses, failures, stop = [], [], threading.Event()
 
     def killer():
-        # every 150 ms: terminate every other connection to the test database, as a restart would
+        # for two seconds, every 100 ms: terminate every other connection to the test database, as a restart
+        # (or a failover) does; then the database is back and the clients' retries must all get through
+        until = time.monotonic() + OUTAGE_SECONDS
         with admin.connect() as conn:
-            while not stop.is_set():
+            while not stop.is_set() and time.monotonic() < until:
                 conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                   "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-                time.sleep(0.15)
+                time.sleep(0.1)
 
     def writer(n):
         for i in range(CASES_EACH):
             body, key = bodies[(n, i)], str(uuid.uuid4())
-            for _attempt in range(30):   # a client's retry loop: same body, same key
+            for _attempt in range(60):   # a client's retry loop: same body, same key
                 try:
                     answer = requests.post(f"{live_server}/api/v1/cases", json=body, timeout=30,
                                            headers={**headers, "Idempotency-Key": key}, allow_redirects=False)
