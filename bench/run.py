@@ -72,12 +72,15 @@ def open_one_by_one(n: int) -> float:
     return n / seconds
 
 
+TEMPLATES: list[int] = []   # the demo's cases, synced by the flows: what every copy is made from
+
+
 def bulk_to(target: int, service_rate: float) -> None:
     """Copy demo cases in bulk until the caseload is `target`; compare with the one-by-one rate."""
     from bench.loadgen import copy_cases
 
     have = count_cases()
-    seconds, _ = timed(lambda: copy_cases(target - have, start=have))
+    seconds, _ = timed(lambda: copy_cases(target - have, templates=TEMPLATES, start=have))
     rate = (target - have) / seconds
     row(f"load: {target - have:,} realistic cases in bulk (caseload {target:,})",
         f"{seconds:.1f} s ({rate:,.0f} cases/s)", f"open_case one by one: {service_rate:,.0f} cases/s",
@@ -272,7 +275,12 @@ def main() -> None:
         load_demo()
         db.session.commit()
         sync_all()   # what the flows keep for each case (tasks, next check, pending actions): copied with it
-        copy_cases(10 - count_cases(), start=0)
+        from sqlalchemy import select
+
+        from coordinator.models import Case
+
+        TEMPLATES.extend(db.session.scalars(select(Case.id).order_by(Case.id)))
+        copy_cases(10 - count_cases(), templates=TEMPLATES, start=0)
         small = statements_per_page(app)
         service_rate = open_one_by_one(200)
         bulk_to(10_000, service_rate)

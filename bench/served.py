@@ -47,6 +47,15 @@ def bench_served(database_url: str, row, opener, physician, runs: int = 20) -> N
     from coordinator.services.automation import due_steps, sync_tasks, take_step
     from coordinator.services.clearances import record_clearance
 
+    from sqlalchemy import update
+
+    from coordinator.extensions import db
+    from coordinator.models import OutboxRow
+    from coordinator.models.base import utcnow
+
+    # the earlier measures left their cases' work queued: this one times only its own cases
+    db.session.execute(update(OutboxRow).where(OutboxRow.processed_at.is_(None)).values(processed_at=utcnow()))
+    db.session.commit()
     tmp = Path(tempfile.mkdtemp(prefix="coordinator-served-"))
     port = _port()
     api = f"http://127.0.0.1:{port}/api"
