@@ -10,7 +10,7 @@ from ..models import Case, CaseEvent
 from ..extensions import db
 from ..policy import View, audit_listing, read_case, view_for, visible_cases
 from ..services import cases as case_services
-from ..services.inbox import all_pending
+from ..services.inbox import overdue_cases
 from .errors import problem
 from .idempotency import idempotent
 from .schemas import (CaseClinicalSchema, CasePageSchema, CaseQueryArgsSchema, PageArgsSchema, ReferralSchema,
@@ -71,8 +71,8 @@ def list_cases(args):
         if name in args:
             query = query.where(getattr(Case, name) == args[name])
     if "overdue" in args:
-        late = {i.case_id for i in all_pending(query) if i.overdue}
-        query = query.where(Case.id.in_(late) if args["overdue"] else Case.id.not_in(late))
+        late = overdue_cases(query)
+        query = query.where(late if args["overdue"] else ~late)
     rows, total = page_of(with_demands(query), args["page"], args["per_page"], (Case.id,))
     items = case_schema(view_for(g.token_actor), many=True).dump(rows)   # before the audit's commit expires them
     audit_listing(g.token_actor, [c.id for c in rows], purpose="api")

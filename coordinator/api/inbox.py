@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 
 from ..auth.bearer import require_token
 from ..policy import visible_cases
-from ..services.inbox import inbox
+from ..services.inbox import inbox_page
 from .schemas import PageArgsSchema
 
 bp = Blueprint("inbox", __name__, url_prefix="/api/v1", description="Pending actions of the caller")
@@ -39,6 +39,7 @@ class InboxPageSchema(Schema):
     page = fields.Integer()
     per_page = fields.Integer()
     total = fields.Integer()
+    overdue = fields.Integer(metadata={"description": "how many of the caller's pending actions are overdue"})
 
 
 def _item(i) -> dict:
@@ -55,8 +56,7 @@ def _item(i) -> dict:
 @bp.doc(security=[{"bearerAuth": ["cases:read"]}])
 def get_inbox(args):
     """Pending actions with due dates across the caller's cases: overdue first, then by due date."""
-    items = inbox(g.token_actor, visible_cases(g.token_actor))
-    start = (args["page"] - 1) * args["per_page"]
-    page = items[start:start + args["per_page"]]
-    return jsonify(InboxPageSchema().dump({"items": [_item(i) for i in page], "page": args["page"],
-                                           "per_page": args["per_page"], "total": len(items)}))
+    found = inbox_page(g.token_actor, visible_cases(g.token_actor), args["page"], args["per_page"])
+    return jsonify(InboxPageSchema().dump({"items": [_item(i) for i in found.items], "page": found.page,
+                                           "per_page": found.per_page, "total": found.total,
+                                           "overdue": found.overdue}))

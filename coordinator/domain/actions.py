@@ -192,3 +192,24 @@ def _after(f: CaseFacts) -> list[PendingAction]:
     return [PendingAction(ActionKind.FOLLOW_UP, Role.CASE_MANAGER, due,
                           reason("follow_up_due", f"follow-up due {due}"), follow_up_id)
             for follow_up_id, due in f.follow_ups_due]
+
+
+@dataclass(frozen=True)
+class InboxScope:
+    """Which pending actions land in a role's inbox: those its roles owe, and every overdue one for a role
+    that watches escalations (the case manager tracks every party's approvals)."""
+
+    roles: frozenset[Role]
+    all_overdue: bool = False
+
+    def includes(self, action: PendingAction, today: date) -> bool:
+        """The action belongs in this inbox on `today`."""
+        return action.role in self.roles or (self.all_overdue and action.overdue(today))
+
+
+def inbox_scope(role: Role) -> InboxScope:
+    """The case manager owes the clinic's therapist work too and sees any party's overdue action; every
+    other role sees what it owes."""
+    if role is Role.CASE_MANAGER:
+        return InboxScope(frozenset({Role.CASE_MANAGER, Role.THERAPIST}), all_overdue=True)
+    return InboxScope(frozenset({role}))

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort, render_template, request
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..auth.sessions import current_actor
@@ -14,25 +14,29 @@ from ..extensions import db
 from ..models import Case, CaseEvent, Notification, Organisation, User
 from ..policy import FUNCTIONAL_ACTIONS, View, audit_listing, read_case, view_for, visible_cases
 from ..services.automation import TASK_LABELS
-from ..services.inbox import all_pending, inbox
+from ..services.inbox import InboxPage, all_pending, inbox, inbox_page, overdue_cases
 from ..services.rtw import work_status
 from ..services.unit_of_work import NotFound
 from .charts import progress_charts
 
 ROLE_TITLES = {Role.THERAPIST: "Therapist", Role.CASE_MANAGER: "Case manager", Role.PHYSICIAN: "Physician",
                Role.EMPLOYER: "Employer", Role.INSURER: "Insurer"}
-CASELOAD_LIMIT = 200
+CASELOAD_PER_PAGE = 200
+INBOX_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
 class CaseloadFilters:
-    """The caseload's filters, read from the query string; anything unknown is ignored, never an error."""
+    """The caseload's filters and the pages shown, read from the query string; anything unknown is ignored,
+    never an error."""
 
     stage: str = ""
     overdue: bool = False
     employer_id: int | None = None
     insurer_id: int | None = None
     q: str = ""
+    page: int = 1          # of the caseload
+    inbox_page: int = 1    # of the inbox
 
     @classmethod
     def from_request(cls) -> "CaseloadFilters":
@@ -44,7 +48,23 @@ class CaseloadFilters:
         stage = request.args.get("stage", "")
         return cls(stage=stage if stage in {s.value for s in Stage} else "",
                    overdue=request.args.get("overdue") == "1", employer_id=number("employer"),
-                   insurer_id=number("insurer"), q=request.args.get("q", "").strip()[:100])
+                   insurer_id=number("insurer"), q=request.args.get("q", "").strip()[:100],
+                   page=max(1, number("page") or 1), inbox_page=max(1, number("inbox_page") or 1))
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """One page of the filtered caseload and how many cases match in all."""
+
+    rows: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the matching cases fill (at least one)."""
+        return max(1, -(-self.total // self.per_page))
 
 
 def _label(kind: str) -> str:
@@ -61,17 +81,18 @@ def clock(due: date, today: date | None = None) -> str:
     return f"{-days} day{'s' if days != -1 else ''} overdue"
 
 
-def inbox_items(actor: Actor) -> list[dict]:
-    """The actor's pending actions, overdue first, then by due date."""
-    return [{"case_id": i.case_id, "claim": i.claim_number, "label": _label(str(i.action.kind)),
-             "clock": clock(i.action.due),
-             "role": str(i.action.role).replace("_", " "), "due": i.action.due, "overdue": i.overdue,
-             "why": i.action.reason.text if view_for(actor) is View.CLINICAL else ""}
-            for i in inbox(actor, visible_cases(actor))]
+def inbox_items(actor: Actor, page: int = 1) -> tuple[InboxPage, list[dict]]:
+    """One page of the actor's pending actions, overdue first, then by due date, with each line's words."""
+    found = inbox_page(actor, visible_cases(actor), page, INBOX_PER_PAGE)
+    clinical = view_for(actor) is View.CLINICAL
+    return found, [{"case_id": i.case_id, "claim": i.claim_number, "label": _label(str(i.action.kind)),
+                    "clock": clock(i.action.due), "role": str(i.action.role).replace("_", " "),
+                    "due": i.action.due, "overdue": i.overdue, "why": i.action.reason.text if clinical else ""}
+                   for i in found.items]
 
 
-def caseload(actor: Actor, filters: CaseloadFilters) -> list:
-    """The actor's cases with the filters applied, in claim order, with employer and insurer names."""
+def _filtered(actor: Actor, filters: CaseloadFilters):
+    """The actor's cases with the filters applied, with employer and insurer names, in claim order."""
     employer, insurer = aliased(Organisation), aliased(Organisation)
     query = (select(Case.id, Case.claim_number, Case.worker_name, Case.job_title, Case.stage,
                     employer.name.label("employer"), insurer.name.label("insurer"))
@@ -87,11 +108,22 @@ def caseload(actor: Actor, filters: CaseloadFilters) -> list:
         like = f"%{filters.q.replace('%', '').replace('_', '')}%"
         query = query.where(or_(Case.claim_number.ilike(like), Case.worker_name.ilike(like),
                                 Case.job_title.ilike(like)))
-    rows = db.session.execute(query.order_by(Case.claim_number, Case.id).limit(CASELOAD_LIMIT)).all()
     if filters.overdue:
-        late = {i.case_id for i in all_pending(visible_cases(actor)) if i.overdue}
-        rows = [r for r in rows if r.id in late]
-    return rows
+        query = query.where(overdue_cases(visible_cases(actor)))
+    return query.order_by(Case.claim_number, Case.id)
+
+
+def caseload(actor: Actor, filters: CaseloadFilters) -> Caseload:
+    """One page of the actor's cases with the filters applied, and how many match."""
+    query = _filtered(actor, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.limit(CASELOAD_PER_PAGE).offset((filters.page - 1) * CASELOAD_PER_PAGE)).all()
+    return Caseload(rows, total, filters.page, CASELOAD_PER_PAGE)
+
+
+def caseload_rows(actor: Actor, filters: CaseloadFilters) -> list:
+    """Every case of the actor's that the filters select (the export), in claim order."""
+    return db.session.execute(_filtered(actor, filters)).all()
 
 
 def party_choices(actor: Actor) -> dict[str, list]:
@@ -119,9 +151,10 @@ def render_home(portal: str):
     actor = current_actor()
     filters = CaseloadFilters.from_request()
     cases = caseload(actor, filters)
-    audit_listing(actor, [c.id for c in cases], purpose="portal home")
+    found, items = inbox_items(actor, filters.inbox_page)
+    audit_listing(actor, [c.id for c in cases.rows], purpose="portal home")
     return render_template("portals/home.html", portal=portal, title=ROLE_TITLES.get(Role(actor.role), "Your"),
-                           items=inbox_items(actor), cases=cases, filters=filters, stages=list(Stage),
+                           inbox=found, items=items, cases=cases, filters=filters, stages=list(Stage),
                            choices=party_choices(actor), notifications=notifications(actor),
                            functional=view_for(actor) is View.FUNCTIONAL, today=date.today())
 
@@ -207,7 +240,7 @@ def escalations(actor: Actor, today: date | None = None) -> list[dict]:
                Case.id.label("case_id"), Case.claim_number, Case.worker_name, therapist.name.label("therapist"))
         .join(Case, Case.id == CaseTask.case_id).outerjoin(therapist, therapist.id == Case.therapist_id)
         .where(visible_cases(actor).whereclause, CaseTask.closed_at.is_(None), CaseTask.escalated_at.is_not(None))
-        .order_by(CaseTask.due_on, CaseTask.id).limit(CASELOAD_LIMIT)).all()
+        .order_by(CaseTask.due_on, CaseTask.id).limit(CASELOAD_PER_PAGE)).all()
     return [{"task_id": r.id, "case_id": r.case_id, "claim": r.claim_number, "worker": r.worker_name,
              "label": _label(r.kind), "role": r.role.replace("_", " "), "due": r.due_on,
              "days_overdue": (today - r.due_on).days, "escalated_at": r.escalated_at, "therapist": r.therapist}

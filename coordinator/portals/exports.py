@@ -10,7 +10,7 @@ from ..auth.sessions import current_actor
 from ..policy import View, audit_listing, read_case, view_for
 from ..services.unit_of_work import NotFound
 from .charts import weekly_reviews
-from .common import CaseloadFilters, caseload
+from .common import CaseloadFilters, caseload_rows
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,7 +39,7 @@ def _csv(rows: list[list], filename: str) -> Response:
 def caseload_csv(portal: str) -> Response:
     """The caseload with the page's filters, as CSV."""
     actor = current_actor()
-    cases = caseload(actor, CaseloadFilters.from_request())
+    cases = caseload_rows(actor, CaseloadFilters.from_request())
     audit_listing(actor, [c.id for c in cases], purpose="caseload export")
     rows = [["claim", "worker", "job", "stage", "employer", "insurer"]]
     rows += [[c.claim_number, c.worker_name, c.job_title, c.stage, c.employer, c.insurer] for c in cases]

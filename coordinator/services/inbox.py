@@ -4,10 +4,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, delete, not_, or_, select
+from sqlalchemy import and_, delete, func, not_, or_, select
+from sqlalchemy.orm import aliased
 
 from ..domain import authorization as auth_rules
-from ..domain.actions import ActionKind, CaseFacts, PendingAction, pending_actions
+from ..domain.actions import ActionKind, CaseFacts, InboxScope, PendingAction, inbox_scope, pending_actions
 from ..domain.actors import Actor, Role
 from ..domain.milestones import DEFAULT_LADDER_POLICY, next_rung_ready
 from ..domain.policies import Reason
@@ -16,9 +17,6 @@ from ..extensions import db
 from ..models import (Authorization, CapacityMeasure, Case, CaseSchedule, Clearance, DutyOffer, FollowUp, Milestone,
                       PendingRow, WeeklyReview)
 from .clearances import required_kinds
-
-CASE_MANAGER_SEES_ALL = True   # the case manager tracks every party's approvals, overdue ones first
-
 
 @dataclass(frozen=True)
 class InboxItem:
@@ -120,14 +118,6 @@ def _confirm_due(milestone: Milestone) -> date:
     return milestone.confirm_due or milestone.started_on + timedelta(days=DEFAULT_LADDER_POLICY.days_per_rung)
 
 
-def _mine(actor: Actor, action: PendingAction, overdue: bool) -> bool:
-    """The actor owes the action, or is the case manager watching an overdue one (escalation)."""
-    role = Role(actor.role)
-    if action.role is role or (role is Role.CASE_MANAGER and action.role is Role.THERAPIST):
-        return True
-    return role is Role.CASE_MANAGER and overdue and CASE_MANAGER_SEES_ALL
-
-
 def store_pending(case: Case, actions: list[PendingAction], today: date, until: date | None) -> None:
     """Keep the case's pending actions as computed on `today`: valid while the case keeps its version and
     until `until` (the next day time alone changes them, from the domain's next_check)."""
@@ -142,19 +132,15 @@ def store_pending(case: Case, actions: list[PendingAction], today: date, until: 
     schedule.pending_version, schedule.pending_from, schedule.pending_until = case.version, today, until
 
 
-def _fresh(today: date):
+def _fresh(today: date, case=Case):
     """The stored actions of a case still hold on `today` (its schedule joined)."""
-    return and_(CaseSchedule.pending_version == Case.version, CaseSchedule.pending_from <= today,
+    return and_(CaseSchedule.pending_version == case.version, CaseSchedule.pending_from <= today,
                 or_(CaseSchedule.pending_until.is_(None), CaseSchedule.pending_until > today))
 
 
-def all_pending(cases_query, today: date | None = None) -> list[InboxItem]:
-    """Every pending action of the open cases selected, whoever owes it: overdue first, then by due date.
-
-    Cases whose stored actions still hold are read in one query; the others (changed since the flows last
-    looked, or reached a day that changes what is due) are worked out from their facts here, so the answer
-    is always today's, and fast once the flows have caught up."""
-    today = today or date.today()
+def _stale_items(cases_query, today: date) -> list[InboxItem]:
+    """The pending actions of the selected open cases whose stored ones no longer hold (changed since the flows
+    last looked, or reached a day that changes what is due), worked out from their facts now."""
     open_cases = cases_query.where(Case.stage != Stage.CLOSED).outerjoin(
         CaseSchedule, CaseSchedule.case_id == Case.id)
     stale = db.session.scalars(open_cases.where(or_(CaseSchedule.pending_version.is_(None),
@@ -162,13 +148,40 @@ def all_pending(cases_query, today: date | None = None) -> list[InboxItem]:
     facts = facts_of(stale, today)
     items = [InboxItem(case.id, case.claim_number, action, action.overdue(today))
              for case in stale for action in pending_actions(facts[case.id], today)]
+    return sorted(items, key=_order)
+
+
+def _stored(cases_query, today: date):
+    """A select of the stored actions (with the claim number) of the selected open cases that still hold."""
     stored = select(PendingRow, Case.claim_number).join(Case, Case.id == PendingRow.case_id).join(
         CaseSchedule, CaseSchedule.case_id == Case.id).where(Case.stage != Stage.CLOSED, _fresh(today))
     if cases_query.whereclause is not None:   # the same cases as the caller's query (its party's, its filters)
         stored = stored.where(cases_query.whereclause)
-    stored = db.session.execute(stored).all()
-    items += [InboxItem(row.case_id, claim, _action(row), today > row.due_on) for row, claim in stored]
-    return sorted(items, key=lambda i: (not i.overdue, i.action.due, i.case_id, i.action.kind))
+    return stored
+
+
+# The inbox's order: by due date, so overdue actions come first (an action is overdue exactly when its due
+# date has passed), then by case; within a case, by kind. SQL orders the stored rows the same way.
+STORED_ORDER = (PendingRow.due_on, PendingRow.case_id, PendingRow.kind, PendingRow.subject_key, PendingRow.id)
+
+
+def _order(item: InboxItem):
+    return item.action.due, item.case_id, str(item.action.kind), item.action.subject_id or 0
+
+
+def _item(row: PendingRow, claim: str, today: date) -> InboxItem:
+    return InboxItem(row.case_id, claim, _action(row), today > row.due_on)
+
+
+def all_pending(cases_query, today: date | None = None) -> list[InboxItem]:
+    """Every pending action of the open cases selected, whoever owes it: overdue first, then by due date.
+
+    Cases whose stored actions still hold are read in one query; the others are worked out from their facts
+    here, so the answer is always today's, and fast once the flows have caught up."""
+    today = today or date.today()
+    items = _stale_items(cases_query, today)
+    items += [_item(row, claim, today) for row, claim in db.session.execute(_stored(cases_query, today)).all()]
+    return sorted(items, key=_order)
 
 
 def _action(row: PendingRow) -> PendingAction:
@@ -176,6 +189,69 @@ def _action(row: PendingRow) -> PendingAction:
                          row.subject_key or None)
 
 
+def _in_scope(scope: InboxScope, today: date):
+    """The domain's inbox scope as a condition on stored rows."""
+    owed = PendingRow.role.in_(sorted(str(r) for r in scope.roles))
+    return or_(owed, PendingRow.due_on < today) if scope.all_overdue else owed
+
+
 def inbox(actor: Actor, cases_query, today: date | None = None) -> list[InboxItem]:
     """The actor's pending actions across its visible open cases: overdue first, then by due date and id."""
-    return [i for i in all_pending(cases_query, today) if _mine(actor, i.action, i.overdue)]
+    today = today or date.today()
+    scope = inbox_scope(Role(actor.role))
+    return [i for i in all_pending(cases_query, today) if scope.includes(i.action, today)]
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of an actor's inbox, with how many actions it holds in all and how many of them are overdue."""
+
+    items: list[InboxItem]
+    total: int
+    overdue: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the inbox fills (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def inbox_page(actor: Actor, cases_query, page: int = 1, per_page: int = 50,
+               today: date | None = None) -> InboxPage:
+    """One page of the actor's inbox in the order of `inbox`, its filter, order and page taken in SQL.
+
+    The stale cases' m actions are worked out here (few once the flows have caught up); each stored row of
+    rank i in SQL's order then sits at i plus the stale actions before it, between i and i + m, so the page's
+    rows are among ranks [start - m, end) of the stored ones, read as one window."""
+    today = today or date.today()
+    scope = inbox_scope(Role(actor.role))
+    stale = [i for i in _stale_items(cases_query, today) if scope.includes(i.action, today)]
+    stored = _stored(cases_query, today).where(_in_scope(scope, today))
+    rows = stored.subquery()
+    total, overdue = db.session.execute(select(func.count(), func.count().filter(rows.c.due_on < today))
+                                        .select_from(rows)).one()
+    total, overdue = total + len(stale), overdue + sum(1 for i in stale if i.overdue)
+    start, end = (page - 1) * per_page, page * per_page
+    offset = max(0, start - len(stale))
+    window = [_item(row, claim, today) for row, claim in
+              db.session.execute(stored.order_by(*STORED_ORDER).offset(offset).limit(end - offset)).all()]
+    # Placed after the `offset` stored rows before the window, a stale action that truly ranks before the
+    # window lands below `start` (offset + m - 1 at most) and one after it lands at `end` or later: neither
+    # shows on the page, so the page's slice is exact. Stale and stored actions never share a case, so
+    # (due, case) orders them; within a case, each source keeps its own order.
+    merged = sorted(window + stale, key=lambda i: (i.action.due, i.case_id))
+    return InboxPage(merged[start - offset:end - offset], total, overdue, page, per_page)
+
+
+def overdue_cases(cases_query, today: date | None = None):
+    """A condition on Case true for the selected cases with any party's action overdue: the stored rows in a
+    subquery, the stale cases' ids worked out here, so a filter on it pages in SQL."""
+    today = today or date.today()
+    late = {i.case_id for i in _stale_items(cases_query, today) if i.overdue}
+    held = aliased(Case)   # not the caller's Case: the subquery must not correlate with the outer query
+    stored = (select(PendingRow.case_id).join(held, held.id == PendingRow.case_id)
+              .join(CaseSchedule, CaseSchedule.case_id == held.id)
+              .where(held.stage != Stage.CLOSED, _fresh(today, held), PendingRow.due_on < today))
+    return or_(Case.id.in_(stored), Case.id.in_(late)) if late else Case.id.in_(stored)

@@ -1,0 +1,91 @@
+"""Portal lists at a caseload larger than a page: the inbox and the caseload page in SQL, count everything, and
+filter before paging (the overdue filter used to miss cases beyond the first page)."""
+
+import csv
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from bench.loadgen import copy_cases
+from coordinator.demo import load_demo
+from coordinator.extensions import db
+from coordinator.policy import visible_cases
+from coordinator.portals.common import CASELOAD_PER_PAGE, INBOX_PER_PAGE
+from coordinator.services.automation import sync_tasks
+from coordinator.services.inbox import inbox
+from coordinator.models import Case
+from tests.factories import sign_in
+from tests.services.test_inbox_pages import actor_of
+
+
+def section(page: str, heading_id: str) -> str:
+    return page.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def claims(html: str) -> list[str]:
+    return re.findall(r'/cases/\d+">([A-Z]{2}-\d+)</a>', html)
+
+
+@pytest.fixture
+def large(ctx, app):
+    """The demo, synced, and enough copies that both lists need more than one page."""
+    load_demo()
+    db.session.commit()
+    for case_id in db.session.scalars(select(Case.id)).all():
+        sync_tasks(case_id)
+    copy_cases(CASELOAD_PER_PAGE + 41)
+    actor = actor_of("casemanager")
+    client = app.test_client()
+    assert sign_in(client, actor).status_code == 302
+    return actor, client
+
+
+def get(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def test_the_caseload_pages_through_every_case_with_its_total(large):
+    actor, client = large
+    every = sorted(db.session.scalars(visible_cases(actor).with_only_columns(Case.claim_number)))
+    first = section(get(client, "/case-manager/"), "caseload")
+    assert f"Caseload ({len(every)})" in first and "Page 1 of 2" in first
+    second = section(get(client, "/case-manager/?page=2"), "caseload")
+    assert claims(first) + claims(second) == every
+    assert len(claims(first)) == CASELOAD_PER_PAGE and "Page 2 of 2" in second
+    assert "past the end" in section(get(client, "/case-manager/?page=9"), "caseload")
+
+
+def test_the_inbox_shows_one_page_with_the_count_and_keeps_the_filters(large):
+    actor, client = large
+    owed = inbox(actor, visible_cases(actor))
+    assert len(owed) > INBOX_PER_PAGE
+    home = get(client, "/case-manager/?stage=program")
+    needs = section(home, "needs-you")
+    assert f"Needs you ({len(owed)})" in home
+    assert f"{sum(1 for i in owed if i.overdue)} overdue" in needs
+    assert claims(needs) == [i.claim_number for i in owed[:INBOX_PER_PAGE]]
+    link = re.search(r'href="([^"]+)" rel="next"', needs).group(1).replace("&amp;", "&")
+    assert "stage=program" in link and "inbox_page=2" in link
+    assert claims(section(get(client, link), "needs-you")) == [
+        i.claim_number for i in owed[INBOX_PER_PAGE:2 * INBOX_PER_PAGE]]
+
+
+def test_the_overdue_filter_finds_late_cases_beyond_the_first_page(large):
+    actor, client = large
+    late = sorted({i.claim_number for i in inbox(actor, visible_cases(actor)) if i.overdue})
+    listed = section(get(client, "/case-manager/?overdue=1"), "caseload")
+    assert f"Caseload ({len(late)})" in listed
+    assert claims(listed) == late[:CASELOAD_PER_PAGE]
+    assert any(c > claims(get(client, "/case-manager/"))[-1] for c in late)   # some sort after the first page
+
+
+def test_the_csv_export_holds_every_matching_case(large):
+    actor, client = large
+    response = client.get("/case-manager/caseload.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    every = sorted(db.session.scalars(visible_cases(actor).with_only_columns(Case.claim_number)))
+    assert rows[0][0] == "claim" and [r[0] for r in rows[1:]] == every
