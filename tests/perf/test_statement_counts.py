@@ -74,3 +74,34 @@ def test_each_page_reads_the_same_statements_whatever_the_caseload(app, ctx, acc
     large = {url: counted(client, url, headers) for url in pages(account, case_id)}
     assert large == small
 
+
+
+def test_the_sweep_issues_the_same_statements_whatever_the_caseload(ctx):
+    from datetime import date, timedelta
+
+    from coordinator.models import OutboxRow
+    from coordinator.services.automation import sync_tasks
+    from coordinator.services.outbox import enqueue_due
+
+    load_demo()
+    db.session.commit()
+    for case_id in db.session.scalars(select(Case.id)).all():
+        sync_tasks(case_id)
+    day = date.today() + timedelta(days=7)   # every copy's next check (today + 0..6 days) has come by then
+
+    def sweep() -> tuple[int, int]:
+        db.session.execute(db.delete(OutboxRow))
+        db.session.commit()
+        seen = []
+        listener = lambda *args, **kw: seen.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            queued = enqueue_due(day)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen), queued
+
+    small, few = sweep()
+    copy_cases(90)
+    large, many = sweep()
+    assert many >= few + 60 and large == small   # ten times the due cases, the same statements
