@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Case, CaseEvent, Notification, Organisation, User
 from ..policy import FUNCTIONAL_ACTIONS, View, audit_listing, read_case, view_for, visible_cases
 from ..services.automation import TASK_LABELS
-from ..services.inbox import InboxPage, all_pending, inbox, inbox_page, overdue_cases
+from ..services.inbox import InboxPage, Page, all_pending, inbox, inbox_page, overdue_cases
 from ..services.rtw import work_status
 from ..services.unit_of_work import NotFound
 from .charts import progress_charts
@@ -50,21 +50,6 @@ class CaseloadFilters:
                    overdue=request.args.get("overdue") == "1", employer_id=number("employer"),
                    insurer_id=number("insurer"), q=request.args.get("q", "").strip()[:100],
                    page=max(1, number("page") or 1), inbox_page=max(1, number("inbox_page") or 1))
-
-
-@dataclass(frozen=True)
-class Caseload:
-    """One page of the filtered caseload and how many cases match in all."""
-
-    rows: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages the matching cases fill (at least one)."""
-        return max(1, -(-self.total // self.per_page))
 
 
 def _label(kind: str) -> str:
@@ -113,12 +98,12 @@ def _filtered(actor: Actor, filters: CaseloadFilters):
     return query.order_by(Case.claim_number, Case.id)
 
 
-def caseload(actor: Actor, filters: CaseloadFilters) -> Caseload:
+def caseload(actor: Actor, filters: CaseloadFilters) -> Page:
     """One page of the actor's cases with the filters applied, and how many match."""
     query = _filtered(actor, filters)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.execute(query.limit(CASELOAD_PER_PAGE).offset((filters.page - 1) * CASELOAD_PER_PAGE)).all()
-    return Caseload(rows, total, filters.page, CASELOAD_PER_PAGE)
+    return Page(rows, total, filters.page, CASELOAD_PER_PAGE)
 
 
 def caseload_rows(actor: Actor, filters: CaseloadFilters) -> list:
@@ -152,7 +137,7 @@ def render_home(portal: str):
     filters = CaseloadFilters.from_request()
     cases = caseload(actor, filters)
     found, items = inbox_items(actor, filters.inbox_page)
-    audit_listing(actor, [c.id for c in cases.rows], purpose="portal home")
+    audit_listing(actor, [c.id for c in cases.items], purpose="portal home")
     return render_template("portals/home.html", portal=portal, title=ROLE_TITLES.get(Role(actor.role), "Your"),
                            inbox=found, items=items, cases=cases, filters=filters, stages=list(Stage),
                            choices=party_choices(actor), notifications=notifications(actor),

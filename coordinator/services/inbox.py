@@ -203,19 +203,25 @@ def inbox(actor: Actor, cases_query, today: date | None = None) -> list[InboxIte
 
 
 @dataclass(frozen=True)
-class InboxPage:
-    """One page of an actor's inbox, with how many actions it holds in all and how many of them are overdue."""
+class Page:
+    """One page of a list: its rows and how many the whole list holds."""
 
-    items: list[InboxItem]
+    items: list
     total: int
-    overdue: int
     page: int
     per_page: int
 
     @property
     def pages(self) -> int:
-        """How many pages the inbox fills (at least one)."""
+        """How many pages the list fills (at least one)."""
         return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True, kw_only=True)
+class InboxPage(Page):
+    """One page of an actor's inbox, with how many of all its actions are overdue."""
+
+    overdue: int
 
 
 def inbox_page(actor: Actor, cases_query, page: int = 1, per_page: int = 50,
@@ -242,7 +248,7 @@ def inbox_page(actor: Actor, cases_query, page: int = 1, per_page: int = 50,
     # shows on the page, so the page's slice is exact. Stale and stored actions never share a case, so
     # (due, case) orders them; within a case, each source keeps its own order.
     merged = sorted(window + stale, key=lambda i: (i.action.due, i.case_id))
-    return InboxPage(merged[start - offset:end - offset], total, overdue, page, per_page)
+    return InboxPage(merged[start - offset:end - offset], total, page, per_page, overdue=overdue)
 
 
 def overdue_cases(cases_query, today: date | None = None):
