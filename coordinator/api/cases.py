@@ -13,7 +13,8 @@ from ..services import cases as case_services
 from ..services.inbox import overdue_cases
 from .errors import problem
 from .idempotency import idempotent
-from .schemas import (CaseClinicalSchema, CasePageSchema, CaseQueryArgsSchema, PageArgsSchema, ReferralSchema,
+from ..services.facts import commands_for
+from .schemas import (AvailableCommandSchema, UnavailableCommandSchema, CaseClinicalSchema, CasePageSchema, CaseQueryArgsSchema, PageArgsSchema, ReferralSchema,
                       TimelinePageSchema, case_schema)
 
 bp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Cases: the caller's own, through its view")
@@ -100,9 +101,14 @@ def open_case(referral):
 @bp.response(200, CaseClinicalSchema, headers={"ETag": {"schema": {"type": "string"}}})
 @bp.doc(security=[{"bearerAuth": ["cases:read"]}])
 def get_case(case_id):
-    """One case through the caller's view; another party's case answers 404."""
+    """One case through the caller's view, with the commands the caller may run on it now (and why not the
+    others); another party's case answers 404."""
     case = read_case(g.token_actor, case_id, purpose="api")
-    return with_etag(case_schema(view_for(g.token_actor)).dump(case), case)
+    payload = case_schema(view_for(g.token_actor)).dump(case)
+    commands = commands_for(g.token_actor, case)
+    payload["available_commands"] = AvailableCommandSchema(many=True).dump([c for c in commands if c.available])
+    payload["unavailable_commands"] = UnavailableCommandSchema(many=True).dump([c for c in commands if not c.available])
+    return with_etag(payload, case)
 
 
 @bp.route("/cases/<int:case_id>/timeline", methods=["GET"])

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from ..domain.catalogue import inputs_of
 from ..domain.clearance import ClearanceKind, Contraindication
 from ..domain.demands import Frequency, TaskKind
 from ..domain.errors import InvalidValue
@@ -59,15 +60,14 @@ class ClearanceInSchema(Schema):
 
     @validates_schema
     def _by_kind(self, data, **_):
-        """Physician fields for the physician, specialist fields for cardiology and obstetrics."""
-        physician = data.get("kind") == ClearanceKind.PHYSICIAN
-        wrong = ("cleared", "heart_rate_ceiling", "rpe_ceiling", "note") if physician else (
-            "contraindications", "restrictions")
-        errors = {name: [f"not used for a {data.get('kind')} clearance"] for name in wrong if name in data}
-        if not physician and "cleared" not in data:
-            errors["cleared"] = ["required for a specialist clearance"]
-        if data.get("kind") == ClearanceKind.OBSTETRIC and data.get("heart_rate_ceiling") is not None:
-            errors["heart_rate_ceiling"] = ["pregnancy is monitored by RPE, not heart rate"]
+        """Each kind takes the inputs the command catalogue lists for it, and no other."""
+        kind = data.get("kind")
+        if kind not in {k.value for k in ClearanceKind}:
+            return
+        allowed = set(inputs_of("record_clearance", kind)) | {"kind"}
+        errors = {name: [f"a {kind} clearance does not take this field"] for name in data if name not in allowed}
+        if "cleared" in allowed and "cleared" not in data:
+            errors["cleared"] = [f"say whether the {kind} clearance is granted"]
         if errors:
             raise ValidationError(errors)
 
@@ -202,6 +202,7 @@ class ClearanceSchema(Schema):
     decided_on = fields.Date()
     contraindications = fields.List(fields.String())
     restrictions_note = fields.String()
+    note = fields.String()
     heart_rate_ceiling = fields.Integer(allow_none=True)
     rpe_ceiling = fields.Integer(allow_none=True)
     reasons = fields.List(fields.Nested(ReasonSchema))

@@ -20,6 +20,24 @@ class JobDemandSchema(Schema):
     description = fields.String()
 
 
+class AvailableCommandSchema(Schema):
+    """A command the caller may run on the case now: its kinds of input and the records it may act on."""
+
+    command = fields.String()
+    label = fields.String()
+    kinds = fields.List(fields.String())
+    subject = fields.String(allow_none=True, metadata={"description": "the kind of record it acts on, if any"})
+    subject_ids = fields.List(fields.Integer(), attribute="subjects")
+
+
+class UnavailableCommandSchema(Schema):
+    """A command of the caller's role that may not run on the case now, and why, in the users' words."""
+
+    command = fields.String()
+    label = fields.String()
+    reason = fields.String()
+
+
 class CaseFunctionalSchema(Schema):
     """What an employer may see: work status, the job, dates; never diagnosis or health data."""
 
@@ -41,6 +59,9 @@ class CaseFunctionalSchema(Schema):
     employer_id = fields.Integer()
     insurer_id = fields.Integer()
     demands = fields.List(fields.Nested(JobDemandSchema))
+    # on a single case's answer: what the caller may do now, and what not and why (the command catalogue)
+    available_commands = fields.List(fields.Nested(AvailableCommandSchema), dump_only=True)
+    unavailable_commands = fields.List(fields.Nested(UnavailableCommandSchema), dump_only=True)
 
 
 class CaseClinicalSchema(CaseFunctionalSchema):

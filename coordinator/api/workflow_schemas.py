@@ -39,7 +39,8 @@ class AuthorizationRequestInSchema(Schema):
     """A request for a block of sessions: the initial trial, or a continuation."""
 
     submitted_on = _date()
-    start_date = _date()
+    # the initial trial starts on this day; a continuation follows the approved block, so it takes none
+    start_date = _date(required=False)
     weeks = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=12))
 
 

@@ -90,6 +90,12 @@ class CaseFacts:
     pregnant: bool = False
     pregnancy_checked_on: date | None = None
     next_milestone_ready: bool = False
+    # what the command catalogue (domain/catalogue.py) also needs
+    required_clearances: tuple[str, ...] = ("physician",)
+    blocked_clearances: tuple[str, ...] = ()                     # refused, and not since granted
+    confirmed_rungs: frozenset[int] = frozenset()
+    full_duty_confirmed: bool = False
+    weeks_started: int = 0                                        # program weeks begun by the facts' day
 
     @property
     def offer_wanted_since(self) -> date | None:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from .actions import ActionKind, CaseFacts, PendingAction
+from .catalogue import refusal
 from .policies import PolicyRef, Reason, reason
 from .stages import Stage
 
@@ -20,6 +21,15 @@ class StepKind(StrEnum):
     REQUEST_AUTHORIZATION = "request_authorization"
     START_PROGRAM = "start_program"
     REQUEST_CONTINUATION = "request_continuation"
+
+
+# the catalogue's command (and kind) each step runs; the weekly pregnancy check changes no case state
+STEP_COMMANDS: dict[StepKind, tuple[str, str | None]] = {
+    StepKind.REQUEST_CLEARANCE: ("request_clearance", None),
+    StepKind.REQUEST_AUTHORIZATION: ("request_authorization", "initial"),
+    StepKind.START_PROGRAM: ("start_program", None),
+    StepKind.REQUEST_CONTINUATION: ("request_authorization", "continuation"),
+}
 
 
 @dataclass(frozen=True)
@@ -75,7 +85,16 @@ def automatic_steps(f: CaseFacts, today: date,
         steps.append(AutomaticStep(StepKind.REQUEST_CONTINUATION, f.authorized_until + timedelta(days=1),
                                    reason("continuation_due", f"the authorization ends {f.authorized_until}: "
                                                               "request a continuation with the progress report")))
-    return steps
+    # a step is a command the flows run as the system: the catalogue must allow it on the case as it stands
+    return [step for step in steps if _allowed(step.kind, f)]
+
+
+def _allowed(kind: StepKind, f: CaseFacts) -> bool:
+    """The catalogue lets the system run the step's command now (a step with no command always may)."""
+    if kind not in STEP_COMMANDS:
+        return True
+    command, command_kind = STEP_COMMANDS[kind]
+    return not refusal(command, f, kind=command_kind)
 
 
 def task_opens(action: PendingAction, today: date, policy: AutomationPolicy = DEFAULT_AUTOMATION_POLICY) -> bool:

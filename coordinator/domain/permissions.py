@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from .actors import Actor, Role
+from .catalogue import CATALOGUE
 from .errors import DomainError
 
 
@@ -24,31 +25,8 @@ class CaseParties:
 
 
 CLINIC_STAFF = frozenset({Role.THERAPIST, Role.CASE_MANAGER})
-# commands and the roles that may issue them; SYSTEM is the flows' actor
-COMMAND_ROLES: dict[str, frozenset[Role]] = {
-    "open_case": CLINIC_STAFF,
-    "request_clearance": CLINIC_STAFF | {Role.SYSTEM},
-    "record_clearance": frozenset({Role.PHYSICIAN}),
-    "update_pregnancy": CLINIC_STAFF | {Role.PHYSICIAN},
-    "record_baseline": frozenset({Role.THERAPIST}),
-    "request_authorization": CLINIC_STAFF | {Role.SYSTEM},
-    "decide_authorization": frozenset({Role.INSURER}),
-    "start_program": CLINIC_STAFF | {Role.SYSTEM},
-    "log_session": frozenset({Role.THERAPIST}),
-    "submit_weekly_review": frozenset({Role.THERAPIST}),
-    "resume_program": frozenset({Role.PHYSICIAN}),
-    "issue_restrictions": frozenset({Role.PHYSICIAN, Role.THERAPIST}),
-    "propose_duty_offer": frozenset({Role.EMPLOYER}),
-    "respond_to_duty_offer": CLINIC_STAFF,
-    "start_milestone": CLINIC_STAFF | {Role.SYSTEM},
-    "confirm_milestone": frozenset({Role.EMPLOYER}),
-    "report_setback": CLINIC_STAFF | {Role.PHYSICIAN, Role.EMPLOYER},
-    "discharge_case": CLINIC_STAFF,
-    "record_follow_up": CLINIC_STAFF,
-    "close_case": CLINIC_STAFF | {Role.SYSTEM},
-    # who treats and who coordinates the case is the case manager's call, not the therapist's own
-    "reassign_case": frozenset({Role.CASE_MANAGER}),
-}
+# commands and the roles that may issue them (SYSTEM is the flows' actor), as the catalogue lists them
+COMMAND_ROLES: dict[str, frozenset[Role]] = {c.name: c.roles for c in CATALOGUE}
 
 
 def is_on_case(actor: Actor, parties: CaseParties) -> bool:

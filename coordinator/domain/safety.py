@@ -1,21 +1,18 @@
 """Session safety: who may have a session at all, and when a session must stop (red flags)."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from .clearance import ClearanceKind, clearance_status
 from .demands import LIFT_TASKS, TaskKind
-from .errors import RuleViolation
 from .intensity import NO_LIMITS, IntensityLimits
 from .policies import PolicyRef, Reason, reason
 from .scales import (DIASTOLIC_RANGE, HEART_RATE_RANGE, SYSTOLIC_RANGE, require_non_negative,
                      require_range, require_rating, require_rpe)
-from .stages import ACTIVE_STAGES, Stage
 from .symptoms import GENERAL_RED_FLAGS, PREGNANCY_WARNING_SIGNS, Symptom
 
 __all__ = ["SafetyPolicy", "SessionObservations", "SessionSafety", "Symptom",
-           "assess_session", "check_session_admission", "DEFAULT_SAFETY_POLICY"]
+           "assess_session", "DEFAULT_SAFETY_POLICY"]
 
 
 @dataclass(frozen=True)
@@ -79,20 +76,6 @@ class SessionSafety:
     cautions: tuple[Reason, ...]
     reasons: tuple[Reason, ...]
     policy: PolicyRef
-
-
-def check_session_admission(stage: Stage, required_clearances: Iterable[ClearanceKind],
-                            granted_clearances: Iterable[ClearanceKind]) -> None:
-    """Raise RuleViolation unless every required clearance is granted and the program is running."""
-    status = clearance_status(required_clearances, granted_clearances)
-    if not status.complete:
-        missing = ", ".join(str(k) for k in status.missing)
-        raise RuleViolation(f"no session before every required clearance (missing: {missing})",
-                            field="clearances")
-    if Stage(stage) not in ACTIVE_STAGES:
-        active = ", ".join(sorted(ACTIVE_STAGES))
-        raise RuleViolation(f"no session while the case is in stage '{stage}' (needs: {active})",
-                            field="stage")
 
 
 def assess_session(observations: SessionObservations, limits: IntensityLimits = NO_LIMITS,

@@ -50,13 +50,3 @@ def transition(current: Stage, target: Stage) -> Stage:
             field="stage",
         )
     return target
-
-
-def require_stage(current: Stage, *allowed: Stage, action: str) -> None:
-    """Raise IllegalTransition unless the case is in one of `allowed` stages for `action`."""
-    if Stage(current) not in allowed:
-        names = ", ".join(str(s) for s in allowed)
-        raise IllegalTransition(
-            f"cannot {action} while the case is in stage '{current}' (needs: {names})",
-            field="stage",
-        )

@@ -35,6 +35,7 @@ class Clearance(db.Model):
     decided_on: Mapped[date] = mapped_column(Date)
     contraindications: Mapped[list] = mapped_column(JSONType, default=list)
     restrictions_note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")   # the clinician's own words
     heart_rate_ceiling: Mapped[int | None] = mapped_column(Integer)
     rpe_ceiling: Mapped[int | None] = mapped_column(Integer)
     reasons: Mapped[list] = mapped_column(JSONType, default=list)

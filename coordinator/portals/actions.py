@@ -4,7 +4,7 @@ A form is described by its schema's fields; typed values are read from the poste
 schema sees what a JSON client would send and answers with the same field messages."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
@@ -12,13 +12,14 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
 from ..api.schemas import ReferralSchema
-from ..api.clinical_schemas import (BaselineInSchema, ClearanceInSchema, ProgramStartInSchema, RestrictionsInSchema,
-                                    ResumptionInSchema, ReviewInSchema, SessionInSchema)
+from ..api.clinical_schemas import (BaselineInSchema, ClearanceInSchema, PregnancyInSchema, ProgramStartInSchema,
+                                    RestrictionsInSchema, ResumptionInSchema, ReviewInSchema, SessionInSchema)
 from ..api.workflow_schemas import (AuthorizationDecisionInSchema, AuthorizationRequestInSchema, DischargeInSchema,
                                     DutyOfferInSchema, DutyResponseInSchema, FollowUpInSchema,
                                     MilestoneConfirmInSchema, MilestoneStartInSchema, ReassignmentInSchema,
                                     SetbackInSchema)
 from ..domain.actors import Actor
+from ..domain.catalogue import COMMANDS
 from ..extensions import db
 from ..models import Authorization, Case, DutyOffer, FollowUp, Milestone
 from ..services import assignments, authorizations, cases, clearances, duty, program, restrictions, reviews, rtw
@@ -40,96 +41,106 @@ def _clearance(actor: Actor, case: Case, body: dict, subject_id: int | None):
 
 @dataclass(frozen=True)
 class PortalAction:
-    """One command a portal offers, answering pending actions of the listed kinds."""
+    """The portal's form of one command of the catalogue (of one kind of input, when it fixes one): which
+    schema reads it and which service runs it. When it is offered, and with which inputs, is the catalogue's."""
 
     slug: str
-    label: str
     command: str
     schema: type[Schema]
     run: Callable[[Actor, Case, dict, int | None], Any]
-    kinds: tuple[str, ...] = ()
+    kind: str | None = None              # the kind of input this form fixes (a cardiology clearance)
     subject: type | None = None          # the model the subject id names, when the action has one
     done: str = "Saved."
-    hidden: dict = field(default_factory=dict)   # fixed values (the clearance kind)
     preview: Callable[[Actor, Case, dict], dict] | None = None   # shown before the user confirms
-    stages: tuple[str, ...] = ()         # offered in these stages even when no pending action names it
-    when: Callable[[Case], bool] | None = None   # and then only while the service would accept it
     options: Callable[[Actor, Case], dict] | None = None   # named choices for id fields (see `describe`)
+
+    @property
+    def label(self) -> str:
+        """The catalogue's words for the command (or for its kind, when the form fixes one of several)."""
+        command = COMMANDS[self.command]
+        return command.kind(self.kind).label if self.kind and len(command.kinds) > 1 else command.label
+
+    @property
+    def hidden(self) -> dict:
+        """Fixed values the form posts without showing them: the kind it fixes."""
+        return {"kind": self.kind} if self.kind and "kind" in self.schema._declared_fields else {}
+
+
+def _clearance_form(kind: str, slug: str, done: str) -> PortalAction:
+    return PortalAction(slug, "record_clearance", ClearanceInSchema, _clearance, kind=kind, done=done)
 
 
 ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
-    PortalAction("request-clearance", "Send for clearance", "request_clearance", NoFields,
-                 lambda actor, case, body, _: cases.request_clearance(actor, case.id), ("intake_review",),
-                 done="Sent to the physician for clearance.", stages=("intake",)),
-    PortalAction("clearance", "Record the physician's clearance", "record_clearance", ClearanceInSchema,
-                 _clearance, ("physician_clearance",), done="Clearance recorded.", hidden={"kind": "physician"}),
-    PortalAction("specialist-clearance", "Record a cardiology or obstetric clearance", "record_clearance",
-                 ClearanceInSchema, _clearance, ("specialist_clearance",), done="Specialist clearance recorded."),
+    PortalAction("request-clearance", "request_clearance", NoFields,
+                 lambda actor, case, body, _: cases.request_clearance(actor, case.id),
+                 done="Sent to the physician for clearance."),
+    _clearance_form("physician", "clearance", "Clearance recorded."),
+    _clearance_form("cardiology", "cardiology-clearance", "Cardiology clearance recorded."),
+    _clearance_form("obstetric", "obstetric-clearance", "Obstetric clearance recorded."),
+    PortalAction("pregnancy", "update_pregnancy", PregnancyInSchema,
+                 lambda actor, case, body, _: cases.update_pregnancy(actor, case.id, **body),
+                 done="Pregnancy updated; the plan follows at the next check."),
     # the flows send the first request on their own; staff may send it (or a continuation) themselves
-    PortalAction("request-authorization", "Request an authorization", "request_authorization",
-                 AuthorizationRequestInSchema,
+    PortalAction("request-authorization", "request_authorization", AuthorizationRequestInSchema,
                  lambda actor, case, body, _: authorizations.request_authorization(actor, case.id, **body),
-                 ("continuation_request",), done="Request sent to the insurer.",
-                 stages=("clearance", "authorization"),
-                 when=lambda case: clearances.clearance_state(case).complete and not authorizations.pending(case.id)),
-    PortalAction("decision", "Decide the authorization", "decide_authorization", AuthorizationDecisionInSchema,
+                 done="Request sent to the insurer."),
+    PortalAction("decision", "decide_authorization", AuthorizationDecisionInSchema,
                  lambda actor, case, body, subject: authorizations.decide_authorization(actor, subject, **body),
-                 ("authorization_decision",), subject=Authorization, done="Decision recorded."),
-    PortalAction("baseline", "Record the baseline", "record_baseline", BaselineInSchema,
-                 lambda actor, case, body, _: program.record_baseline(actor, case.id, **body), ("start_program",),
+                 subject=Authorization, done="Decision recorded."),
+    PortalAction("baseline", "record_baseline", BaselineInSchema,
+                 lambda actor, case, body, _: program.record_baseline(actor, case.id, **body),
                  done="Baseline recorded; week 1 starts once the program is authorized."),
-    PortalAction("start", "Start the program", "start_program", ProgramStartInSchema,
-                 lambda actor, case, body, _: program.start_program(actor, case.id, **body), (),
-                 done="Week 1 has started.", stages=("authorization",)),
-    PortalAction("session", "Log a session", "log_session", SessionInSchema,
-                 lambda actor, case, body, _: program.log_session(actor, case.id, body), (),
-                 done="Session logged.", stages=("program",)),
-    PortalAction("resume", "Reassess and resume the program", "resume_program", ResumptionInSchema,
-                 lambda actor, case, body, _: program.resume_program(actor, case.id, **body), ("reassessment",),
+    PortalAction("start", "start_program", ProgramStartInSchema,
+                 lambda actor, case, body, _: program.start_program(actor, case.id, **body),
+                 done="Week 1 has started."),
+    PortalAction("session", "log_session", SessionInSchema,
+                 lambda actor, case, body, _: program.log_session(actor, case.id, body), done="Session logged."),
+    PortalAction("resume", "resume_program", ResumptionInSchema,
+                 lambda actor, case, body, _: program.resume_program(actor, case.id, **body),
                  done="Reassessed: the program resumes."),
-    PortalAction("restrictions", "Issue restrictions", "issue_restrictions", RestrictionsInSchema,
-                 lambda actor, case, body, _: restrictions.issue_restrictions(actor, case.id, **body), (),
-                 done="Restrictions issued; open offers are checked against them.",
-                 stages=("authorization", "program", "paused", "return_to_work")),
-    PortalAction("setback", "Report a setback", "report_setback", SetbackInSchema,
-                 lambda actor, case, body, _: rtw.report_setback(actor, case.id, **body), (),
-                 done="Setback recorded.", stages=("return_to_work",)),
-    PortalAction("discharge", "Discharge", "discharge_case", DischargeInSchema,
-                 lambda actor, case, body, _: rtw.discharge_case(actor, case.id, **body), (),
-                 done="Discharged; follow-ups at 3 and 6 months are scheduled.",
-                 stages=("program", "paused", "return_to_work")),
-    PortalAction("follow-up", "Record the follow-up", "record_follow_up", FollowUpInSchema,
-                 lambda actor, case, body, subject: rtw.record_follow_up(actor, subject, **body), ("follow_up",),
+    PortalAction("restrictions", "issue_restrictions", RestrictionsInSchema,
+                 lambda actor, case, body, _: restrictions.issue_restrictions(actor, case.id, **body),
+                 done="Restrictions issued; open offers are checked against them."),
+    PortalAction("setback", "report_setback", SetbackInSchema,
+                 lambda actor, case, body, _: rtw.report_setback(actor, case.id, **body), done="Setback recorded."),
+    PortalAction("discharge", "discharge_case", DischargeInSchema,
+                 lambda actor, case, body, _: rtw.discharge_case(actor, case.id, **body),
+                 done="Discharged; follow-ups at 3 and 6 months are scheduled."),
+    PortalAction("follow-up", "record_follow_up", FollowUpInSchema,
+                 lambda actor, case, body, subject: rtw.record_follow_up(actor, subject, **body),
                  subject=FollowUp, done="Follow-up recorded."),
-    PortalAction("close", "Close the case", "close_case", NoFields,
-                 lambda actor, case, body, _: rtw.close_case(actor, case.id), (), done="Case closed.",
-                 stages=("discharged",)),
-    PortalAction("review", "Review the week", "submit_weekly_review", ReviewInSchema,
+    PortalAction("close", "close_case", NoFields,
+                 lambda actor, case, body, _: rtw.close_case(actor, case.id), done="Case closed."),
+    PortalAction("review", "submit_weekly_review", ReviewInSchema,
                  lambda actor, case, body, _: reviews.submit_weekly_review(actor, case.id, **body),
-                 ("weekly_review",), done="Week reviewed; next week's targets are set.",
+                 done="Week reviewed; next week's targets are set.",
                  preview=lambda actor, case, body: reviews.preview_weekly_review(actor, case.id, **body)),
-    PortalAction("offer", "Propose modified duty", "propose_duty_offer", DutyOfferInSchema,
-                 lambda actor, case, body, _: duty.propose_duty_offer(actor, case.id, **body), ("duty_offer",),
+    PortalAction("offer", "propose_duty_offer", DutyOfferInSchema,
+                 lambda actor, case, body, _: duty.propose_duty_offer(actor, case.id, **body),
                  done="Offer sent; the therapist answers it.",
                  preview=lambda actor, case, body: {"conflicts": duty.preview_duty_offer(actor, case.id, **body)}),
-    PortalAction("offer-answer", "Answer the modified-duty offer", "respond_to_duty_offer", DutyResponseInSchema,
+    PortalAction("offer-answer", "respond_to_duty_offer", DutyResponseInSchema,
                  lambda actor, case, body, subject: duty.respond_to_duty_offer(actor, subject, **body),
-                 ("offer_answer",), subject=DutyOffer, done="Answer sent to the employer."),
-    PortalAction("milestone", "Start the next milestone", "start_milestone", MilestoneStartInSchema,
-                 lambda actor, case, body, _: rtw.start_milestone(actor, case.id, **body), ("milestone_start",),
+                 subject=DutyOffer, done="Answer sent to the employer."),
+    PortalAction("milestone", "start_milestone", MilestoneStartInSchema,
+                 lambda actor, case, body, _: rtw.start_milestone(actor, case.id, **body),
                  done="Milestone started; the employer is asked to confirm it."),
-    PortalAction("confirm-milestone", "Confirm the milestone", "confirm_milestone", MilestoneConfirmInSchema,
+    PortalAction("confirm-milestone", "confirm_milestone", MilestoneConfirmInSchema,
                  lambda actor, case, body, subject: rtw.confirm_milestone(actor, subject, **body),
-                 ("milestone_confirmation",), subject=Milestone, done="Milestone confirmed."),
-    PortalAction("reassign", "Reassign the case", "reassign_case", ReassignmentInSchema,
-                 lambda actor, case, body, _: assignments.reassign_case(actor, case.id, **body), (),
-                 done="Case reassigned.", options=lambda actor, case: clinic_staff(case.clinic_id),
-                 stages=("intake", "clearance", "authorization", "program", "paused", "return_to_work",
-                         "discharged")),
+                 subject=Milestone, done="Milestone confirmed."),
+    PortalAction("reassign", "reassign_case", ReassignmentInSchema,
+                 lambda actor, case, body, _: assignments.reassign_case(actor, case.id, **body),
+                 done="Case reassigned.", options=lambda actor, case: clinic_staff(case.clinic_id)),
 )}
 
 
-INTAKE = PortalAction("intake", "Open a case", "open_case", ReferralSchema,
+def form_for(command: str, kind: str) -> PortalAction | None:
+    """The portal's form of a command's kind: the one fixing that kind, else the command's only form."""
+    return next((a for a in ACTIONS.values() if a.command == command and a.kind == kind), None) or next(
+        (a for a in ACTIONS.values() if a.command == command and a.kind is None), None)
+
+
+INTAKE = PortalAction("intake", "open_case", ReferralSchema,
                       lambda actor, case, referral, _: cases.open_case(actor, referral), done="Case opened.")
 
 
@@ -184,12 +195,13 @@ def _choices(f: fields.Field) -> list[str]:
 
 
 def describe(schema: Schema, case: Case | None, hidden: dict, options: dict | None = None,
-             prefix: str = "") -> list[dict]:
+             prefix: str = "", only: tuple[str, ...] | None = None, required: tuple[str, ...] = ()) -> list[dict]:
     """The inputs of the form, one per schema field (a dict field gives one number per job demand; a nested
-    object a group of its own inputs; `options` turns an id field into a choice of named records)."""
+    object a group of its own inputs; `options` turns an id field into a choice of named records); with `only`,
+    just those fields: the inputs the catalogue lists for the command's kind."""
     inputs, options = [], options or {}
     for name, f in schema.fields.items():
-        if name in hidden:
+        if name in hidden or (only is not None and name not in only):
             continue
         if name in options:
             inputs.append({"name": prefix + name, "label": name.removesuffix("_id").replace("_", " ").capitalize(),
@@ -214,7 +226,7 @@ def describe(schema: Schema, case: Case | None, hidden: dict, options: dict | No
                 else "number" if isinstance(f, (fields.Integer, fields.Float)) else
                 "dict" if isinstance(f, fields.Dict) else "list" if isinstance(f, fields.List) else "text")
         item = {"name": prefix + name, "label": name.replace("_", " ").capitalize(), "kind": kind,
-                "required": f.required,
+                "required": f.required or name in required,
                 "choices": _choices(f.inner) if isinstance(f, fields.List) else _choices(f),
                 "step": "1" if isinstance(f, fields.Integer) else "any"}
         if kind == "dict":
@@ -232,11 +244,11 @@ def _number(value: str, integer: bool):
     return text   # the schema names it "not a valid number", as for a JSON client
 
 
-def payload(schema: Schema, form, hidden: dict, prefix: str = "") -> dict:
-    """The JSON body a client would send for this form."""
+def payload(schema: Schema, form, hidden: dict, prefix: str = "", only: tuple[str, ...] | None = None) -> dict:
+    """The JSON body a client would send for this form (of the `only` fields, when given)."""
     body = dict(hidden)
     for name, f in schema.fields.items():
-        if name in hidden:
+        if name in hidden or (only is not None and name not in only):
             continue
         if isinstance(f, fields.Nested):
             filled = any(k.startswith(f"{name}.") and str(v).strip() for k, v in form.items())
@@ -280,10 +292,10 @@ def payload(schema: Schema, form, hidden: dict, prefix: str = "") -> dict:
     return body
 
 
-def load(action: PortalAction, form) -> dict:
+def load(action: PortalAction, form, only: tuple[str, ...] | None = None) -> dict:
     """Validate the form with the action's schema; raises ValidationError with field messages."""
     schema = action.schema()
-    return schema.load(payload(schema, form, action.hidden))
+    return schema.load(payload(schema, form, action.hidden, only=only))
 
 
 def defaults(action: PortalAction) -> dict:
@@ -292,4 +304,4 @@ def defaults(action: PortalAction) -> dict:
             if isinstance(f, fields.Date)}
 
 
-__all__ = ["ACTIONS", "PortalAction", "ValidationError", "describe", "defaults", "load", "subject_of"]
+__all__ = ["ACTIONS", "PortalAction", "ValidationError", "describe", "defaults", "form_for", "load", "subject_of"]

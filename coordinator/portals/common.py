@@ -165,7 +165,7 @@ def render_case(portal: str, case_id: int):
                if not functional or str(i.action.kind) in FUNCTIONAL_ACTIONS]
     own = visible_cases(actor).where(Case.id == case.id)
     mine = {(str(i.action.kind), i.action.subject_id) for i in inbox(actor, own)}
-    available = _available(actor, case, mine, portal)
+    available = _available(actor, case, portal)
     return render_template(
         "portals/case.html", portal=portal, case=case, functional=functional, timeline=_timeline(case, actor),
         waiting=[{"label": _label(str(i.action.kind)), "role": str(i.action.role).replace("_", " "),
@@ -188,29 +188,27 @@ def authorization_usage(case: Case) -> list[dict]:
     return [{"row": r, "used": count_sessions(r.id) if r.decision in ("approve", "modify") else None} for r in rows]
 
 
-def _available(actor: Actor, case: Case, mine: set, portal: str) -> list[dict]:
-    """The forms this user may open now: one per pending action they owe, and the session log in the program."""
+def _available(actor: Actor, case: Case, portal: str) -> list[dict]:
+    """The forms this user may open now, as the command catalogue lists them: one per kind of input the
+    command takes now, and one per record it may act on (the request, the offer, the milestone, the week)."""
     from flask import url_for
 
-    from ..domain.permissions import can
-    from ..services.unit_of_work import parties_of
-    from .actions import ACTIONS
+    from ..services.facts import commands_for
+    from .actions import form_for
 
-    parties, links = parties_of(case), []
-    for action in ACTIONS.values():
-        if not can(actor, action.command, parties):
+    links = []
+    for command in commands_for(actor, case):
+        if not command.available:
             continue
-        owed = [subject for kind, subject in mine if kind in action.kinds]
-        if case.stage in action.stages and not owed and (action.when is None or action.when(case)):
-            owed = [None]
-        for subject in sorted(set(owed), key=lambda s: s or 0):
-            args = {"case_id": case.id, "slug": action.slug}
-            if subject is not None:
-                args["subject_id"] = subject   # the request, offer or milestone; for a review, its week
-            elif action.subject is not None:
-                continue
-            label = f"Review week {subject}" if action.slug == "review" and subject else action.label
-            links.append({"label": label, "url": url_for(f"{portal}.act", **args)})
+        forms = {form_for(command.command, kind) for kind in command.kinds} - {None}
+        for action in sorted(forms, key=lambda a: a.slug):
+            for subject in (command.subjects if command.subject else (None,)):
+                args = {"case_id": case.id, "slug": action.slug}
+                if subject is not None:
+                    args["subject_id"] = subject   # the request, offer, milestone or follow-up; for a review, its week
+                label = f"Review week {subject}" if command.subject == "week" else action.label
+                links.append({"label": label, "url": url_for(f"{portal}.act", **args), "command": command.command,
+                              "kind": action.kind, "subject": subject})
     return links
 
 

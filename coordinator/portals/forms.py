@@ -23,8 +23,23 @@ def _flat(messages) -> dict[str, str]:
     return out
 
 
+def _form_kind(action, case) -> str | None:
+    """The kind of input the form takes: the one it fixes, else the kind the catalogue allows now."""
+    from ..domain.catalogue import COMMANDS, availability
+    from ..services.facts import case_facts
+
+    if action.kind is not None or len(COMMANDS[action.command].kinds) == 1:
+        return action.kind or COMMANDS[action.command].kinds[0].name
+    found = availability(action.command, case_facts(case))
+    return found.kinds[0] if found.kinds else None
+
+
 def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
-    """GET the form; POST it: a redirect to the case on success, the form again with messages otherwise."""
+    """GET the form; POST it: a redirect to the case on success, the form again with messages otherwise.
+    A form the catalogue does not allow now shows why instead of its inputs."""
+    from ..domain.catalogue import inputs_of, required_inputs_of
+    from ..services.facts import refusal_on
+
     action = ACTIONS.get(slug)
     if action is None:
         abort(404)
@@ -37,14 +52,17 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
         abort(403)
     if action.subject is not None and subject_of(action, case, subject_id) is None:
         abort(404)
-    values, errors, message, status, preview = defaults(action), {}, None, 200, None
+    kind = _form_kind(action, case)
+    refused = refusal_on(case, action.command, kind=kind, subject=subject_id)
+    only = inputs_of(action.command, kind) if kind else ()
+    values, errors, message, status, preview = defaults(action), {}, refused or None, 409 if refused else 200, None
     if subject_id is not None and action.slug == "review":
         values["week"] = str(subject_id)
-    if request.method == "POST":
+    if request.method == "POST" and not refused:
         values = request.form.to_dict()
         version = request.form.get("version", "")
         try:
-            body = load(action, request.form)
+            body = load(action, request.form, only)
             with expect_version(int(version) if version.isdigit() and len(version) < 10 else -1):
                 if action.preview is not None and request.form.get("confirm") != "1":
                     preview = action.preview(actor, case, body)   # computed, shown, nothing kept
@@ -59,11 +77,11 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
                                "It now shows their change: check it, then submit again."), 409
         except (NotPermitted, NotFound):
             abort(403)
-        except DomainError as refused:
+        except DomainError as refusal:
             db.session.rollback()
-            if isinstance(refused, InvalidValue) and refused.field:
-                errors, status = {refused.field: str(refused)}, 422
-            message, status = str(refused), status if status == 422 else 409
+            if isinstance(refusal, InvalidValue) and refusal.field:
+                errors, status = {refusal.field: str(refusal)}, 422
+            message, status = str(refusal), status if status == 422 else 409
         else:
             if preview is None:
                 flash(action.done)
@@ -71,9 +89,11 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
         db.session.refresh(case)
     subject = subject_of(action, case, subject_id) if action.subject is not None else None
     options = action.options(actor, case) if action.options is not None else None
+    inputs = [] if refused else describe(action.schema(), case, action.hidden, options, only=only,
+                                         required=required_inputs_of(action.command, kind) if kind else ())
     return render_template("portals/action.html", portal=portal, case=case, action=action, subject=subject,
-                           inputs=describe(action.schema(), case, action.hidden, options), values=values,
-                           errors=errors, message=message, subject_id=subject_id, preview=preview), status
+                           inputs=inputs, values=values, errors=errors, message=message, subject_id=subject_id,
+                           preview=preview, refused=refused), status
 
 
 def intake(portal: str):
@@ -106,4 +126,4 @@ def intake(portal: str):
             return redirect(url_for(f"{portal}.case", case_id=case.id))
     return render_template("portals/action.html", portal=portal, case=None, action=INTAKE,
                            inputs=describe(INTAKE.schema(), None, hidden, options), values=values, errors=errors,
-                           message=message, subject_id=None, preview=None), status
+                           message=message, subject_id=None, preview=None, refused=""), status

@@ -8,15 +8,12 @@ from ..domain import authorization as rules
 from ..domain.actors import Actor
 from ..domain.errors import InvalidValue, RuleViolation
 from ..domain.review import DEFAULT_REVIEW_POLICY
-from ..domain.stages import Stage, require_stage, transition
+from ..domain.stages import Stage, transition
 from ..extensions import db
 from ..models import Authorization, Case, ProgramSession, WeeklyReview
-from .clearances import clearance_state
 from .results import reasons_json
-from .unit_of_work import NotFound, authorize, command, load_case, open_command, record
+from .unit_of_work import NotFound, authorize, command, load_case, record
 
-INITIAL_STAGES = (Stage.CLEARANCE, Stage.AUTHORIZATION)
-CONTINUATION_STAGES = (Stage.PROGRAM, Stage.PAUSED, Stage.RETURN_TO_WORK)
 
 
 def _approved_rows(case_id: int) -> list[Authorization]:
@@ -98,19 +95,18 @@ def _check_submitted(case: Case, submitted_on: date) -> None:
                            field="submitted_on")
 
 
-def request_authorization(actor: Actor, case_id: int, *, submitted_on: date, start_date: date,
+def request_authorization(actor: Actor, case_id: int, *, submitted_on: date, start_date: date | None = None,
                           weeks: int | None = None) -> Authorization:
     """Ask the insurer for a block of sessions: the initial trial, or a continuation with the report."""
     with command():
-        case = open_command(actor, "request_authorization", case_id)
-        _check_submitted(case, submitted_on)
-        if pending(case.id):
-            raise RuleViolation("a request is already waiting for the insurer's decision", field="case_id")
+        case = load_case(case_id)
         approved_rows = _approved_rows(case.id)
+        # the first block is the initial trial; every later one a continuation, each with inputs of its own
+        authorize(actor, "request_authorization", case, kind="continuation" if approved_rows else "initial")
+        _check_submitted(case, submitted_on)
         if not approved_rows:
             request, packet, assessment = _initial(case, start_date, weeks)
         else:
-            require_stage(case.stage, *CONTINUATION_STAGES, action="request a continuation")
             request = rules.continuation_request(_value(approved_rows[-1]), weeks or 2)
             result = _assessment(case.id, request.weeks, approved_rows)
             assessment = {"meets_criteria": result.meets_criteria, "weeks_remaining": result.weeks_remaining,
@@ -134,12 +130,9 @@ def request_authorization(actor: Actor, case_id: int, *, submitted_on: date, sta
 
 
 def _initial(case: Case, start_date: date, weeks: int | None):
-    """The first request: every clearance in, the case moves to the authorization stage."""
-    require_stage(case.stage, *INITIAL_STAGES, action="request the initial authorization")
-    state = clearance_state(case)
-    if not state.complete:
-        raise RuleViolation("request authorization once every clearance is in; missing: "
-                            + ", ".join(str(k) for k in state.missing), field="clearances")
+    """The first request (the catalogue saw every clearance in): the case moves to the authorization stage."""
+    if start_date is None:
+        raise InvalidValue("say when the program should start", field="start_date")
     if start_date < case.referral_date:
         raise InvalidValue("the program cannot start before the referral", field="start_date")
     if case.stage == Stage.CLEARANCE:
@@ -157,7 +150,7 @@ def decide_authorization(actor: Actor, authorization_id: int, *, decision: str, 
         if row is None:
             raise NotFound(f"authorization {authorization_id} does not exist", field="authorization_id")
         case = load_case(row.case_id)
-        authorize(actor, "decide_authorization", case)
+        authorize(actor, "decide_authorization", case, subject=row.id)
         if row.status != "pending":
             raise RuleViolation(f"authorization {row.id} is already decided ({row.decision})",
                                 field="authorization_id")

@@ -17,7 +17,8 @@ from ..extensions import db
 from ..models import Case, CaseSchedule, CaseTask, Notification, User
 from ..models.base import utcnow
 from . import authorizations, cases, program
-from .inbox import facts_of, store_pending
+from .facts import facts_of
+from .inbox import store_pending
 from .limits import current_gestation
 from .unit_of_work import command, load_case, note
 

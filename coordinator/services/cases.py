@@ -11,7 +11,7 @@ from ..domain.demands import JobDemand, job_demand_level
 from ..domain.errors import InvalidValue
 from ..domain.permissions import require
 from ..domain.screening import AdmissionFacts, screen_admission
-from ..domain.stages import Stage, require_stage, transition
+from ..domain.stages import Stage, transition
 from ..extensions import db
 from ..models import Case, CaseSchedule, JobDemandRow, Organisation, User
 from .results import reasons_json
@@ -183,8 +183,6 @@ def update_pregnancy(actor: Actor, case_id: int, *, pregnant: bool, gestation_we
     health = HealthFlags(pregnant=pregnant, gestation_weeks=gestation_weeks)  # validates the values
     with command():
         case = open_command(actor, "update_pregnancy", case_id)
-        require_stage(case.stage, *(s for s in Stage if s not in (Stage.CLOSED,)),
-                      action="update the pregnancy")
         if recorded_on < case.date_of_injury:
             raise InvalidValue("the date cannot be before the injury", field="recorded_on")
         case.pregnant, case.gestation_weeks = health.pregnant, health.gestation_weeks

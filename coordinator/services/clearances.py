@@ -9,16 +9,10 @@ from ..domain.clearance import (CardiologyClearance, ClearanceKind, Contraindica
                                 assess_physician_clearance, clearance_status, required_clearances)
 from ..domain.demands import DemandLevel
 from ..domain.errors import InvalidValue
-from ..domain.stages import Stage, require_stage
 from ..extensions import db
 from ..models import Case, Clearance
 from .results import reasons_json
 from .unit_of_work import command, open_command, record
-
-# a clearance may still arrive (or be renewed) after the program started: a new pregnancy, say
-CLEARANCE_STAGES = (Stage.CLEARANCE, Stage.AUTHORIZATION, Stage.PROGRAM, Stage.PAUSED,
-                    Stage.RETURN_TO_WORK)
-
 
 def health_flags(case: Case) -> HealthFlags:
     """The case's stored health facts as the domain's HealthFlags."""
@@ -63,16 +57,15 @@ def _check_date(case: Case, decided_on: date) -> None:
 
 
 def record_clearance(actor: Actor, case_id: int, *, decided_on: date,
-                     contraindications: list[str] = (), restrictions: list[str] = ()) -> Clearance:
+                     contraindications: list[str] = (), restrictions: list[str] = (), note: str = "") -> Clearance:
     """The physician's clearance: blocked by any contraindication, else cleared (with restrictions)."""
     assessment = assess_physician_clearance([Contraindication(c) for c in contraindications],
                                             restrictions)
     with command():
-        case = open_command(actor, "record_clearance", case_id)
-        require_stage(case.stage, *CLEARANCE_STAGES, action="record a clearance")
+        case = open_command(actor, "record_clearance", case_id, kind=ClearanceKind.PHYSICIAN)
         _check_date(case, decided_on)
         row = Clearance(
-            case_id=case.id, kind=ClearanceKind.PHYSICIAN, decided_on=decided_on,
+            case_id=case.id, kind=ClearanceKind.PHYSICIAN, note=(note or "").strip()[:2000], decided_on=decided_on,
             outcome="cleared" if assessment.cleared else "blocked",
             contraindications=[str(c) for c in assessment.blocking],
             restrictions_note="; ".join(assessment.restrictions),
@@ -98,13 +91,12 @@ def record_specialist_clearance(actor: Actor, case_id: int, *, kind: str, decide
         raise InvalidValue("pregnancy is monitored by RPE, not heart rate", field="heart_rate_ceiling")
     CardiologyClearance(cleared=cleared, heart_rate_ceiling=heart_rate_ceiling, rpe_ceiling=rpe_ceiling)
     with command():
-        case = open_command(actor, "record_clearance", case_id)
-        require_stage(case.stage, *CLEARANCE_STAGES, action="record a clearance")
+        case = open_command(actor, "record_clearance", case_id, kind=kind)
         _check_date(case, decided_on)
         row = Clearance(
             case_id=case.id, kind=kind, decided_on=decided_on, outcome="cleared" if cleared else "blocked",
             heart_rate_ceiling=heart_rate_ceiling, rpe_ceiling=rpe_ceiling,
-            restrictions_note=(note or "").strip()[:2000], recorded_by_id=actor.user_id,
+            note=(note or "").strip()[:2000], recorded_by_id=actor.user_id,
         )
         db.session.add(row)
         ceilings = ", ".join(f"{n} {v}" for n, v in (("heart rate ≤", heart_rate_ceiling),

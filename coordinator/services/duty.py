@@ -7,13 +7,11 @@ from sqlalchemy import func, select
 from ..domain import duty as rules
 from ..domain.actors import Actor
 from ..domain.errors import InvalidValue
-from ..domain.stages import Stage, require_stage
 from ..extensions import db
 from ..models import DutyOffer
 from .restrictions import restriction_in_force_on
 from .unit_of_work import dry_run, NotFound, authorize, command, load_case, open_command, record
 
-OFFER_STAGES = (Stage.PROGRAM, Stage.PAUSED, Stage.RETURN_TO_WORK)
 OPEN_STATUSES = ("proposed", "revised", "countered")
 
 
@@ -54,7 +52,6 @@ def propose_duty_offer(actor: Actor, case_id: int, *, tasks: list[dict], hours_p
     offer = _build_offer(tasks, hours_per_day, schedule, location, wage, wage_period, start_date)
     with command():
         case = open_command(actor, "propose_duty_offer", case_id)
-        require_stage(case.stage, *OFFER_STAGES, action="offer modified duty")
         if sent_on < case.referral_date or sent_on > date.today():
             raise InvalidValue("an offer is dated between the referral and today", field="sent_on")
         if start_date < sent_on:
@@ -108,7 +105,7 @@ def respond_to_duty_offer(actor: Actor, offer_id: int, *, answer: str, responded
         if row is None:
             raise NotFound(f"duty offer {offer_id} does not exist", field="offer_id")
         case = load_case(row.case_id)
-        authorize(actor, "respond_to_duty_offer", case)
+        authorize(actor, "respond_to_duty_offer", case, subject=row.id)
         if responded_on < row.sent_on or responded_on > date.today():
             raise InvalidValue("the answer is dated between the offer and today", field="responded_on")
         response = rules.respond(_offer_value(row), row.status, answer,

@@ -1,22 +1,19 @@
 """The inbox: pending actions of the actor's cases, loaded in a fixed number of set-based queries."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, delete, func, not_, or_, select
 from sqlalchemy.orm import aliased
 
-from ..domain import authorization as auth_rules
-from ..domain.actions import ActionKind, CaseFacts, InboxScope, PendingAction, inbox_scope, pending_actions
+from ..domain.actions import ActionKind, InboxScope, PendingAction, inbox_scope, pending_actions
 from ..domain.actors import Actor, Role
-from ..domain.milestones import DEFAULT_LADDER_POLICY, next_rung_ready
 from ..domain.policies import Reason
 from ..domain.stages import Stage
 from ..extensions import db
-from ..models import (Authorization, CapacityMeasure, Case, CaseSchedule, Clearance, DutyOffer, FollowUp, Milestone,
-                      PendingRow, WeeklyReview)
-from .clearances import required_kinds
+from ..models import Case, CaseSchedule, PendingRow
+from .facts import facts_of
+
 
 @dataclass(frozen=True)
 class InboxItem:
@@ -26,96 +23,6 @@ class InboxItem:
     claim_number: str
     action: PendingAction
     overdue: bool
-
-
-def _by_case(rows) -> dict[int, list]:
-    grouped = defaultdict(list)
-    for row in rows:
-        grouped[row.case_id].append(row)
-    return grouped
-
-
-def _load(case_ids: list[int]) -> dict[str, dict[int, list]]:
-    """Every related row of the cases, one query per kind."""
-    def rows(model, *where, order=None):
-        query = select(model).where(model.case_id.in_(case_ids), *where)
-        return _by_case(db.session.scalars(query.order_by(*(order or (model.id,)))).all())
-
-    return {
-        "clearances": rows(Clearance),
-        "pending": rows(Authorization, Authorization.status == "pending"),
-        "approved": rows(Authorization, Authorization.decision.in_(("approve", "modify")), order=(Authorization.end_date,)),
-        "reviews": rows(WeeklyReview, order=(WeeklyReview.week,)),
-        "offers": rows(DutyOffer, order=(DutyOffer.round,)),
-        "milestones": rows(Milestone, Milestone.status.in_(("started", "confirmed"))),
-        "follow_ups": rows(FollowUp, FollowUp.recorded_on.is_(None)),
-        "baselines": set(db.session.scalars(select(CapacityMeasure.case_id).distinct().where(
-            CapacityMeasure.case_id.in_(case_ids), CapacityMeasure.kind == "baseline"))),
-        "schedules": {row.case_id: row for row in db.session.scalars(
-            select(CaseSchedule).where(CaseSchedule.case_id.in_(case_ids)))},
-    }
-
-
-def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFacts:
-    """The action rules' view of one case."""
-    latest = {}
-    for row in rel["clearances"][case.id]:
-        latest[row.kind] = row.outcome
-    missing = tuple(str(k) for k in required_kinds(case) if latest.get(str(k)) != "cleared")
-    pending = rel["pending"][case.id]
-    approved = rel["approved"][case.id]
-    last_auth = approved[-1] if approved else None
-    reviews = rel["reviews"][case.id]
-    offers = rel["offers"][case.id]
-    open_offer = next((o for o in reversed(offers) if o.status in ("proposed", "revised")), None)
-    started = [m for m in rel["milestones"][case.id] if m.status == "started"]
-    confirmed = [m.rung for m in rel["milestones"][case.id] if m.status == "confirmed"]
-    accepted = any(o.status == "accepted" for o in offers)
-    schedule = rel["schedules"].get(case.id)
-    prepare_from = None
-    if last_auth:
-        value = auth_rules.Authorization(last_auth.start_date, last_auth.end_date, last_auth.approved_sessions)
-        prepare_from = auth_rules.continuation_due(value, today).prepare_from
-    return CaseFacts(
-        stage=Stage(case.stage), stage_since=case.stage_since, missing_clearances=missing,
-        pending_authorization=(pending[0].id, pending[0].due_on) if pending else None,
-        authorized_until=last_auth.end_date if last_auth else None, continuation_prepare_from=prepare_from,
-        program_started_on=case.program_started_on, weeks_reviewed=frozenset(r.week for r in reviews),
-        reassessment_needed_since=case.stage_since if case.stage == Stage.PAUSED else None,
-        latest_review_on=reviews[-1].reviewed_on if reviews else None,
-        latest_readiness=_readiness(reviews[-1]) if reviews else {},
-        accepted_offer=accepted,
-        open_offer=(open_offer.id, open_offer.response_due) if open_offer else None,
-        started_milestone=(started[-1].id, _confirm_due(started[-1])) if started else None,
-        follow_ups_due=tuple((f.id, f.due_on) for f in rel["follow_ups"][case.id]),
-        eligible=bool((case.screening or {}).get("eligible", True)),
-        baseline_recorded=case.id in rel["baselines"],
-        authorized_from=approved[0].start_date if approved else None,
-        pregnant=bool(case.pregnant),
-        pregnancy_checked_on=schedule.pregnancy_checked_on if schedule else None,
-        next_milestone_ready=bool(reviews) and next_rung_ready(
-            confirmed, _readiness(reviews[-1]), reviews[-1].result.get("hours_tolerated"),
-            accepted_offer=accepted, shift_hours=case.shift_hours),
-    )
-
-
-def facts_of(cases: list[Case], today: date | None = None) -> dict[int, CaseFacts]:
-    """The action rules' view of each case, in a fixed number of queries."""
-    today = today or date.today()
-    rel = _load([c.id for c in cases])
-    return {case.id: _facts(case, rel, today) for case in cases}
-
-
-def _readiness(review: WeeklyReview) -> dict[str, float]:
-    return {d["task"]: d["readiness"] for d in review.result.get("report", {}).get("demands", [])
-            if d.get("critical") and d.get("readiness") is not None}
-
-
-def _confirm_due(milestone: Milestone) -> date:
-    """The employer confirms a rung by the end of its planned days."""
-    from datetime import timedelta
-
-    return milestone.confirm_due or milestone.started_on + timedelta(days=DEFAULT_LADDER_POLICY.days_per_rung)
 
 
 def store_pending(case: Case, actions: list[PendingAction], today: date, until: date | None) -> None:

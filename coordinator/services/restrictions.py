@@ -9,12 +9,10 @@ from ..domain.actors import Actor
 from ..domain.demands import LIFT_TASKS, Frequency
 from ..domain.errors import InvalidValue
 from ..domain.permissions import NotPermitted
-from ..domain.stages import Stage, require_stage
 from ..extensions import db
 from ..models import RestrictionSet, User
 from .unit_of_work import command, open_command, record
 
-ISSUE_STAGES = tuple(s for s in Stage if s not in (Stage.INTAKE, Stage.DISCHARGED, Stage.CLOSED))
 
 
 def _value(row: RestrictionSet) -> rules.RestrictionSet:
@@ -56,7 +54,6 @@ def issue_restrictions(actor: Actor, case_id: int, *, issued_on: date, load_limi
     """Issue the next signed version of the worker's restrictions."""
     with command():
         case = open_command(actor, "issue_restrictions", case_id)
-        require_stage(case.stage, *ISSUE_STAGES, action="issue restrictions")
         if issued_on < case.referral_date or issued_on > date.today():
             raise InvalidValue("restrictions are dated between the referral and today", field="issued_on")
         if actor.user_id is None:

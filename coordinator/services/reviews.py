@@ -9,7 +9,7 @@ from ..domain.errors import InvalidValue, RuleViolation
 from ..domain.policies import Reason
 from ..domain.progression import ProgressSignals, StepOverride, TargetDecision, next_week_targets
 from ..domain.review import Measures, Recommendation, WeekRecord, progress_report, review_week
-from ..domain.stages import Stage, require_stage
+from ..domain.stages import Stage
 from ..extensions import db
 from ..models import ProgramSession, WeeklyReview
 from .limits import current_gestation, job_demands, limits_on
@@ -17,8 +17,6 @@ from .program import baseline_of, program_week, save_targets, targets_by_week
 from .results import reasons_json
 from .unit_of_work import dry_run, command, open_command, record
 
-# a paused case is still reviewed (its recommendation is then 'pause'); targets wait for the physician
-REVIEW_STAGES = (Stage.PROGRAM, Stage.PAUSED, Stage.RETURN_TO_WORK)
 
 
 def _previous_measures(case_id: int, week: int) -> list[Measures]:
@@ -62,10 +60,9 @@ def submit_weekly_review(actor: Actor, case_id: int, *, week: int, reviewed_on: 
                          hours_tolerated: float | None = None) -> WeeklyReview:
     """Review one program week: compute readiness, gains, the recommendation and next targets."""
     with command():
-        case = open_command(actor, "submit_weekly_review", case_id)
-        require_stage(case.stage, *REVIEW_STAGES, action="submit a weekly review")
         if isinstance(week, bool) or not isinstance(week, int) or week < 1:
             raise InvalidValue("week must be a whole number from 1", field="week")
+        case = open_command(actor, "submit_weekly_review", case_id, subject=week)
         if week > program_week(case, reviewed_on):
             raise InvalidValue(f"week {week} has not started by {reviewed_on}", field="week")
         if reviewed_on > date.today():

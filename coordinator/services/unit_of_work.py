@@ -163,17 +163,23 @@ def parties_of(case: Case) -> CaseParties:
                        case.therapist_id)
 
 
-def authorize(actor: Actor, command_name: str, case: Case) -> None:
-    """Enforce the permission rules; a case the actor is not on answers NotFound, hiding it."""
+def authorize(actor: Actor, command_name: str, case: Case, *, kind: str | None = None,
+              subject: int | None = None) -> None:
+    """Enforce the permission rules, then the command catalogue on the case as it stands (its stage, its facts,
+    the kind of input and the record acted on); a case the actor is not on answers NotFound, hiding it."""
+    from .facts import gate   # the facts read the case's records, whose services build on this module
+
     if not can(actor, command_name):
         require(actor, command_name)  # raises NotPermitted with the reason
     if not is_on_case(actor, parties_of(case)):
         raise NotFound(f"case {case.id} does not exist", field="case_id")
     _check_version(case)
+    gate(command_name, case, kind=kind, subject=subject)
 
 
-def open_command(actor: Actor, command_name: str, case_id: int) -> Case:
-    """Load and lock the case and check the actor may run the command on it."""
+def open_command(actor: Actor, command_name: str, case_id: int, *, kind: str | None = None,
+                 subject: int | None = None) -> Case:
+    """Load and lock the case and check the actor may run the command, of this kind (on this subject), now."""
     case = load_case(case_id)
-    authorize(actor, command_name, case)
+    authorize(actor, command_name, case, kind=kind, subject=subject)
     return case

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from openapi_spec_validator import validate
 
+from coordinator.domain.clearance import HealthFlags
 from coordinator.services.authorizations import decide_authorization, request_authorization
 from coordinator.services.cases import open_case, request_clearance
 from coordinator.services.clearances import record_clearance
@@ -55,9 +56,9 @@ def dated(**changes):
     return {"date_of_injury": TODAY - timedelta(days=150), "referral_date": TODAY - timedelta(days=60), **changes}
 
 
-def in_clearance(parties, referral) -> int:
+def in_clearance(parties, referral, **changes) -> int:
     """A case waiting for its clearances."""
-    case = open_case(parties.therapist, referral(**dated()))
+    case = open_case(parties.therapist, referral(**dated(), **changes))
     request_clearance(parties.therapist, case.id)
     return case.id
 
@@ -119,7 +120,7 @@ def test_openapi_lists_every_clinical_operation_with_bearer_security(client):
 # -- clearances -----------------------------------------------------------------------------------
 
 def test_physician_records_clearances_and_the_clinic_lists_them(client, parties, referral, physician, therapist):
-    case_id = in_clearance(parties, referral)
+    case_id = in_clearance(parties, referral, health=HealthFlags(cardiovascular_disease=True))
     answer = post(client, physician, case_id, "clearances",
                   {"kind": "physician", "decided_on": str(TODAY - timedelta(days=5)), "restrictions": ["no ladders"]})
     assert answer.status_code == 201, answer.json
@@ -130,6 +131,10 @@ def test_physician_records_clearances_and_the_clinic_lists_them(client, parties,
     assert cardio.status_code == 201 and cardio.json["heart_rate_ceiling"] == 130
     listed = client.get(f"/api/v1/cases/{case_id}/clearances", headers=therapist).json
     assert [c["kind"] for c in listed["items"]] == ["physician", "cardiology"] and listed["total"] == 2
+    obstetric = post(client, physician, case_id, "clearances", {"kind": "obstetric", "decided_on": str(TODAY),
+                                                                "cleared": True, "rpe_ceiling": 13})
+    assert_problem(obstetric, 409, "stage")
+    assert "needs no obstetric clearance" in obstetric.json["detail"]
 
 
 def test_a_contraindication_blocks_with_reasons(client, parties, referral, physician):

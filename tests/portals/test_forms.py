@@ -175,3 +175,17 @@ def test_the_insurer_sees_the_criteria_the_report_and_sessions_used_beside_the_r
     form = insurer.get(f"/insurer/cases/{case_id}/act/decision/{continuation.id}").get_data(as_text=True)
     assert "The policy" in form and "Progress report" in form and "decision due" in form
     assert "days left" in insurer.get("/").get_data(as_text=True) or "overdue" in insurer.get("/").get_data(as_text=True)
+
+
+def test_each_form_shows_exactly_the_inputs_its_kind_takes():
+    """A form shows the catalogue's inputs of its kind and the schema reads them all: no field it would refuse."""
+    from coordinator.domain.catalogue import COMMANDS
+    from coordinator.portals.actions import ACTIONS
+
+    for action in ACTIONS.values():
+        command = COMMANDS[action.command]
+        for kind in ([command.kind(action.kind)] if action.kind else command.kinds):
+            fields_ = set(action.schema._declared_fields) - set(action.hidden)
+            assert set(kind.inputs) <= fields_, (action.slug, kind.name)
+        if action.kind is None and len(command.kinds) == 1:
+            assert fields_ == set(command.kinds[0].inputs), action.slug

@@ -155,6 +155,7 @@ def referral_body(parties, texts: Texts) -> dict:
             "physician_id": parties.physician.user_id, "therapist_id": parties.therapist.user_id, "shift_hours": 8,
             "demands": demands, "rtw_goal_agreed_by_employer": True, "rtw_goal_agreed_by_worker": True,
             "therapy_plateaued": True, "hours_per_day_available": 4, "days_per_week_available": 5,
+            "health": {"cardiovascular_disease": True},   # so a cardiology clearance is due, with its note
             **texts.of(ReferralSchema)}
 
 
@@ -292,7 +293,8 @@ def check_pages_escape(browsers: dict, parties, case_id: int, texts: Texts) -> N
         forms |= set(urls)
         for url in [f"/{portal}/", f"/{portal}/?q={PAYLOADS[2]}", f"/{portal}/cases/{case_id}", *urls.values()]:
             answer = browsers[name].get(url)
-            assert answer.status_code == 200, url
+            # a form the catalogue does not allow now still renders, with the reason instead of its inputs
+            assert answer.status_code in ((200, 409) if "/act/" in url else (200,)), url
             pages[f"{name} {url}"] = answer.get_data(as_text=True)
     assert forms == set(ACTIONS)
     for where, page in pages.items():

@@ -63,7 +63,7 @@ def test_full_journey_from_referral_to_closed(parties, referral):
     assert _stage(case_id) == "discharged"
     follow_ups = db.session.scalars(select(FollowUp).order_by(FollowUp.due_on)).all()
     assert [f.months_after for f in follow_ups] == [3, 6]
-    with pytest.raises(RuleViolation, match="not recorded"):
+    with pytest.raises(RuleViolation, match="must be recorded first"):
         close_case(parties.case_manager, case_id)
     for f in follow_ups:
         record_follow_up(parties.case_manager, f.id, recorded_on=TODAY, work_status="full_duty", recurrence=False)

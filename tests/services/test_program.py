@@ -55,7 +55,7 @@ def test_a_decided_request_cannot_be_decided_again(parties, referral):
                                     start_date=START)
     decide_authorization(parties.insurer_user, pending.id, decision="deny", reason="no gain",
                          decided_on=START + timedelta(days=9))
-    with pytest.raises(RuleViolation, match="already decided"):
+    with pytest.raises(RuleViolation, match="waiting for a decision"):
         decide_authorization(parties.insurer_user, pending.id, decision="approve", reason="changed mind",
                              decided_on=START + timedelta(days=9))
 

@@ -5,10 +5,9 @@ from datetime import date
 import pytest
 
 from coordinator.domain.clearance import CardiologyClearance, ClearanceKind
-from coordinator.domain.errors import InvalidValue, RuleViolation
+from coordinator.domain.errors import InvalidValue
 from coordinator.domain.intensity import intensity_limits
-from coordinator.domain.safety import (SafetyPolicy, SessionObservations, Symptom, assess_session,
-                                       check_session_admission)
+from coordinator.domain.safety import (SafetyPolicy, SessionObservations, Symptom, assess_session)
 from coordinator.domain.stages import ACTIVE_STAGES, Stage
 
 PHYSICIAN, CARDIOLOGY, OBSTETRIC = ClearanceKind
@@ -24,29 +23,38 @@ def flags(result) -> list[str]:
     return [r.code for r in result.red_flags]
 
 
+def _session(stage, required, granted, blocked=()):
+    """Whether the catalogue admits a session (the admission rule lives in domain/catalogue.py)."""
+    from datetime import date
+
+    from coordinator.domain.actions import CaseFacts
+    from coordinator.domain.catalogue import availability
+
+    missing = tuple(str(k) for k in required if k not in granted)
+    return availability("log_session", CaseFacts(stage=stage, stage_since=date(2026, 11, 2),
+                                                 required_clearances=tuple(str(k) for k in required),
+                                                 missing_clearances=missing, blocked_clearances=blocked))
+
+
 @pytest.mark.parametrize("stage", sorted(ACTIVE_STAGES))
 def test_session_allowed_in_active_stages_with_every_clearance(stage):
-    check_session_admission(stage, [PHYSICIAN, CARDIOLOGY], [CARDIOLOGY, PHYSICIAN])
+    assert _session(stage, [PHYSICIAN, CARDIOLOGY], [CARDIOLOGY, PHYSICIAN]).available
 
 
 def test_no_session_before_every_required_clearance_lists_the_missing():
-    with pytest.raises(RuleViolation) as error:
-        check_session_admission(Stage.PROGRAM, [PHYSICIAN, CARDIOLOGY, OBSTETRIC], [PHYSICIAN])
-    assert "no session before every required clearance" in error.value.message
-    assert "cardiology, obstetric" in error.value.message
-    assert error.value.field == "clearances"
+    refused = _session(Stage.PROGRAM, [PHYSICIAN, CARDIOLOGY, OBSTETRIC], [PHYSICIAN])
+    assert not refused.available and refused.reason == "the cardiology and obstetric clearances are not in yet"
 
 
-def test_no_session_before_physician_clearance():
-    with pytest.raises(RuleViolation):
-        check_session_admission(Stage.PROGRAM, [PHYSICIAN], [])
+def test_no_session_before_physician_clearance_and_a_refusal_is_named():
+    assert not _session(Stage.PROGRAM, [PHYSICIAN], []).available
+    assert _session(Stage.PROGRAM, [PHYSICIAN], [], blocked=("physician",)).reason == (
+        "the physician clearance was refused")
 
 
 @pytest.mark.parametrize("stage", sorted(set(Stage) - ACTIVE_STAGES))
 def test_no_session_outside_active_stages(stage):
-    with pytest.raises(RuleViolation) as error:
-        check_session_admission(stage, [PHYSICIAN], [PHYSICIAN])
-    assert error.value.field == "stage"
+    assert not _session(stage, [PHYSICIAN], [PHYSICIAN]).available
 
 
 def test_quiet_session_has_no_flag_and_no_caution():

@@ -3,7 +3,7 @@
 import pytest
 
 from coordinator.domain.errors import IllegalTransition
-from coordinator.domain.stages import TRANSITIONS, Stage, can_transition, require_stage, transition
+from coordinator.domain.stages import TRANSITIONS, Stage, can_transition, transition
 
 ALLOWED = [(a, b) for a, targets in TRANSITIONS.items() for b in targets]
 FORBIDDEN = [(a, b) for a in Stage for b in Stage if b not in TRANSITIONS[a]]
@@ -41,11 +41,6 @@ def test_red_flag_pause_resumes_to_the_program():
 
 def test_setback_below_the_first_milestone_returns_to_the_program():
     assert can_transition(Stage.RETURN_TO_WORK, Stage.PROGRAM)
-
-
-def test_require_stage_names_the_action_and_the_stages_needed():
-    with pytest.raises(IllegalTransition, match="cannot log a session while the case is in stage 'intake'"):
-        require_stage(Stage.INTAKE, Stage.PROGRAM, action="log a session")
 
 
 def test_unknown_stage_is_refused():

@@ -1,0 +1,316 @@
+"""The command catalogue: for every command, who may run it, when, on what, and with which inputs by kind.
+
+This is the one place that says what may happen next on a case. The services enforce it, the portals build
+their buttons and forms from it, the API lists it on every case and names its reasons, the flows consult it.
+A reason is written for the person who sees it, never as a stage name."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .actions import CaseFacts
+from .actors import Role
+from .errors import IllegalTransition, RuleViolation
+from .milestones import next_milestone
+from .stages import OPEN_STAGES, Stage
+
+
+class Unavailable(IllegalTransition, RuleViolation):
+    """The command exists and the actor's role may run it, but not on this case now; the message says why.
+    (Both a move the stage does not allow and a rule the case's facts do not meet: 409 either way.)"""
+
+    code = "not_available_now"
+
+
+# what a stage means to the people waiting on it: the reason a command is refused in that stage
+STAGE_REASONS: dict[Stage, str] = {
+    Stage.INTAKE: "the case is still at intake: it has not been sent for clearance",
+    Stage.CLEARANCE: "the case is waiting for clearance",
+    Stage.AUTHORIZATION: "the program has not started yet",
+    Stage.PROGRAM: "the program is under way",
+    Stage.PAUSED: "the case is paused: the physician must reassess it first",
+    Stage.RETURN_TO_WORK: "the worker is on the return-to-work ladder",
+    Stage.DISCHARGED: "the worker has been discharged",
+    Stage.CLOSED: "the case is closed",
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A fact of the case a command needs, and what to tell the user when it does not hold."""
+
+    holds: Callable[[CaseFacts], bool]
+    reason: str | Callable[[CaseFacts], str]
+
+    def why(self, facts: CaseFacts) -> str:
+        """The reason, worded for these facts."""
+        return self.reason(facts) if callable(self.reason) else self.reason
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One shape of a command's input (a cardiology clearance, a continuation request), with the facts it needs."""
+
+    name: str
+    label: str
+    inputs: tuple[str, ...]
+    stages: frozenset[Stage] | None = None          # None: the command's stages
+    conditions: tuple[Condition, ...] = ()
+    required: tuple[str, ...] = ()                   # inputs this kind needs though the command's others do not
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command of the catalogue."""
+
+    name: str
+    label: str
+    roles: frozenset[Role]
+    stages: frozenset[Stage]
+    kinds: tuple[Kind, ...]
+    conditions: tuple[Condition, ...] = ()
+    subject: str | None = None                      # the record it acts on: authorization, duty_offer, ...
+    subjects: Callable[[CaseFacts], tuple[int, ...]] | None = None   # ... and which of them may be acted on
+    not_subject: str = "that record is not waiting for this"        # why another one may not: {id} names it
+
+    def kind(self, name: str | None) -> Kind:
+        """The named kind; the only kind when the command has one."""
+        if name is None and len(self.kinds) == 1:
+            return self.kinds[0]
+        found = next((k for k in self.kinds if k.name == name), None)
+        if found is None:
+            names = ", ".join(k.name for k in self.kinds)
+            raise Unavailable(f"'{name}' is not a kind of {self.label.lower()} (kinds: {names})", field="kind")
+        return found
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether a command may run on the case now; the kinds and subjects it may take; else why not."""
+
+    command: str
+    label: str
+    available: bool
+    reason: str = ""
+    kinds: tuple[str, ...] = ()
+    subjects: tuple[int, ...] = ()
+    subject: str | None = None
+
+
+CLINIC = frozenset({Role.THERAPIST, Role.CASE_MANAGER})
+SYSTEM = frozenset({Role.SYSTEM})
+CLEARANCE_ON = frozenset({Stage.CLEARANCE, Stage.AUTHORIZATION, Stage.PROGRAM, Stage.PAUSED, Stage.RETURN_TO_WORK})
+UNDER_WAY = frozenset({Stage.PROGRAM, Stage.PAUSED, Stage.RETURN_TO_WORK})
+BEFORE_DISCHARGE = frozenset(OPEN_STAGES - {Stage.DISCHARGED})
+IN_CARE = frozenset(BEFORE_DISCHARGE - {Stage.INTAKE})
+
+def _clearance_words(f: CaseFacts) -> str:
+    refused = [k for k in f.missing_clearances if k in f.blocked_clearances]
+    waiting = [k for k in f.missing_clearances if k not in refused]
+    def named(kinds, one, many):
+        return f"the {' and '.join(kinds)} clearance{'s ' + many if len(kinds) > 1 else ' ' + one}"
+
+    parts = ([named(refused, "was refused", "were refused")] if refused else []) + (
+        [named(waiting, "is not in yet", "are not in yet")] if waiting else [])
+    return "; ".join(parts)
+
+
+cleared = Condition(lambda f: not f.missing_clearances, _clearance_words)
+no_request_waiting = Condition(lambda f: f.pending_authorization is None,
+                               "a request is already waiting for the insurer's decision")
+
+
+def _one(value) -> tuple[int, ...]:
+    return () if value is None else (value[0],)
+
+
+def _kind(name: str, label: str, *inputs: str, **more) -> Kind:
+    return Kind(name, label, tuple(inputs), **more)
+
+
+def _not_ready_words(f: CaseFacts) -> str:
+    rung = next_milestone(f.confirmed_rungs)
+    if rung is not None and not rung.is_full_duty and not f.accepted_offer:
+        return "modified duty needs an accepted modified-duty offer first"
+    return "the latest review does not show the readiness the next rung needs"
+
+
+def _weeks_to_review(f: CaseFacts) -> tuple[int, ...]:
+    """Program weeks begun and not yet reviewed."""
+    return tuple(w for w in range(1, f.weeks_started + 1) if w not in f.weeks_reviewed)
+
+
+def _needs(kind: str) -> Condition:
+    return Condition(lambda f: kind in f.required_clearances, f"this case needs no {kind} clearance")
+
+
+CATALOGUE: tuple[Command, ...] = (
+    Command("open_case", "Open a case", CLINIC, frozenset(),
+            (_kind("referral", "Referral", "referral"),)),
+    Command("request_clearance", "Send for clearance", CLINIC | SYSTEM, frozenset({Stage.INTAKE}),
+            (_kind("request", "Clearance request"),)),
+    Command("record_clearance", "Record a clearance", frozenset({Role.PHYSICIAN}), CLEARANCE_ON, (
+        _kind("physician", "Record the physician's clearance", "decided_on", "contraindications", "restrictions", "note"),
+        _kind("cardiology", "Record the cardiology clearance", "decided_on", "cleared", "heart_rate_ceiling", "rpe_ceiling",
+              "note", conditions=(_needs("cardiology"),)),
+        _kind("obstetric", "Record the obstetric clearance", "decided_on", "cleared", "rpe_ceiling", "note",
+              conditions=(_needs("obstetric"),)),
+    )),
+    Command("update_pregnancy", "Update the pregnancy", CLINIC | {Role.PHYSICIAN}, frozenset(OPEN_STAGES),
+            (_kind("pregnancy", "Pregnancy", "pregnant", "gestation_weeks", "recorded_on"),)),
+    Command("request_authorization", "Request an authorization", CLINIC | SYSTEM, IN_CARE, (
+        _kind("initial", "Request the initial authorization", "submitted_on", "start_date", "weeks",
+              required=("start_date",), stages=frozenset({Stage.CLEARANCE, Stage.AUTHORIZATION}),
+              conditions=(Condition(lambda f: f.authorized_until is None, "the first block is already approved"),
+                          cleared, no_request_waiting)),
+        _kind("continuation", "Request a continuation", "submitted_on", "weeks", stages=UNDER_WAY,
+              conditions=(Condition(lambda f: f.authorized_until is not None, "no block has been approved yet"),
+                          no_request_waiting)),
+    )),
+    Command("decide_authorization", "Decide the authorization", frozenset({Role.INSURER}), IN_CARE,
+            (_kind("decision", "Decision", "decision", "approved_sessions", "reason", "decided_on"),),
+            conditions=(Condition(lambda f: f.pending_authorization is not None,
+                                  "no authorization request is waiting for a decision"),),
+            subject="authorization", subjects=lambda f: _one(f.pending_authorization),
+            not_subject="authorization request {id} is not waiting for a decision"),
+    Command("record_baseline", "Record the baseline", frozenset({Role.THERAPIST}),
+            frozenset({Stage.CLEARANCE, Stage.AUTHORIZATION, Stage.PROGRAM}),
+            (_kind("baseline", "Baseline", "measured_on", "capacities"),)),
+    Command("start_program", "Start the program", CLINIC | SYSTEM, frozenset({Stage.AUTHORIZATION}),
+            (_kind("start", "Program start", "start_on"),),
+            conditions=(cleared,
+                        Condition(lambda f: f.authorized_until is not None,
+                                  "the insurer has not approved any sessions yet"),
+                        Condition(lambda f: f.baseline_recorded, "record the baseline capacity test first"))),
+    Command("log_session", "Log a session", frozenset({Role.THERAPIST}),
+            frozenset({Stage.PROGRAM, Stage.RETURN_TO_WORK}),
+            (_kind("session", "Session", "session_date", "minutes", "rpe", "pain", "heart_rate", "systolic",
+                   "diastolic", "symptoms", "medication_taken", "performed_loads"),),
+            conditions=(cleared,)),
+    Command("submit_weekly_review", "Review the week", frozenset({Role.THERAPIST}), UNDER_WAY,
+            (_kind("review", "Weekly review", "week", "reviewed_on", "capacities", "grip_strength_kg",
+                   "six_minute_walk_m", "pain", "fear_of_reinjury", "fatigue", "rpe", "sessions_scheduled",
+                   "soreness_hours", "override", "hours_tolerated"),),
+            conditions=(Condition(lambda f: f.program_started_on is not None, "the program has not started"),
+                        Condition(lambda f: bool(_weeks_to_review(f)), "every week so far is reviewed")),
+            subject="week", subjects=_weeks_to_review, not_subject="week {id} is already reviewed or has not started"),
+    Command("resume_program", "Reassess and resume the program", frozenset({Role.PHYSICIAN}),
+            frozenset({Stage.PAUSED}), (_kind("reassessment", "Reassessment", "reassessed_on", "note"),)),
+    Command("issue_restrictions", "Issue restrictions", frozenset({Role.PHYSICIAN, Role.THERAPIST}), IN_CARE,
+            (_kind("restrictions", "Restrictions", "issued_on", "load_limits", "max_lift_kg",
+                   "max_hours_per_day", "avoid", "notes"),)),
+    Command("propose_duty_offer", "Propose modified duty", frozenset({Role.EMPLOYER}), UNDER_WAY,
+            (_kind("offer", "Modified-duty offer", "tasks", "hours_per_day", "schedule", "location", "wage",
+                   "wage_period", "start_date", "sent_on"),)),
+    Command("respond_to_duty_offer", "Answer the modified-duty offer", CLINIC, IN_CARE,
+            (_kind("answer", "Answer", "answer", "reason", "requested_changes", "responded_on"),),
+            conditions=(Condition(lambda f: f.open_offer is not None, "no modified-duty offer waits for an answer"),),
+            subject="duty_offer", subjects=lambda f: _one(f.open_offer),
+            not_subject="offer {id} is not the round waiting for an answer"),
+    Command("start_milestone", "Start the next milestone", CLINIC | SYSTEM,
+            frozenset({Stage.PROGRAM, Stage.RETURN_TO_WORK}), (_kind("milestone", "Milestone", "started_on"),),
+            conditions=(Condition(lambda f: f.started_milestone is None,
+                                  "the current milestone must be confirmed by the employer first"),
+                        Condition(lambda f: not f.full_duty_confirmed, "full duty is already confirmed"),
+                        Condition(lambda f: f.latest_review_on is not None,
+                                  "a milestone starts only after a weekly review"),
+                        Condition(lambda f: f.next_milestone_ready, _not_ready_words))),
+    Command("confirm_milestone", "Confirm the milestone", frozenset({Role.EMPLOYER}), IN_CARE,
+            (_kind("confirmation", "Confirmation", "confirmed_on"),),
+            conditions=(Condition(lambda f: f.started_milestone is not None,
+                                  "no milestone waits for the employer's confirmation"),),
+            subject="milestone", subjects=lambda f: _one(f.started_milestone),
+            not_subject="milestone {id} is not waiting for confirmation"),
+    Command("report_setback", "Report a setback", CLINIC | {Role.PHYSICIAN, Role.EMPLOYER},
+            frozenset({Stage.RETURN_TO_WORK}), (_kind("setback", "Setback", "on", "reason"),),
+            conditions=(Condition(lambda f: f.started_milestone is not None or bool(f.confirmed_rungs),
+                                  "no milestone to step back from"),)),
+    Command("discharge_case", "Discharge", CLINIC, BEFORE_DISCHARGE,
+            (_kind("discharge", "Discharge", "discharged_on", "program_ended", "outcome", "summary"),)),
+    Command("record_follow_up", "Record the follow-up", CLINIC, frozenset({Stage.DISCHARGED}),
+            (_kind("follow_up", "Follow-up", "recorded_on", "work_status", "recurrence", "notes"),),
+            conditions=(Condition(lambda f: bool(f.follow_ups_due), "every follow-up is recorded"),),
+            subject="follow_up", subjects=lambda f: tuple(i for i, _ in f.follow_ups_due),
+            not_subject="follow-up {id} is already recorded"),
+    Command("close_case", "Close the case", CLINIC | SYSTEM, frozenset({Stage.DISCHARGED}),
+            (_kind("close", "Closure"),),
+            conditions=(Condition(lambda f: not f.follow_ups_due, "every follow-up must be recorded first"),)),
+    # who treats and who coordinates the case is the case manager's call, not the therapist's own
+    Command("reassign_case", "Reassign the case", frozenset({Role.CASE_MANAGER}), frozenset(OPEN_STAGES),
+            (_kind("assignment", "Assignment", "therapist_id", "case_manager_id", "reason"),)),
+)
+
+COMMANDS: dict[str, Command] = {c.name: c for c in CATALOGUE}
+
+
+def _kind_refusal(command: Command, kind: Kind, f: CaseFacts) -> str:
+    """Why the kind may not run now ("" when it may)."""
+    stages = kind.stages if kind.stages is not None else command.stages
+    if Stage(f.stage) not in stages:
+        return STAGE_REASONS[Stage(f.stage)]
+    for condition in command.conditions + kind.conditions:
+        if not condition.holds(f):
+            return condition.why(f)
+    return ""
+
+
+def availability(command_name: str, facts: CaseFacts) -> Availability:
+    """Whether the command may run on a case with these facts (the role is checked apart), and why not."""
+    command = COMMANDS[command_name]
+    refusals = {k.name: _kind_refusal(command, k, facts) for k in command.kinds}
+    kinds = tuple(name for name, why in refusals.items() if not why)
+    subjects = command.subjects(facts) if command.subjects and kinds else ()
+    if not kinds:
+        # the reason of the kind closest to running: one refused by a fact rather than by the stage
+        stage_text = STAGE_REASONS[Stage(facts.stage)]
+        reason = next((why for why in refusals.values() if why != stage_text), stage_text)
+        return Availability(command.name, command.label, False, reason, subject=command.subject)
+    return Availability(command.name, command.label, True, "", kinds, subjects, command.subject)
+
+
+def available_commands(role: Role, facts: CaseFacts) -> list[Availability]:
+    """Every command of the catalogue the role may run on a case, each saying whether it may run now and,
+    if not, why; the party check (is the actor on this case) is the permissions' own."""
+    return [availability(c.name, facts) for c in CATALOGUE if Role(role) in c.roles and c.stages]
+
+
+def refusal(command_name: str, facts: CaseFacts, *, kind: str | None = None, subject: int | None = None) -> str:
+    """Why the command (of this kind, on this subject) may not run on the case now, in the users' words;
+    "" when it may."""
+    command = COMMANDS[command_name]
+    if kind is None and len(command.kinds) > 1:
+        found = availability(command_name, facts)
+        return "" if found.available else f"{command.label}: {found.reason}"
+    chosen = command.kind(kind)
+    why = _kind_refusal(command, chosen, facts)
+    if why:
+        return f"{_prefix(command, chosen)}: {why}"
+    if command.subjects is not None and subject is not None and subject not in command.subjects(facts):
+        return f"{command.label}: {command.not_subject.format(id=subject)}"
+    return ""
+
+
+def require_available(command_name: str, facts: CaseFacts, *, kind: str | None = None,
+                      subject: int | None = None) -> Kind:
+    """The kind the command runs as; raises Unavailable, in the users' words, when it may not run now."""
+    command = COMMANDS[command_name]
+    chosen = command.kind(kind)
+    why = refusal(command_name, facts, kind=chosen.name, subject=subject)
+    if why:
+        on_subject = command.subjects is not None and subject is not None and not _kind_refusal(command, chosen, facts)
+        field = ("week" if command.subject == "week" else f"{command.subject}_id") if on_subject else "stage"
+        raise Unavailable(why, field=field)
+    return chosen
+
+
+def _prefix(command: Command, kind: Kind) -> str:
+    return kind.label if len(command.kinds) > 1 else command.label
+
+
+def required_inputs_of(command_name: str, kind: str | None = None) -> tuple[str, ...]:
+    """The inputs a kind needs beyond those every kind of the command needs (the initial request's start)."""
+    return COMMANDS[command_name].kind(kind).required
+
+
+def inputs_of(command_name: str, kind: str | None = None) -> tuple[str, ...]:
+    """The inputs a command takes for a kind: a form shows exactly these, a schema refuses any other."""
+    return COMMANDS[command_name].kind(kind).inputs

@@ -1,0 +1,140 @@
+"""The facts of a case as the domain's rules see them (pending actions, automatic steps, the command
+catalogue), loaded for many cases in a fixed number of set-based queries; and the catalogue's gate."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from ..domain import authorization as auth_rules
+from ..domain.actions import CaseFacts
+from ..domain.catalogue import Kind, refusal, require_available
+from ..domain.milestones import DEFAULT_LADDER_POLICY, next_rung_ready
+from ..domain.stages import Stage
+from ..extensions import db
+from ..models import (Authorization, CapacityMeasure, Case, CaseSchedule, Clearance, DutyOffer, FollowUp, Milestone,
+                      WeeklyReview)
+from .clearances import required_kinds
+
+
+def _by_case(rows) -> dict[int, list]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row.case_id].append(row)
+    return grouped
+
+
+def _load(case_ids: list[int]) -> dict[str, dict[int, list]]:
+    """Every related row of the cases, one query per kind."""
+    def rows(model, *where, order=None):
+        query = select(model).where(model.case_id.in_(case_ids), *where)
+        return _by_case(db.session.scalars(query.order_by(*(order or (model.id,)))).all())
+
+    return {
+        "clearances": rows(Clearance),
+        "pending": rows(Authorization, Authorization.status == "pending"),
+        "approved": rows(Authorization, Authorization.decision.in_(("approve", "modify")), order=(Authorization.end_date,)),
+        "reviews": rows(WeeklyReview, order=(WeeklyReview.week,)),
+        "offers": rows(DutyOffer, order=(DutyOffer.round,)),
+        "milestones": rows(Milestone, Milestone.status.in_(("started", "confirmed"))),
+        "follow_ups": rows(FollowUp, FollowUp.recorded_on.is_(None)),
+        "baselines": set(db.session.scalars(select(CapacityMeasure.case_id).distinct().where(
+            CapacityMeasure.case_id.in_(case_ids), CapacityMeasure.kind == "baseline"))),
+        "schedules": {row.case_id: row for row in db.session.scalars(
+            select(CaseSchedule).where(CaseSchedule.case_id.in_(case_ids)))},
+    }
+
+
+def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFacts:
+    """The action rules' view of one case."""
+    latest = {}
+    for row in rel["clearances"][case.id]:
+        latest[row.kind] = row.outcome
+    missing = tuple(str(k) for k in required_kinds(case) if latest.get(str(k)) != "cleared")
+    blocked = tuple(k for k in missing if latest.get(k) == "blocked")
+    pending = rel["pending"][case.id]
+    approved = rel["approved"][case.id]
+    last_auth = approved[-1] if approved else None
+    reviews = rel["reviews"][case.id]
+    offers = rel["offers"][case.id]
+    open_offer = next((o for o in reversed(offers) if o.status in ("proposed", "revised")), None)
+    started = [m for m in rel["milestones"][case.id] if m.status == "started"]
+    confirmed = [m.rung for m in rel["milestones"][case.id] if m.status == "confirmed"]
+    accepted = any(o.status == "accepted" for o in offers)
+    schedule = rel["schedules"].get(case.id)
+    prepare_from = None
+    if last_auth:
+        value = auth_rules.Authorization(last_auth.start_date, last_auth.end_date, last_auth.approved_sessions)
+        prepare_from = auth_rules.continuation_due(value, today).prepare_from
+    return CaseFacts(
+        stage=Stage(case.stage), stage_since=case.stage_since, missing_clearances=missing,
+        blocked_clearances=blocked,
+        pending_authorization=(pending[0].id, pending[0].due_on) if pending else None,
+        authorized_until=last_auth.end_date if last_auth else None, continuation_prepare_from=prepare_from,
+        program_started_on=case.program_started_on, weeks_reviewed=frozenset(r.week for r in reviews),
+        reassessment_needed_since=case.stage_since if case.stage == Stage.PAUSED else None,
+        latest_review_on=reviews[-1].reviewed_on if reviews else None,
+        latest_readiness=_readiness(reviews[-1]) if reviews else {},
+        accepted_offer=accepted,
+        open_offer=(open_offer.id, open_offer.response_due) if open_offer else None,
+        started_milestone=(started[-1].id, _confirm_due(started[-1])) if started else None,
+        follow_ups_due=tuple((f.id, f.due_on) for f in rel["follow_ups"][case.id]),
+        eligible=bool((case.screening or {}).get("eligible", True)),
+        baseline_recorded=case.id in rel["baselines"],
+        authorized_from=approved[0].start_date if approved else None,
+        pregnant=bool(case.pregnant),
+        pregnancy_checked_on=schedule.pregnancy_checked_on if schedule else None,
+        required_clearances=tuple(str(k) for k in required_kinds(case)),
+        confirmed_rungs=frozenset(confirmed),
+        weeks_started=(today - case.program_started_on).days // 7 + 1
+        if case.program_started_on and today >= case.program_started_on else 0,
+        full_duty_confirmed=any(m.full_duty for m in rel["milestones"][case.id] if m.status == "confirmed"),
+        next_milestone_ready=bool(reviews) and next_rung_ready(
+            confirmed, _readiness(reviews[-1]), reviews[-1].result.get("hours_tolerated"),
+            accepted_offer=accepted, shift_hours=case.shift_hours),
+    )
+
+
+def facts_of(cases: list[Case], today: date | None = None) -> dict[int, CaseFacts]:
+    """The action rules' view of each case, in a fixed number of queries."""
+    today = today or date.today()
+    rel = _load([c.id for c in cases])
+    return {case.id: _facts(case, rel, today) for case in cases}
+
+
+def _readiness(review: WeeklyReview) -> dict[str, float]:
+    return {d["task"]: d["readiness"] for d in review.result.get("report", {}).get("demands", [])
+            if d.get("critical") and d.get("readiness") is not None}
+
+
+def _confirm_due(milestone: Milestone) -> date:
+    """The employer confirms a rung by the end of its planned days."""
+    return milestone.confirm_due or milestone.started_on + timedelta(days=DEFAULT_LADDER_POLICY.days_per_rung)
+
+
+def case_facts(case: Case, today: date | None = None) -> CaseFacts:
+    """The facts of one case."""
+    return facts_of([case], today)[case.id]
+
+
+def gate(command: str, case: Case, *, kind: str | None = None, subject: int | None = None) -> Kind:
+    """Enforce the command catalogue on the case as it stands: the kind the command runs as, or Unavailable
+    with the catalogue's reason (the role and party were checked before, so strangers learn nothing)."""
+    return require_available(command, case_facts(case), kind=kind, subject=subject)
+
+
+def commands_for(actor, case: Case, today: date | None = None) -> list:
+    """What the actor may do on the case now, by the catalogue: each command of the actor's role with whether
+    it may run now (its kinds and the records it may act on) or why not. Empty for an actor not on the case."""
+    from ..domain.catalogue import available_commands
+    from ..domain.permissions import is_on_case
+    from .unit_of_work import parties_of
+
+    if not is_on_case(actor, parties_of(case)):
+        return []
+    return available_commands(actor.role, case_facts(case, today))
+
+
+def refusal_on(case: Case, command: str, *, kind: str | None = None, subject: int | None = None) -> str:
+    """Why the command may not run on the case now ("" when it may), as the service would refuse it."""
+    return refusal(command, case_facts(case), kind=kind, subject=subject)
