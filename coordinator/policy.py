@@ -6,6 +6,7 @@ from sqlalchemy import Select, false, select, true
 
 from .audit import append as audit_append
 from .domain.actors import Actor, Role
+from .domain.disclosure import FUNCTIONAL_ACTIONS  # noqa: F401  (re-exported for the views)
 from .domain.permissions import COMMAND_ROLES, can
 from .extensions import db
 from .models import Case
@@ -20,8 +21,6 @@ class View(StrEnum):
 
 
 CLINIC_ROLES = frozenset({Role.THERAPIST, Role.CASE_MANAGER, Role.ADMIN})
-# pending actions an employer may know about: its own duties and the return-to-work steps
-FUNCTIONAL_ACTIONS = frozenset({"duty_offer", "offer_answer", "milestone_confirmation", "follow_up"})
 
 
 def case_scope(actor: Actor):

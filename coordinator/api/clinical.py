@@ -19,7 +19,7 @@ from .clinical_schemas import (BaselineInSchema, BaselineSchema, ClearanceInSche
                                SessionInSchema, SessionLoggedSchema, SessionSchema, page_schema)
 from .errors import problem
 from .idempotency import idempotent
-from .schemas import CaseClinicalSchema, PageArgsSchema, case_schema
+from .schemas import CaseClinicalSchema, PageArgsSchema, case_schema, shown_to
 
 bp = Blueprint("clinical", __name__, url_prefix="/api/v1",
                description="Clinical records of a case: clearances, program, sessions, reviews, restrictions")
@@ -48,8 +48,8 @@ def clinical_refusal(what: str):
 
 
 def listing(args, query, order, schema):
-    """One page of rows in a stable order, as JSON."""
-    return jsonify(page_json(args, query, order, schema(many=True).dump))
+    """One page of rows in a stable order, as JSON (`schema` a class, or an instance built for the caller)."""
+    return jsonify(page_json(args, query, order, (schema(many=True) if isinstance(schema, type) else schema).dump))
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -212,4 +212,5 @@ def list_restrictions(args, case_id):
     """The case's restriction versions by issue date (functional: every party to the case)."""
     case = read_case(g.token_actor, case_id, purpose="api:restrictions")
     query = select(RestrictionSet).where(RestrictionSet.case_id == case.id)
-    return listing(args, query, (RestrictionSet.issued_on, RestrictionSet.id), RestrictionSchema)
+    return listing(args, query, (RestrictionSet.issued_on, RestrictionSet.id),
+                   shown_to(g.token_actor, RestrictionSchema, "restriction_set", many=True))

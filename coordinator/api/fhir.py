@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..auth.bearer import require_token
 from ..domain.demands import unit_of
+from ..domain.disclosure import CLINICAL_MEASURES
 from ..extensions import db
 from ..models import Case, Organisation, WeeklyReview
 from ..policy import FUNCTIONAL_ACTIONS, View, read_case, view_for
@@ -16,8 +17,6 @@ WC_POLICY = {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code
              "display": "workers compensation policy"}
 CARE_PLAN_STATUS = {"closed": "completed", "discharged": "completed", "paused": "on-hold", "intake": "draft",
                     "clearance": "draft", "authorization": "draft"}
-# measures an employer may see (functional): capacities; pain, fear and the like are clinical
-CLINICAL_MEASURES = ("pain", "fear_of_reinjury", "fatigue", "rpe", "grip_strength_kg", "six_minute_walk_m")
 
 
 def _ref(kind: str, ident: str) -> dict:

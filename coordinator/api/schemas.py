@@ -210,3 +210,13 @@ class PageArgsSchema(Schema):
 
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+
+def shown_to(actor, schema: type[Schema], record: str, many: bool = False) -> Schema:
+    """The record's schema as the actor may read it: without the fields the domain keeps from the employer."""
+    from ..domain.disclosure import hidden_from_employer
+    from ..policy import View, view_for
+
+    if view_for(actor) is View.FUNCTIONAL:
+        return schema(many=many, exclude=tuple(hidden_from_employer(record) & set(schema._declared_fields)))
+    return schema(many=many)

@@ -18,7 +18,7 @@ from ..services.unit_of_work import NotFound
 from .cases import with_etag
 from .commands import ETAG, READ_DOC, answer, command_doc, page_json, run_command
 from .idempotency import idempotent
-from .schemas import CaseClinicalSchema, PageArgsSchema, case_schema
+from .schemas import CaseClinicalSchema, PageArgsSchema, case_schema, shown_to
 from .workflow_schemas import (
     AuthorizationClinicalSchema,
     AuthorizationDecisionInSchema,
@@ -121,7 +121,7 @@ def list_authorizations(args, case_id):
 def propose_duty_offer(body, case_id):
     """The employer's written offer (or next round), answered with every conflict with the restrictions."""
     row, refusal = run_command(duty_services.propose_duty_offer, case_id, **body)
-    return refusal or answer(DutyOfferOutSchema().dump(row), case_id, 201)
+    return refusal or answer(shown_to(g.token_actor, DutyOfferOutSchema, "duty_offer").dump(row), case_id, 201)
 
 
 @bp.route("/cases/<int:case_id>/duty-offers/<int:offer_id>/response", methods=["POST"])
@@ -134,7 +134,7 @@ def respond_to_duty_offer(body, case_id, offer_id):
     """Accept (only without conflicts), decline with a reason, or counter an offer round of this case."""
     _on_case(DutyOffer, offer_id, case_id, "offer_id")
     row, refusal = run_command(duty_services.respond_to_duty_offer, offer_id, **body)
-    return refusal or answer(DutyOfferOutSchema().dump(row), case_id)
+    return refusal or answer(shown_to(g.token_actor, DutyOfferOutSchema, "duty_offer").dump(row), case_id)
 
 
 @bp.route("/cases/<int:case_id>/duty-offers", methods=["GET"])
@@ -146,7 +146,7 @@ def list_duty_offers(args, case_id):
     """The case's offer rounds by date sent (functional information: the employer sees them too)."""
     case = read_case(g.token_actor, case_id, purpose="duty_offers")
     query = select(DutyOffer).where(DutyOffer.case_id == case.id)
-    return jsonify(page_json(args, query, (DutyOffer.sent_on, DutyOffer.id), DutyOfferOutSchema(many=True).dump))
+    return jsonify(page_json(args, query, (DutyOffer.sent_on, DutyOffer.id), shown_to(g.token_actor, DutyOfferOutSchema, "duty_offer", many=True).dump))
 
 
 # -- milestones ---------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def list_duty_offers(args, case_id):
 def start_milestone(body, case_id):
     """Start the next rung when the latest review shows the capacity for it."""
     row, refusal = run_command(rtw_services.start_milestone, case_id, **body)
-    return refusal or answer(MilestoneOutSchema().dump(row), case_id, 201)
+    return refusal or answer(shown_to(g.token_actor, MilestoneOutSchema, "milestone").dump(row), case_id, 201)
 
 
 @bp.route("/cases/<int:case_id>/milestones/<int:milestone_id>/confirmation", methods=["POST"])
@@ -174,7 +174,7 @@ def confirm_milestone(body, case_id, milestone_id):
     """The employer confirms a started milestone of this case at the worksite."""
     _on_case(Milestone, milestone_id, case_id, "milestone_id")
     row, refusal = run_command(rtw_services.confirm_milestone, milestone_id, **body)
-    return refusal or answer(MilestoneOutSchema().dump(row), case_id)
+    return refusal or answer(shown_to(g.token_actor, MilestoneOutSchema, "milestone").dump(row), case_id)
 
 
 def ladder_json(case: Case) -> list[dict]:
@@ -196,7 +196,7 @@ def list_milestones(args, case_id):
     """The ladder (rungs with status) and the milestone attempts by start date."""
     case = read_case(g.token_actor, case_id, purpose="milestones")
     query = select(Milestone).where(Milestone.case_id == case.id)
-    page = page_json(args, query, (Milestone.started_on, Milestone.id), MilestoneOutSchema(many=True).dump)
+    page = page_json(args, query, (Milestone.started_on, Milestone.id), shown_to(g.token_actor, MilestoneOutSchema, "milestone", many=True).dump)
     return jsonify(ladder=ladder_json(case), **page)
 
 

@@ -16,10 +16,11 @@ DAY = validate.Range(min=date(1900, 1, 1), max=date(2100, 12, 31))
 NO_NUL = validate.Regexp(r"^[^\x00]*$", error="must not contain NUL characters")
 
 
-def _text(high: int, low: int = 0, required: bool = False) -> fields.String:
-    """A string of bounded length without NUL; optional ones default to empty."""
+def _text(high: int, low: int = 0, required: bool = False, label: str | None = None) -> fields.String:
+    """A string of bounded length without NUL; optional ones default to empty; `label` is the form's words."""
     extra = {"required": True} if required else {"load_default": ""}
-    return fields.String(validate=[validate.Length(min=low, max=high), NO_NUL], **extra)
+    return fields.String(validate=[validate.Length(min=low, max=high), NO_NUL], **extra,
+                         metadata={"label": label} if label else {})
 
 
 def _date(required: bool = True) -> fields.Date:
@@ -85,8 +86,9 @@ class DutyResponseInSchema(Schema):
 
     answer = fields.String(required=True, validate=_choice(Answer))
     responded_on = _date()
-    reason = _text(2000)
-    requested_changes = _text(2000)
+    reason = _text(2000, label="Clinical reason for a decline (not shared with the employer)")
+    requested_changes = _text(2000, label="Changes requested, for a counter-offer (shared with the employer)")
+    shared_reason = _text(2000, label="Reason shared with the employer")
 
 
 class MilestoneStartInSchema(Schema):
@@ -105,7 +107,8 @@ class SetbackInSchema(Schema):
     """A setback at work: when and what happened."""
 
     on = _date()
-    reason = _text(2000, 1, required=True)
+    reason = _text(2000, 1, required=True, label="What happened")
+    shared_reason = _text(2000, label="What to tell the employer (shared with the employer)")
 
 
 class DischargeInSchema(Schema):
@@ -216,7 +219,9 @@ class DutyOfferOutSchema(Schema):
     response_due = fields.Date()
     responded_on = fields.Date(allow_none=True)
     response = fields.String(allow_none=True)
-    response_note = fields.String(allow_none=True)
+    response_note = fields.String(allow_none=True, metadata={"description": "the clinical reason (clinical views)"})
+    requested_changes = fields.String(allow_none=True)
+    shared_reason = fields.String(allow_none=True, metadata={"description": "the reason shared with the employer"})
 
 
 class MilestoneOutSchema(Schema):
@@ -231,7 +236,8 @@ class MilestoneOutSchema(Schema):
     started_on = fields.Date()
     confirmed_on = fields.Date(allow_none=True)
     setback_on = fields.Date(allow_none=True)
-    setback_reason = fields.String(allow_none=True)
+    setback_reason = fields.String(allow_none=True, metadata={"description": "the clinical account (clinical views)"})
+    setback_shared_reason = fields.String(allow_none=True)
 
 
 class RungOutSchema(Schema):

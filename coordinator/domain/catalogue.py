@@ -70,7 +70,7 @@ class Command:
     conditions: tuple[Condition, ...] = ()
     subject: str | None = None                      # the record it acts on: authorization, duty_offer, ...
     subjects: Callable[[CaseFacts], tuple[int, ...]] | None = None   # ... and which of them may be acted on
-    not_subject: str = "that record is not waiting for this"        # why another one may not: {id} names it
+    not_subject: str | Callable[[CaseFacts, int], str] = "that record is not waiting for this"   # {id} names it
 
     def kind(self, name: str | None) -> Kind:
         """The named kind; the only kind when the command has one."""
@@ -192,7 +192,8 @@ CATALOGUE: tuple[Command, ...] = (
                    "soreness_hours", "override", "hours_tolerated"),),
             conditions=(Condition(lambda f: f.program_started_on is not None, "the program has not started"),
                         Condition(lambda f: bool(_weeks_to_review(f)), "every week so far is reviewed")),
-            subject="week", subjects=_weeks_to_review, not_subject="week {id} is already reviewed or has not started"),
+            subject="week", subjects=_weeks_to_review, not_subject=lambda f, week: f"week {week} is already reviewed" if week in f.weeks_reviewed
+            else f"week {week} has not started yet"),
     Command("resume_program", "Reassess and resume the program", frozenset({Role.PHYSICIAN}),
             frozenset({Stage.PAUSED}), (_kind("reassessment", "Reassessment", "reassessed_on", "note"),)),
     Command("issue_restrictions", "Issue restrictions", frozenset({Role.PHYSICIAN, Role.THERAPIST}), IN_CARE,
@@ -202,7 +203,8 @@ CATALOGUE: tuple[Command, ...] = (
             (_kind("offer", "Modified-duty offer", "tasks", "hours_per_day", "schedule", "location", "wage",
                    "wage_period", "start_date", "sent_on"),)),
     Command("respond_to_duty_offer", "Answer the modified-duty offer", CLINIC, IN_CARE,
-            (_kind("answer", "Answer", "answer", "reason", "requested_changes", "responded_on"),),
+            (_kind("answer", "Answer", "answer", "reason", "requested_changes", "shared_reason",
+                   "responded_on"),),
             conditions=(Condition(lambda f: f.open_offer is not None, "no modified-duty offer waits for an answer"),),
             subject="duty_offer", subjects=lambda f: _one(f.open_offer),
             not_subject="offer {id} is not the round waiting for an answer"),
@@ -221,7 +223,7 @@ CATALOGUE: tuple[Command, ...] = (
             subject="milestone", subjects=lambda f: _one(f.started_milestone),
             not_subject="milestone {id} is not waiting for confirmation"),
     Command("report_setback", "Report a setback", CLINIC | {Role.PHYSICIAN, Role.EMPLOYER},
-            frozenset({Stage.RETURN_TO_WORK}), (_kind("setback", "Setback", "on", "reason"),),
+            frozenset({Stage.RETURN_TO_WORK}), (_kind("setback", "Setback", "on", "reason", "shared_reason"),),
             conditions=(Condition(lambda f: f.started_milestone is not None or bool(f.confirmed_rungs),
                                   "no milestone to step back from"),)),
     Command("discharge_case", "Discharge", CLINIC, BEFORE_DISCHARGE,
@@ -285,7 +287,9 @@ def refusal(command_name: str, facts: CaseFacts, *, kind: str | None = None, sub
     if why:
         return f"{_prefix(command, chosen)}: {why}"
     if command.subjects is not None and subject is not None and subject not in command.subjects(facts):
-        return f"{command.label}: {command.not_subject.format(id=subject)}"
+        words = (command.not_subject(facts, subject) if callable(command.not_subject)
+                 else command.not_subject.format(id=subject))
+        return f"{command.label}: {words}"
     return ""
 
 

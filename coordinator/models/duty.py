@@ -67,7 +67,9 @@ class DutyOffer(db.Model):
     response_due: Mapped[date] = mapped_column(Date, index=True)
     responded_on: Mapped[date | None] = mapped_column(Date)
     response: Mapped[str | None] = mapped_column(String(16))
-    response_note: Mapped[str | None] = mapped_column(Text)
+    response_note: Mapped[str | None] = mapped_column(Text)             # the clinical reason: never the employer's
+    requested_changes: Mapped[str | None] = mapped_column(Text)         # a counter's changes, for the employer
+    shared_reason: Mapped[str | None] = mapped_column(Text)             # why, in words shared with the employer
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

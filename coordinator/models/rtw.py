@@ -35,7 +35,8 @@ class Milestone(db.Model):
     confirmed_on: Mapped[date | None] = mapped_column(Date)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     setback_on: Mapped[date | None] = mapped_column(Date)
-    setback_reason: Mapped[str | None] = mapped_column(Text)
+    setback_reason: Mapped[str | None] = mapped_column(Text)             # the clinical account
+    setback_shared_reason: Mapped[str | None] = mapped_column(Text)      # what the employer is told
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 

@@ -225,7 +225,8 @@ def describe(schema: Schema, case: Case | None, hidden: dict, options: dict | No
         kind = ("date" if isinstance(f, fields.Date) else "checkbox" if isinstance(f, fields.Boolean)
                 else "number" if isinstance(f, (fields.Integer, fields.Float)) else
                 "dict" if isinstance(f, fields.Dict) else "list" if isinstance(f, fields.List) else "text")
-        item = {"name": prefix + name, "label": name.replace("_", " ").capitalize(), "kind": kind,
+        item = {"name": prefix + name, "label": f.metadata.get("label") or name.replace("_", " ").capitalize(),
+                "kind": kind,
                 "required": f.required or name in required,
                 "choices": _choices(f.inner) if isinstance(f, fields.List) else _choices(f),
                 "step": "1" if isinstance(f, fields.Integer) else "any"}

@@ -3,6 +3,8 @@ across weeks, and pain and RPE; each chart carries a data table for screen reade
 
 from sqlalchemy import select
 
+from ..domain.disclosure import CLINICAL_MEASURES
+
 from ..extensions import db
 from ..models import Case, WeeklyReview
 from ..services.program import baseline_of
@@ -27,8 +29,9 @@ def weekly_reviews(case: Case) -> list[WeeklyReview]:
                                    .order_by(WeeklyReview.week)))
 
 
-def progress_charts(case: Case) -> dict:
-    """One capacity chart per critical demand (baseline as week 0), and one for pain and RPE."""
+def progress_charts(case: Case, clinical: bool = True) -> dict:
+    """One capacity chart per critical demand (baseline as week 0), and for a clinical reader one for pain and
+    RPE (clinical measures: domain/disclosure.py); capacities are functional, every party may see them."""
     reviews = weekly_reviews(case)
     baseline = {str(k): v for k, v in baseline_of(case.id).items()}
     charts = []
@@ -46,7 +49,7 @@ def progress_charts(case: Case) -> dict:
     pain = [(r.measures or {}).get("pain") for r in reviews]
     rpe = [(r.measures or {}).get("rpe") for r in reviews]
     effort = None
-    if reviews:
+    if reviews and (clinical or not {"pain", "rpe"} & set(CLINICAL_MEASURES)):
         effort = {"weeks": [r.week for r in reviews], "pain": pain, "rpe": rpe,
                   "pain_points": _points(_scale([p or 0 for p in pain], 20)),
                   "rpe_points": _points(_scale([v or 0 for v in rpe], 20))}

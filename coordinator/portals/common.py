@@ -174,8 +174,8 @@ def render_case(portal: str, case_id: int):
                   "why": "" if functional else i.action.reason.text} for i in waiting],
         employer=db.session.get(Organisation, case.employer_id), insurer=db.session.get(Organisation, case.insurer_id),
         available=available, authorizations=[] if functional else authorization_usage(case),
-        work=work_status(case, date.today()),
-        charts=None if functional else progress_charts(case))
+        work=work_status(case, date.today(), clinical=not functional),
+        charts=progress_charts(case, clinical=not functional))
 
 
 def authorization_usage(case: Case) -> list[dict]:

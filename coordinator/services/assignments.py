@@ -68,5 +68,5 @@ def reassign_case(actor: Actor, case_id: int, *, therapist_id: int | None = None
             case.case_manager_id = case_manager.id
         # the reason is free text and the event is non-clinical (the employer sees it): kept in the data only,
         # which no party's timeline shows
-        record(case, actor, "case_reassigned", "; ".join(changes), clinical=False, data=data)
+        record(case, actor, "case_reassigned", "; ".join(changes), data=data)
     return case

@@ -123,7 +123,7 @@ def request_authorization(actor: Actor, case_id: int, *, submitted_on: date, sta
         db.session.flush()
         record(case, actor, "authorization_requested",
                f"{row.kind.capitalize()} authorization requested: {row.requested_sessions} sessions "
-               f"{row.start_date} to {row.end_date}; decision due {row.due_on}", clinical=False,
+               f"{row.start_date} to {row.end_date}; decision due {row.due_on}",
                data={"authorization_id": row.id, "due_on": row.due_on.isoformat()},
                subject=f"authorization:{row.id}")
     return row
@@ -164,7 +164,7 @@ def decide_authorization(actor: Actor, authorization_id: int, *, decision: str, 
         late = " (after the due date)" if rules.is_decision_overdue(row.due_on, decided_on) else ""
         record(case, actor, "authorization_decided",
                f"Insurer decided to {result.decision}: {result.approved_sessions} of "
-               f"{row.requested_sessions} sessions{late}", clinical=False,   # the reason may be clinical
+               f"{row.requested_sessions} sessions{late}",   # the reason may be clinical
                data={"authorization_id": row.id, "decision": str(result.decision)},
                subject=f"authorization:{row.id}")
     return row

@@ -63,7 +63,7 @@ def _check_pregnancy_plan(case_id: int, on: date) -> None:
         plan = pregnancy_plan(weeks)
         note(case, SYSTEM, "pregnancy_plan_checked",
              f"Pregnancy plan checked at {weeks:.0f} weeks (trimester {plan.trimester}): RPE at most "
-             f"{plan.rpe_ceiling}; next check in {plan.recheck_every_days} days", clinical=True,
+             f"{plan.rpe_ceiling}; next check in {plan.recheck_every_days} days",
              data={"gestation_weeks": round(weeks, 1), "trimester": plan.trimester, "rpe_ceiling": plan.rpe_ceiling,
                    "avoid": sorted(plan.avoid_tasks), "policy": str(plan.policy)})
         schedule.pregnancy_checked_on = on
@@ -135,7 +135,7 @@ def _open(case: Case, action: PendingAction) -> CaseTask:
     _notify(case, task, action.role, "task", f"{label} due {action.due} (claim {case.claim_number})",
             f"{label} is due on {action.due} for claim {case.claim_number}. Sign in to the coordinator to act.")
     note(case, SYSTEM, "task_opened", f"{label} for the {action.role.replace('_', ' ')}, due {action.due}",
-         clinical=False, data={"kind": str(action.kind), "role": str(action.role), "due": action.due.isoformat()})
+         data={"kind": str(action.kind), "role": str(action.role), "due": action.due.isoformat()})
     return task
 
 
@@ -146,7 +146,7 @@ def _escalate(case: Case, task: CaseTask, action: PendingAction) -> None:
     _notify(case, task, Role.CASE_MANAGER, "escalation", f"Overdue: {label} (claim {case.claim_number})",
             f"{label} was due on {action.due} from the {owner} for claim {case.claim_number} and is overdue.")
     note(case, SYSTEM, "task_escalated", f"Overdue since {action.due}: {label} ({owner}); escalated to the "
-         "case manager", clinical=False, data={"kind": str(action.kind), "due": action.due.isoformat()})
+         "case manager", data={"kind": str(action.kind), "due": action.due.isoformat()})
 
 
 def sync_tasks(case_id: int, today: date | None = None) -> dict[str, int]:

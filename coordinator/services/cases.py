@@ -161,7 +161,7 @@ def open_case(actor: Actor, ref: Referral) -> Case:
         flags = len(screening.flags)
         record(case, actor, "case_opened",
                f"Case opened for {case.job_title} ({case.program_type.replace('_', ' ')}); "
-               f"{flags} screening flag{'s' if flags != 1 else ''}", clinical=True,
+               f"{flags} screening flag{'s' if flags != 1 else ''}",
                data={"screening": case.screening})
     return case
 
@@ -172,7 +172,7 @@ def request_clearance(actor: Actor, case_id: int) -> Case:
         case = open_command(actor, "request_clearance", case_id)
         case.stage = transition(case.stage, Stage.CLEARANCE)
         # the summary reaches the employer's timeline: which specialists are needed would hint at a condition
-        record(case, actor, "clearance_requested", "Medical clearance requested", clinical=False,
+        record(case, actor, "clearance_requested", "Medical clearance requested",
                data={"required": case.screening.get("required_clearances", [])})
     return case
 
@@ -189,5 +189,5 @@ def update_pregnancy(actor: Actor, case_id: int, *, pregnant: bool, gestation_we
         case.gestation_recorded_on = recorded_on if pregnant else None
         record(case, actor, "pregnancy_updated",
                f"Pregnancy: {f'{gestation_weeks:g} weeks' if pregnant else 'not pregnant'}",
-               clinical=True, data={"pregnant": pregnant, "gestation_weeks": gestation_weeks})
+               data={"pregnant": pregnant, "gestation_weeks": gestation_weeks})
     return case

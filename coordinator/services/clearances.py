@@ -75,7 +75,7 @@ def record_clearance(actor: Actor, case_id: int, *, decided_on: date,
         record(case, actor, "clearance_recorded",
                f"Physician {'cleared' if assessment.cleared else 'did not clear'} the worker"
                + (" with restrictions" if assessment.with_restrictions else ""),
-               clinical=True, data={"kind": "physician", "outcome": row.outcome,
+               data={"kind": "physician", "outcome": row.outcome,
                                     "reasons": row.reasons, "policy": str(assessment.policy)})
     return row
 
@@ -103,7 +103,7 @@ def record_specialist_clearance(actor: Actor, case_id: int, *, kind: str, decide
                                                      ("RPE ≤", rpe_ceiling)) if v is not None)
         record(case, actor, "clearance_recorded",
                f"{kind.capitalize()} {'clearance granted' if cleared else 'clearance refused'}"
-               + (f" ({ceilings})" if ceilings else ""), clinical=True,
+               + (f" ({ceilings})" if ceilings else ""),
                data={"kind": str(kind), "outcome": row.outcome, "heart_rate_ceiling": heart_rate_ceiling,
                      "rpe_ceiling": rpe_ceiling})
     return row

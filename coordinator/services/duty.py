@@ -72,7 +72,7 @@ def propose_duty_offer(actor: Actor, case_id: int, *, tasks: list[dict], hours_p
         record(case, actor, "duty_offer_proposed",
                f"Modified-duty offer round {number} sent ({row.hours_per_day:g} h/day from {start_date}); "
                f"{found} conflict{'s' if found != 1 else ''} with restrictions v{row.restriction_version}; "
-               f"answer due {row.response_due}", clinical=False,
+               f"answer due {row.response_due}",
                data={"offer_id": row.id, "conflicts": row.conflicts}, subject=f"duty_offer:{row.id}")
     return row
 
@@ -98,8 +98,9 @@ def _conflict_json(c: rules.Conflict) -> dict:
 
 
 def respond_to_duty_offer(actor: Actor, offer_id: int, *, answer: str, responded_on: date,
-                          reason: str = "", requested_changes: str = "") -> DutyOffer:
-    """Accept (only without conflicts), decline with a reason, or counter with the changes wanted."""
+                          reason: str = "", requested_changes: str = "", shared_reason: str = "") -> DutyOffer:
+    """Accept (only without conflicts), decline with a reason, or counter with the changes wanted. The reason
+    is clinical and stays with the clinical parties; the employer reads the changes and the shared reason."""
     with command():
         row = db.session.get(DutyOffer, offer_id) if isinstance(offer_id, int) else None
         if row is None:
@@ -112,13 +113,16 @@ def respond_to_duty_offer(actor: Actor, offer_id: int, *, answer: str, responded
                                  restriction_in_force_on(case.id, responded_on), reason=reason,
                                  requested_changes=requested_changes)
         row.status, row.response, row.responded_on = str(response.status), str(response.answer), responded_on
-        row.response_note = response.reason or response.requested_changes
+        row.response_note = response.reason or None
+        row.requested_changes = response.requested_changes or None
+        row.shared_reason = (shared_reason or "").strip() or None
         row.responded_by_id = actor.user_id
         row.conflicts = [_conflict_json(c) for c in response.conflicts]
         late = " (after the response window)" if rules.is_response_overdue(row.response_due, responded_on) else ""
         record(case, actor, "duty_offer_answered",
                f"Offer round {row.round} {response.status}{late}"
-               + (f": {row.response_note}" if row.response_note else ""), clinical=False,
+               + "".join(f"; {label}: {text}" for label, text in (("changes requested", row.requested_changes),
+                                                                  ("reason", row.shared_reason)) if text),
                data={"offer_id": row.id, "answer": str(response.answer)}, subject=f"duty_offer:{row.id}")
     return row
 

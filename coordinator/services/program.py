@@ -81,7 +81,7 @@ def record_baseline(actor: Actor, case_id: int, *, measured_on: date,
                                         amount=float(amount), measured_on=measured_on))
         db.session.add_all(rows)
         record(case, actor, "baseline_recorded", f"Baseline measured for {len(rows)} demands",
-               clinical=True, data={"capacities": capacities})
+               data={"capacities": capacities})
     return rows
 
 
@@ -99,7 +99,7 @@ def start_program(actor: Actor, case_id: int, *, start_on: date) -> Case:
         case.program_started_on = start_on
         save_targets(case.id, 1, decisions)
         record(case, actor, "program_started", f"Program started on {start_on}; week 1 targets set",
-               clinical=False, data={"targets": {d.task: d.next for d in decisions}})
+               data={"targets": {d.task: d.next for d in decisions}})
     return case
 
 
@@ -125,10 +125,10 @@ def log_session(actor: Actor, case_id: int, observations: SessionObservations) -
             case.stage = transition(case.stage, Stage.PAUSED)
             case.paused_reason = "; ".join(r.text for r in safety.red_flags)
             record(case, actor, "red_flag", f"Session stopped and case paused: {case.paused_reason}",
-                   clinical=True, data={"red_flags": row.red_flags, "week": week, "notify": "physician"})
+                   data={"red_flags": row.red_flags, "week": week, "notify": "physician"})
         else:
             record(case, actor, "session_logged", f"Session logged (week {week}, {row.minutes} min)",
-                   clinical=True, data={"week": week, "cautions": row.cautions})
+                   data={"week": week, "cautions": row.cautions})
     return row
 
 
@@ -149,7 +149,7 @@ def resume_program(actor: Actor, case_id: int, *, reassessed_on: date, note: str
         case.stage = transition(case.stage, Stage.PROGRAM)
         case.paused_reason = None
         record(case, actor, "program_resumed", f"Resumed after reassessment: {note.strip()[:200]}",
-               clinical=True, data={"targets": {str(k): v for k, v in decision.targets.items()},
+               data={"targets": {str(k): v for k, v in decision.targets.items()},
                                     "reasons": reasons_json(decision.reasons)})
     return case
 

@@ -81,5 +81,5 @@ def issue_restrictions(actor: Actor, case_id: int, *, issued_on: date, load_limi
         db.session.add(row)
         changes = "; ".join(str(c) for c in step.changes) if step else "first restrictions"
         record(case, actor, "restrictions_issued", f"Restrictions v{new.version} issued: {changes}",
-               clinical=False, data={"version": new.version}, subject=f"restrictions:{case.id}:{new.version}")
+               data={"version": new.version}, subject=f"restrictions:{case.id}:{new.version}")
     return row

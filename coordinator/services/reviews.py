@@ -95,7 +95,7 @@ def submit_weekly_review(actor: Actor, case_id: int, *, week: int, reviewed_on: 
         if targets:
             save_targets(case.id, week + 1, targets)
         record(case, actor, "weekly_review_submitted",
-               f"Week {week} reviewed: {result.recommendation}", clinical=True,
+               f"Week {week} reviewed: {result.recommendation}",
                data={"week": week, "recommendation": str(result.recommendation),
                      "reasons": reasons_json(result.reasons)})
     return review

@@ -33,24 +33,33 @@ def active_milestone(case_id: int) -> Milestone | None:
     return next((m for m in reversed(_milestones(case_id)) if m.status == "started"), None)
 
 
-def ladder_view(case: Case) -> list[dict]:
-    """Every rung of the case's ladder with where it stands: planned until a milestone starts it."""
+def ladder_view(case: Case, clinical: bool = True) -> list[dict]:
+    """Every rung of the case's ladder with where it stands (planned until a milestone starts it), and its
+    setback if it stepped back: what the employer was told, and for a clinical reader the clinical account."""
     latest = {m.rung: m for m in _milestones(case.id)}   # ordered by id: the newest attempt of each rung wins
     return [{"number": r.number, "hours_per_day": r.hours_per_day, "full_duty": r.is_full_duty,
              "status": latest[r.number].status if r.number in latest else "planned",
              "started_on": latest[r.number].started_on if r.number in latest else None,
-             "confirmed_on": latest[r.number].confirmed_on if r.number in latest else None}
+             "confirmed_on": latest[r.number].confirmed_on if r.number in latest else None,
+             "setback": _setback(latest.get(r.number), clinical)}
             for r in _rungs(case)]
 
 
-def work_status(case: Case, on: date) -> dict:
+def _setback(milestone: Milestone | None, clinical: bool) -> dict | None:
+    if milestone is None or milestone.setback_on is None:
+        return None
+    return {"on": milestone.setback_on, "shared": milestone.setback_shared_reason or "",
+            "clinical": milestone.setback_reason if clinical else None}
+
+
+def work_status(case: Case, on: date, clinical: bool = True) -> dict:
     """What the employer plans work with: the restrictions in force (functional terms) and the ladder."""
     from .restrictions import restriction_in_force_on
 
     restriction = restriction_in_force_on(case.id, on)
     return {"restrictions": restriction.functional_terms() if restriction else [],
             "restrictions_since": restriction.issued_on if restriction else None,
-            "ladder": ladder_view(case)}
+            "ladder": ladder_view(case, clinical)}
 
 
 def _latest_review(case_id: int) -> WeeklyReview | None:
@@ -89,7 +98,7 @@ def start_milestone(actor: Actor, case_id: int, *, started_on: date) -> Mileston
             case.stage = transition(case.stage, Stage.RETURN_TO_WORK)
         db.session.flush()
         record(case, actor, "milestone_started", f"{str(rung).capitalize()} started on {started_on}",
-               clinical=False, data={"milestone_id": row.id, "reasons": reasons_json(gate.reasons)},
+               data={"milestone_id": row.id, "reasons": reasons_json(gate.reasons)},
                subject=f"milestone:{row.id}")
     return row
 
@@ -118,13 +127,14 @@ def confirm_milestone(actor: Actor, milestone_id: int, *, confirmed_on: date) ->
                                       started_on=row.started_on, confirmed_on=confirmed_on)
         row.status, row.confirmed_on, row.confirmed_by_id = str(result.status), confirmed_on, actor.user_id
         record(case, actor, "milestone_confirmed", f"{str(rung).capitalize()} confirmed by the employer",
-               clinical=False, data={"milestone_id": row.id, "discharge_ready": result.discharge_ready},
+               data={"milestone_id": row.id, "discharge_ready": result.discharge_ready},
                subject=f"milestone:{row.id}")
     return row
 
 
-def report_setback(actor: Actor, case_id: int, *, on: date, reason: str) -> Case:
-    """A setback steps back one milestone; below the first, the worker returns to the program."""
+def report_setback(actor: Actor, case_id: int, *, on: date, reason: str, shared_reason: str = "") -> Case:
+    """A setback steps back one milestone; below the first, the worker returns to the program. The reason is
+    the clinical account; the employer reads the shared reason (an employer's own report is shared as written)."""
     if not (reason or "").strip():
         raise InvalidValue("say what happened", field="reason")
     with command():
@@ -137,11 +147,12 @@ def report_setback(actor: Actor, case_id: int, *, on: date, reason: str) -> Case
             raise InvalidValue("the setback is dated between the milestone's start and today", field="on")
         step = ladder_rules.setback(_rungs(case)[current.rung - 1], shift_hours=case.shift_hours)
         current.status = str(ladder_rules.transition_milestone(current.status, "stepped_back"))
-        current.setback_on, current.setback_reason = on, reason.strip()
+        shared = (shared_reason or "").strip() or (reason.strip() if str(actor.role) == "employer" else "")
+        current.setback_on, current.setback_reason, current.setback_shared_reason = on, reason.strip(), shared or None
         if step.back_to_program:
             case.stage = transition(case.stage, Stage.PROGRAM)
-        record(case, actor, "setback_reported", f"Setback: {step.reasons[0].text}. {reason.strip()}",
-               clinical=False, data={"milestone_id": current.id, "back_to_program": step.back_to_program},
+        record(case, actor, "setback_reported", f"Setback: {step.reasons[0].text}." + (f" {shared}" if shared else ""),
+               data={"milestone_id": current.id, "back_to_program": step.back_to_program},
                subject=f"milestone:{current.id}")
     return case
 
@@ -169,7 +180,7 @@ def discharge_case(actor: Actor, case_id: int, *, discharged_on: date, program_e
             db.session.add(FollowUp(case_id=case.id, months_after=f.months_after, due_on=f.due_on))
         record(case, actor, "case_discharged",
                f"Discharged ({str(assessment.outcome).replace('_', ' ')}); follow-ups scheduled",
-               clinical=False, data={"outcome": str(assessment.outcome)})
+               data={"outcome": str(assessment.outcome)})
     return case
 
 
@@ -195,7 +206,7 @@ def record_follow_up(actor: Actor, follow_up_id: int, *, recorded_on: date, work
             done.recorded_on, str(done.work_status), done.recurrence, done.notes)
         row.recorded_by_id = actor.user_id
         record(case, actor, "follow_up_recorded",
-               f"{row.months_after}-month follow-up: {row.work_status.replace('_', ' ')}", clinical=False,
+               f"{row.months_after}-month follow-up: {row.work_status.replace('_', ' ')}",
                data={"follow_up_id": row.id}, subject=f"follow_up:{row.id}")
     return row
 
@@ -209,5 +220,5 @@ def close_case(actor: Actor, case_id: int) -> Case:
         if not check.can_close:
             raise RuleViolation("; ".join(r.text for r in check.reasons), field="follow_ups")
         case.stage = transition(case.stage, Stage.CLOSED)
-        record(case, actor, "case_closed", "Case closed: every follow-up recorded", clinical=False)
+        record(case, actor, "case_closed", "Case closed: every follow-up recorded")
     return case

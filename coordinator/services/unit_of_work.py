@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..audit import append as audit_append
 from ..domain.actors import Actor, Role
+from ..domain.disclosure import is_clinical_event
 from ..domain.errors import DomainError, InvalidValue
 from ..domain.permissions import CaseParties, can, is_on_case, require
 from ..extensions import db
@@ -123,9 +124,12 @@ def _check_version(case: Case) -> None:
                            field="If-Match")
 
 
-def record(case: Case, actor: Actor, kind: str, summary: str, *, clinical: bool,
+def record(case: Case, actor: Actor, kind: str, summary: str, *,
            data: dict | None = None, subject: str | None = None) -> CaseEvent:
-    """Append the timeline event, the audit entry and (for a party's command) the outbox row; bump the version."""
+    """Append the timeline event, the audit entry and (for a party's command) the outbox row; bump the version.
+    Whether the event is clinical is the domain's word on its kind (domain/disclosure.py); a summary of a
+    functional event carries no free text but what its author shared with the employer."""
+    clinical = is_clinical_event(kind)
     session = db.session
     session.info["case_id"] = case.id   # the case this command wrote, for the commit hook
     case.updated_at = utcnow()  # touching the row makes SQLAlchemy bump Case.version
@@ -145,9 +149,10 @@ def record(case: Case, actor: Actor, kind: str, summary: str, *, clinical: bool,
     return event_row
 
 
-def note(case: Case, actor: Actor, kind: str, summary: str, *, clinical: bool, data: dict | None = None) -> CaseEvent:
+def note(case: Case, actor: Actor, kind: str, summary: str, *, data: dict | None = None) -> CaseEvent:
     """A timeline event and its audit entry for bookkeeping that changes no case state (a task opened):
     no version bump, so a party's If-Match stays valid, and no outbox row, so nothing re-drives the case."""
+    clinical = is_clinical_event(kind)
     event_row = CaseEvent(case_id=case.id, actor_user_id=actor.user_id, actor_role=str(actor.role), kind=kind,
                           summary=summary, clinical=clinical, data=data or {})
     db.session.add(event_row)

@@ -310,7 +310,9 @@ def test_review_refusals(client, parties, referral, therapist):
                    422, "week", "sessions_scheduled", "pain", "override")
     assert_problem(post(client, therapist, case_id, "reviews", review_body(capacities={"juggle": 1})),
                    422, "capacities")
-    assert_problem(post(client, therapist, case_id, "reviews", review_body(week=20)), 422, "week")
+    not_yet = post(client, therapist, case_id, "reviews", review_body(week=20))
+    assert_problem(not_yet, 409, "week")
+    assert not_yet.json["detail"] == "Review the week: week 20 has not started yet"
     intake = open_case(parties.therapist, referral(**dated(claim_number="CLM-9"))).id
     assert_problem(post(client, therapist, intake, "reviews", review_body()), 409)
 

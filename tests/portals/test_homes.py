@@ -83,4 +83,5 @@ def test_the_therapist_sees_capacity_against_demand_and_pain_and_rpe_by_week(par
     assert "Lift floor to waist: capacity by week against the job's demand of 20" in page
     assert "<td>12.0</td><td>13.0</td>" in page                  # baseline, then week 1
     employer = text(browser_of(parties.employer_user).get(f"/employer/cases/{case_id}"))
-    assert "<svg" not in employer
+    # capacities are functional (DOMAIN.md section 1): the employer sees them; pain and RPE are clinical
+    assert employer.count("<svg") == 3 and "<td>12.0</td><td>13.0</td>" in employer and "Pain and RPE" not in employer

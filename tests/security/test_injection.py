@@ -199,12 +199,13 @@ def journey(client, parties, texts: Texts, bearer, user_bearer) -> int:
     task = {"task": "carry", "amount": 8, "frequency": "frequent", **texts.of(OfferedTaskInSchema)}
     offer = {"tasks": [task], "hours_per_day": 4, "wage": 24.5, "wage_period": "hourly", "start_date": d(24),
              **texts.of(DutyOfferInSchema)}
-    # the service keeps one note per answer: the reason of a decline, the changes asked by a counter-offer
-    for round_, (answer, note) in enumerate([("decline", "reason"), ("counter", "requested_changes"), ("accept", "")]):
+    # a decline keeps its clinical reason and the reason shared with the employer; a counter its changes
+    for round_, (answer, notes) in enumerate([("decline", ("reason", "shared_reason")),
+                                              ("counter", ("requested_changes",)), ("accept", ())]):
         offered = api.post(emp, "duty-offers", {**offer, "sent_on": d(17 + 2 * round_)})
         api.post(th, f"duty-offers/{offered['id']}/response", {
             "answer": answer, "responded_on": d(18 + 2 * round_),
-            **(texts.of(DutyResponseInSchema, note) if note else {})})
+            **(texts.of(DutyResponseInSchema, *notes) if notes else {})})
     milestone = api.post(cm, "milestones", {"started_on": d(24)})
     api.post(emp, f"milestones/{milestone['id']}/confirmation", {"confirmed_on": d(24)})
     api.post(emp, "setbacks", {"on": d(25), **texts.of(SetbackInSchema)})

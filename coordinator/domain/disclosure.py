@@ -1,0 +1,65 @@
+"""Minimum necessary (DOMAIN.md section 1): what of a case is clinical, so the employer never receives it.
+
+The employer sees work status, functional restrictions, capacities, attendance, hours tolerated, duty offers,
+responses and milestones; never a diagnosis, health data, a clinician's or insurer's free text, or a clinical
+measure. Every answer (API, FHIR, CSV, PDF, page) asks this module, never decides on its own."""
+
+# timeline events whose very kind is clinical: an employer's timeline leaves them out
+CLINICAL_EVENTS = frozenset({
+    "case_opened", "clearance_recorded", "pregnancy_updated", "pregnancy_plan_checked", "baseline_recorded",
+    "session_logged", "red_flag", "program_resumed", "weekly_review_submitted",
+})
+
+# free-text inputs, by command, that carry a clinician's (or insurer's, or the clinic's internal) words: stored,
+# shown to the clinical parties, never to the employer, never in a summary an employer reads
+CLINICAL_INPUTS: dict[str, frozenset[str]] = {
+    "open_case": frozenset({"diagnosis_code", "diagnosis_text", "health"}),
+    "record_clearance": frozenset({"contraindications", "restrictions", "note"}),
+    "decide_authorization": frozenset({"reason"}),
+    "log_session": frozenset({"medication_taken", "symptoms"}),
+    "submit_weekly_review": frozenset({"override"}),
+    "resume_program": frozenset({"note"}),
+    "issue_restrictions": frozenset({"notes"}),
+    "respond_to_duty_offer": frozenset({"reason"}),
+    "report_setback": frozenset({"reason"}),
+    "discharge_case": frozenset({"summary"}),
+    "record_follow_up": frozenset({"notes"}),
+    "reassign_case": frozenset({"reason"}),
+}
+
+# where the employer needs a reason, the form asks for it in a field of its own, labelled as shared
+SHARED_INPUTS: dict[str, frozenset[str]] = {
+    "respond_to_duty_offer": frozenset({"requested_changes", "shared_reason"}),
+    "report_setback": frozenset({"shared_reason"}),
+}
+SHARED_LABEL = "shared with the employer"
+
+# stored fields of each record the employer never receives
+CLINICAL_FIELDS: dict[str, frozenset[str]] = {
+    "restriction_set": frozenset({"notes"}),
+    "duty_offer": frozenset({"response_note"}),
+    "milestone": frozenset({"setback_reason"}),
+    "follow_up": frozenset({"notes", "recurrence"}),
+    "authorization": frozenset({"reason", "packet", "assessment"}),
+}
+
+# a weekly review's measures besides the capacities: symptoms and screens, clinical
+CLINICAL_MEASURES = ("pain", "fear_of_reinjury", "fatigue", "rpe", "grip_strength_kg", "six_minute_walk_m")
+
+# pending actions an employer may know about: its own duties and the return-to-work steps
+FUNCTIONAL_ACTIONS = frozenset({"duty_offer", "offer_answer", "milestone_confirmation", "follow_up"})
+
+
+def is_clinical_event(kind: str) -> bool:
+    """An event of this kind is clinical: an employer's timeline leaves it out."""
+    return kind in CLINICAL_EVENTS
+
+
+def hidden_from_employer(record: str) -> frozenset[str]:
+    """The stored fields of a record an employer's answer is built without."""
+    return CLINICAL_FIELDS.get(record, frozenset())
+
+
+def is_shared(command: str, name: str) -> bool:
+    """The input is written for the employer to read."""
+    return name in SHARED_INPUTS.get(command, frozenset())
