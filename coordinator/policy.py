@@ -1,16 +1,12 @@
-"""The one access policy: which cases an actor sees, through which view, and which commands it may run."""
+"""The one access policy: which cases an actor sees and through which view (what a view holds is the domain's
+minimum-necessary rule; the reads themselves, and their audit, are the read side's: services/queries/)."""
 
 from enum import StrEnum
 
 from sqlalchemy import Select, false, select, true
 
-from .audit import append as audit_append
 from .domain.actors import Actor, Role
-from .domain.disclosure import FUNCTIONAL_ACTIONS  # noqa: F401  (re-exported for the views)
-from .domain.permissions import COMMAND_ROLES, can
-from .extensions import db
 from .models import Case
-from .services.unit_of_work import NotFound, parties_of
 
 
 class View(StrEnum):
@@ -45,32 +41,3 @@ def visible_cases(actor: Actor) -> Select:
 def view_for(actor: Actor) -> View:
     """The employer sees functional information only; every other party the clinical view."""
     return View.FUNCTIONAL if Role(actor.role) is Role.EMPLOYER else View.CLINICAL
-
-
-def read_case(actor: Actor, case_id: int, purpose: str = "view") -> Case:
-    """The case if the actor is a party to it (NotFound otherwise, hiding it), with the read audited."""
-    if not isinstance(case_id, int) or isinstance(case_id, bool):
-        raise NotFound(f"case {case_id!r} does not exist", field="case_id")
-    case = db.session.scalar(visible_cases(actor).where(Case.id == case_id))
-    view = view_for(actor)
-    audit_append(actor, "read_case", f"case:{case_id}", case_id=case_id if case else None,
-                 category="clinical" if view is View.CLINICAL else "functional",
-                 outcome="ok" if case else "not_found", purpose=purpose)
-    db.session.commit()
-    if case is None:
-        raise NotFound(f"case {case_id} does not exist", field="case_id")
-    return case
-
-
-def audit_listing(actor: Actor, case_ids: list[int], purpose: str = "list") -> None:
-    """Record that a list of cases was read through the actor's view (one entry for the page)."""
-    view = view_for(actor)
-    audit_append(actor, "list_cases", "cases", category="clinical" if view is View.CLINICAL else "functional",
-                 purpose=purpose, detail={"case_ids": case_ids})
-    db.session.commit()
-
-
-def allowed_commands(actor: Actor, case: Case) -> list[str]:
-    """Commands whose role rule admits the actor on this case (the service still checks the stage)."""
-    parties = parties_of(case)
-    return [name for name in COMMAND_ROLES if can(actor, name, parties)]

@@ -61,3 +61,38 @@ def test_flows_decide_no_rule_they_only_call_services():
     offenders = {p.name: sorted(n for n in _full_imports(p) if n.startswith("coordinator.domain"))
                  for p in (ROOT / "flows").rglob("*.py")}
     assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def _imported_names(path: Path) -> set[str]:
+    """'module.name' for each name a file imports from a module (relative modules resolved), and each module."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(p for p in (base, node.module or "") if p)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+SQL_ERRORS = ("sqlalchemy.exc.", "sqlalchemy.orm.exc.")   # mapping a database error to an answer is the views' job
+
+
+def test_the_api_and_the_portals_read_through_the_read_side():
+    # no model, no session, no SQL: every read goes through coordinator/services/queries (the actor's view)
+    offenders = {}
+    for folder in ("api", "portals"):
+        for path in (ROOT / "coordinator" / folder).rglob("*.py"):
+            bad = {name for name in _imported_names(path)
+                   if name.startswith(("coordinator.models", "sqlalchemy")) and not name.startswith(SQL_ERRORS)
+                   or name == "coordinator.extensions.db"}
+            if bad:
+                offenders[str(path.relative_to(ROOT))] = sorted(bad)
+    assert offenders == {}
+
+
+def test_reads_are_audited_by_the_read_side_not_the_policy():
+    policy = (ROOT / "coordinator" / "policy.py").read_text()
+    assert "import append" not in policy and "audit_append" not in policy and "def read_case" not in policy

@@ -2,34 +2,32 @@
 
 from flask import g, jsonify, request, url_for
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from ..auth.bearer import require_token
-from ..models import Case, CaseEvent
-from ..extensions import db
-from ..policy import View, audit_listing, read_case, view_for, visible_cases
+from ..policy import View, view_for
 from ..services import cases as case_services
-from ..services.inbox import overdue_cases
+from ..services.queries.access import case_for, record_listing
+from ..services.queries.cases import commands_on
+from ..services.queries.caseload import case_list
+from ..services.queries.timeline import timeline_page
 from .errors import problem
 from .idempotency import idempotent
-from ..services.facts import commands_for
 from .schemas import (AvailableCommandSchema, UnavailableCommandSchema, CaseClinicalSchema, CasePageSchema, CaseQueryArgsSchema, PageArgsSchema, ReferralSchema,
                       TimelinePageSchema, case_schema)
 
 bp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Cases: the caller's own, through its view")
 
 
-def etag_of(case: Case) -> str:
+def etag_of(version: int) -> str:
     """A strong validator from the case version: any command changes it."""
-    return f'"{case.version}"'
+    return f'"{version}"'
 
 
-def with_etag(payload: dict, case: Case, status: int = 200):
-    """A JSON answer carrying the case's ETag."""
+def with_etag(payload: dict, case, status: int = 200):
+    """A JSON answer carrying the ETag of the case (or of the version given)."""
     response = jsonify(payload)
     response.status_code = status
-    response.headers["ETag"] = etag_of(case)
+    response.headers["ETag"] = etag_of(case if isinstance(case, int) else case.version)
     return response
 
 
@@ -48,18 +46,6 @@ def if_match_version():
     return int(tag), None
 
 
-def page_of(query, page: int, per_page: int, order):
-    """Rows of one page and the total, with a stable order."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, total
-
-
-def with_demands(query):
-    """The cases with their job demands in one more statement, not one per case (the schemas dump them)."""
-    return query.options(selectinload(Case.demands))
-
-
 @bp.route("/cases", methods=["GET"])
 @require_token("cases:read")
 @bp.arguments(CaseQueryArgsSchema, location="query")
@@ -67,18 +53,12 @@ def with_demands(query):
 @bp.doc(security=[{"bearerAuth": ["cases:read"]}])
 def list_cases(args):
     """The caller's cases, filtered by stage, employer, insurer or overdue work, in pages ordered by id."""
-    query = visible_cases(g.token_actor)
-    for name in ("stage", "employer_id", "insurer_id"):
-        if name in args:
-            query = query.where(getattr(Case, name) == args[name])
-    if "overdue" in args:
-        late = overdue_cases(query)
-        query = query.where(late if args["overdue"] else ~late)
-    rows, total = page_of(with_demands(query), args["page"], args["per_page"], (Case.id,))
-    items = case_schema(view_for(g.token_actor), many=True).dump(rows)   # before the audit's commit expires them
-    audit_listing(g.token_actor, [c.id for c in rows], purpose="api")
-    return jsonify(items=items, page=args["page"],
-                   per_page=args["per_page"], total=total)
+    found = case_list(g.token_actor, page=args["page"], per_page=args["per_page"], stage=args.get("stage"),
+                      employer_id=args.get("employer_id"), insurer_id=args.get("insurer_id"),
+                      overdue=args.get("overdue"))
+    items = case_schema(view_for(g.token_actor), many=True).dump(found.items)   # before the audit's commit
+    record_listing(g.token_actor, [c["id"] for c in items], purpose="api")
+    return jsonify(items=items, page=found.page, per_page=found.per_page, total=found.total)
 
 
 @bp.route("/cases", methods=["POST"])
@@ -103,9 +83,9 @@ def open_case(referral):
 def get_case(case_id):
     """One case through the caller's view, with the commands the caller may run on it now (and why not the
     others); another party's case answers 404."""
-    case = read_case(g.token_actor, case_id, purpose="api")
+    case = case_for(g.token_actor, case_id, purpose="api")
     payload = case_schema(view_for(g.token_actor)).dump(case)
-    commands = commands_for(g.token_actor, case)
+    commands = commands_on(g.token_actor, case.id)
     payload["available_commands"] = AvailableCommandSchema(many=True).dump([c for c in commands if c.available])
     payload["unavailable_commands"] = UnavailableCommandSchema(many=True).dump([c for c in commands if not c.available])
     return with_etag(payload, case)
@@ -118,13 +98,9 @@ def get_case(case_id):
 @bp.doc(security=[{"bearerAuth": ["cases:read"]}])
 def timeline(args, case_id):
     """Every event of the case (who, what, when), oldest first; an employer sees the functional ones."""
-    case = read_case(g.token_actor, case_id, purpose="timeline")
-    query = select(CaseEvent).where(CaseEvent.case_id == case.id)
-    if view_for(g.token_actor) is View.FUNCTIONAL:
-        query = query.where(CaseEvent.clinical.is_(False))
-    rows, total = page_of(query, args["page"], args["per_page"], (CaseEvent.at, CaseEvent.id))
-    return jsonify(items=TimelinePageSchema().dump({"items": rows})["items"], page=args["page"],
-                   per_page=args["per_page"], total=total)
+    found = timeline_page(g.token_actor, case_id, args["page"], args["per_page"])
+    return jsonify(items=TimelinePageSchema().dump({"items": found.items})["items"], page=found.page,
+                   per_page=found.per_page, total=found.total)
 
 
 @bp.route("/cases/<int:case_id>/clearance-request", methods=["POST"])

@@ -2,13 +2,12 @@
 
 from flask import g, jsonify
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from ..auth.bearer import require_token
 from ..auth.scopes import CASES_READ, scope_for_command
-from ..extensions import db
-from ..models import Case, Clearance, ProgramSession, RestrictionSet, WeeklyReview
-from ..policy import View, read_case, view_for
+from ..policy import view_for
+from ..services.queries.access import fresh_case
+from ..services.queries.records import ClinicalOnly, record_page
 from ..services import cases as case_services
 from ..services import clearances, program, restrictions, reviews
 from .cases import with_etag
@@ -29,27 +28,14 @@ def run_guarded(case_id: int, call, dump, status: int = 201):
     result, refusal = run_command(lambda _actor: call())
     if refusal:
         return refusal
-    case = result if isinstance(result, Case) else db.session.get(Case, case_id)
-    db.session.refresh(case)
+    case = fresh_case(case_id)
     return with_etag(dump(result, case), case, status)
-
-
-def clinical_case(case_id: int, what: str) -> Case | None:
-    """The case for a clinical list, read and audited; None for an employer, who gets a 403 instead."""
-    if view_for(g.token_actor) is View.FUNCTIONAL:
-        return None
-    return read_case(g.token_actor, case_id, purpose=f"api:{what}")
 
 
 def clinical_refusal(what: str):
     """403 for an employer asking for clinical records."""
     return problem(403, "Forbidden", f"{what} are clinical records: they are not shared with employers "
                    "(minimum necessary); restrictions and the functional case view are", code="clinical_only")
-
-
-def listing(args, query, order, schema):
-    """One page of rows in a stable order, as JSON (`schema` a class, or an instance built for the caller)."""
-    return jsonify(page_json(args, query, order, (schema(many=True) if isinstance(schema, type) else schema).dump))
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -160,6 +146,15 @@ def issue_restrictions(body, case_id):
 # -- lists --------------------------------------------------------------------------------------
 
 
+def listing(args, case_id: int, kind: str, schema):
+    """One page of the case's records of a kind through the caller's view; 403 for an employer asking for a
+    clinical kind."""
+    try:
+        found = record_page(g.token_actor, case_id, kind, args["page"], args["per_page"])
+    except ClinicalOnly:
+        return clinical_refusal(kind)
+    return jsonify(page_json(found, schema.dump))
+
 
 @bp.route("/cases/<int:case_id>/clearances", methods=["GET"])
 @require_token(CASES_READ)
@@ -168,11 +163,7 @@ def issue_restrictions(body, case_id):
 @bp.doc(**READ_DOC)
 def list_clearances(args, case_id):
     """The case's clearances by decision date (clinical: 403 for an employer)."""
-    case = clinical_case(case_id, "clearances")
-    if case is None:
-        return clinical_refusal("clearances")
-    query = select(Clearance).where(Clearance.case_id == case.id)
-    return listing(args, query, (Clearance.decided_on, Clearance.id), ClearanceSchema)
+    return listing(args, case_id, "clearances", ClearanceSchema(many=True))
 
 
 @bp.route("/cases/<int:case_id>/sessions", methods=["GET"])
@@ -182,11 +173,7 @@ def list_clearances(args, case_id):
 @bp.doc(**READ_DOC)
 def list_sessions(args, case_id):
     """The case's sessions by date (clinical: 403 for an employer)."""
-    case = clinical_case(case_id, "sessions")
-    if case is None:
-        return clinical_refusal("sessions")
-    query = select(ProgramSession).where(ProgramSession.case_id == case.id)
-    return listing(args, query, (ProgramSession.held_on, ProgramSession.id), SessionSchema)
+    return listing(args, case_id, "sessions", SessionSchema(many=True))
 
 
 @bp.route("/cases/<int:case_id>/reviews", methods=["GET"])
@@ -196,11 +183,7 @@ def list_sessions(args, case_id):
 @bp.doc(**READ_DOC)
 def list_reviews(args, case_id):
     """The case's weekly reviews by date (clinical: 403 for an employer)."""
-    case = clinical_case(case_id, "reviews")
-    if case is None:
-        return clinical_refusal("reviews")
-    query = select(WeeklyReview).where(WeeklyReview.case_id == case.id)
-    return listing(args, query, (WeeklyReview.reviewed_on, WeeklyReview.id), ReviewSchema)
+    return listing(args, case_id, "reviews", ReviewSchema(many=True))
 
 
 @bp.route("/cases/<int:case_id>/restrictions", methods=["GET"])
@@ -209,8 +192,7 @@ def list_reviews(args, case_id):
 @bp.response(200, page_schema(RestrictionSchema))
 @bp.doc(**READ_DOC)
 def list_restrictions(args, case_id):
-    """The case's restriction versions by issue date (functional: every party to the case)."""
-    case = read_case(g.token_actor, case_id, purpose="api:restrictions")
-    query = select(RestrictionSet).where(RestrictionSet.case_id == case.id)
-    return listing(args, query, (RestrictionSet.issued_on, RestrictionSet.id),
-                   shown_to(g.token_actor, RestrictionSchema, "restriction_set", many=True))
+    """The case's restriction versions by issue date (functional: every party to the case, the employer
+    without the physician's notes)."""
+    return listing(args, case_id, "restrictions", shown_to(g.token_actor, RestrictionSchema, "restriction_set",
+                                                           many=True))

@@ -3,10 +3,9 @@
 from flask import g
 
 from ..auth.scopes import CASES_READ, scope_for_command
-from ..extensions import db
-from ..models import Case
+from ..services.queries.access import current_version
 from ..services.unit_of_work import expect_version
-from .cases import if_match_version, page_of, with_etag
+from .cases import if_match_version, with_etag
 
 ETAG = {"ETag": {"schema": {"type": "string"}}}
 COMMAND_HEADERS = [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}},
@@ -32,12 +31,9 @@ def run_command(service, *args, **kwargs):
 
 def answer(payload: dict, case_id: int, status: int = 200):
     """A command's resource with the case's new ETag."""
-    case = db.session.get(Case, case_id)
-    db.session.refresh(case)
-    return with_etag(payload, case, status)
+    return with_etag(payload, current_version(case_id), status)
 
 
-def page_json(args: dict, query, order, dump) -> dict:
-    """One page of rows in a stable order, dumped."""
-    rows, total = page_of(query, args["page"], args["per_page"], order)
-    return {"items": dump(rows), "page": args["page"], "per_page": args["per_page"], "total": total}
+def page_json(found, dump) -> dict:
+    """One page of rows (a read side's Page), dumped."""
+    return {"items": dump(found.items), "page": found.page, "per_page": found.per_page, "total": found.total}

@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..domain.errors import DomainError, IllegalTransition, InvalidValue, RuleViolation
 from ..domain.permissions import NotPermitted
-from ..extensions import db
+from ..services.queries.access import forget
 from ..services.unit_of_work import NotFound, StaleVersion
 
 PROBLEM = "application/problem+json"
@@ -51,7 +51,7 @@ class ProblemApi(Api):
     def handle_http_exception(self, error: HTTPException):
         """problem+json under /api/, the app's HTML error page everywhere else."""
         if isinstance(error, InternalServerError):
-            db.session.rollback()
+            forget()
         if not is_api_request():
             return render_template("error.html", error=error), error.code
         data = getattr(error, "data", None) or {}
@@ -66,14 +66,14 @@ def register_domain_errors(app) -> None:
     """Domain errors raised by services become problems on the API (and 4xx pages elsewhere)."""
 
     def on_domain_error(error: DomainError):
-        db.session.rollback()
+        forget()
         if is_api_request():
             return domain_problem(error)
         status = next(code for kind, code in DOMAIN_STATUS if isinstance(error, kind))
         return render_template("error.html", error=error, message=error.message), status
 
     def on_stale(error: StaleDataError):
-        db.session.rollback()
+        forget()
         return problem(412, "Precondition Failed", "the case changed meanwhile: reload it and retry")
 
     def on_database_gone(error: DBAPIError):
@@ -81,7 +81,7 @@ def register_domain_errors(app) -> None:
         # Retry-After, and the pool's pre-ping gives the retry a fresh connection
         if not error.connection_invalidated:
             raise error
-        db.session.rollback()
+        forget()
         if is_api_request():
             return problem(503, "Service Unavailable", "the database connection was lost: retry (with the same "
                            "Idempotency-Key)", headers={"Retry-After": "1"})

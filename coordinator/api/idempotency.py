@@ -4,11 +4,9 @@ import hashlib
 from functools import wraps
 
 from flask import current_app, g, make_response, request, url_for
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from ..models import IdempotencyRecord
+from ..services import idempotency as keys
+from ..services.queries.access import forget
 from ..services.unit_of_work import before_commit
 from .errors import problem
 
@@ -21,7 +19,7 @@ def _digest() -> str:
     return hashlib.sha256(request.method.encode() + request.full_path.encode() + request.get_data()).hexdigest()
 
 
-def _replay(record: IdempotencyRecord):
+def _replay(record):
     """The stored answer, marked as a replay."""
     response = make_response(record.body or "", record.status_code)
     response.content_type = record.content_type or "application/json"
@@ -32,53 +30,32 @@ def _replay(record: IdempotencyRecord):
     return response
 
 
-def _record(owner: str, key: str) -> IdempotencyRecord | None:
-    return db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.owner == owner,
-                                                             IdempotencyRecord.key == key))
-
-
-def _earlier(owner: str, key: str, digest: str):
+def _earlier(used: keys.Request):
     """The answer to give when the key was used before (a replay, or a refusal); None for a new key."""
-    record = _record(owner, key)
+    record = keys.recorded(used)
     if record is None:
         return None
-    if record.request_hash != digest:
+    if record.request_hash != used.digest:
         return problem(422, "Idempotency key reused", "this Idempotency-Key was used with a different "
                        "request; use a new key for a new command", {"Idempotency-Key": ["reused"]})
     return _replay(record)
 
 
-def _new_record(owner: str, key: str, digest: str, **answer) -> IdempotencyRecord:
-    return IdempotencyRecord(owner=owner, key=key, method=request.method, path=request.path[:300],
-                             request_hash=digest, **answer)
-
-
-def _mark_done(session, owner: str, key: str, digest: str) -> None:
-    """In the command's own transaction: the key is used, and its command happened; a twin that got there
-    first makes this insert (and so the whole command) fail. Until the full answer is stored, a retry is
-    told the command happened (303 to the case) instead of running it again."""
+def _mark_done(session, used: keys.Request) -> None:
+    """In the command's own transaction: the key is used, and its command happened. Until the full answer is
+    stored, a retry is told the command happened (303 to the case) instead of running it again."""
     case_id = session.info.get("case_id")
-    session.add(_new_record(owner, key, digest, status_code=DONE, body="", content_type="application/json",
-                            location=url_for("cases.get_case", case_id=case_id) if case_id else None))
-    session.flush()
+    keys.mark_done(session, used, DONE, url_for("cases.get_case", case_id=case_id) if case_id else None)
 
 
-def _store(owner: str, key: str, digest: str, response) -> None:
+def _store(used: keys.Request, response) -> None:
     """Keep the answer for replays. A server error keeps nothing (nothing happened: a retry acts), except
     that the 303 written with a command that did commit stays."""
     if response.status_code >= 500:
         return
-    record = _record(owner, key)
-    if record is None:   # answered without a command (a refusal): keep the answer all the same
-        record = _new_record(owner, key, digest)
-        db.session.add(record)
-    record.status_code, record.body = response.status_code, response.get_data(as_text=True)
-    record.content_type = response.content_type
-    record.etag, record.location = response.headers.get("ETag"), response.headers.get("Location")
-    try:
-        db.session.commit()
-    except IntegrityError:   # a twin stored its answer first: it stands
-        db.session.rollback()
+    keys.store_answer(used, status_code=response.status_code, body=response.get_data(as_text=True),
+                      content_type=response.content_type, etag=response.headers.get("ETag"),
+                      location=response.headers.get("Location"))
 
 
 def idempotent(view):
@@ -91,21 +68,21 @@ def idempotent(view):
         if not key or len(key) > MAX_KEY or not key.isascii() or not key.isprintable():
             return problem(400, "Bad Idempotency-Key", f"1 to {MAX_KEY} printable ASCII characters",
                            {"Idempotency-Key": ["invalid"]})
-        owner, digest = f"client:{g.token.client_id}", _digest()
-        earlier = _earlier(owner, key, digest)
+        used = keys.Request(f"client:{g.token.client_id}", key, request.method, request.path, _digest())
+        earlier = _earlier(used)
         if earlier is not None:
             return earlier
         try:
-            with before_commit(lambda session: _mark_done(session, owner, key, digest)):
+            with before_commit(lambda session: _mark_done(session, used)):
                 response = make_response(view(*args, **kwargs))
         except Exception as error:  # the app's own handlers turn it into the answer we store
-            db.session.rollback()
-            done = _record(owner, key)
+            forget()
+            done = keys.recorded(used)
             if done is not None:
                 # the command committed and then the answer was lost (a dropped connection), or a twin
                 # request with this key acted first: either way, this request must not act again
-                return _replay(done) if done.request_hash == digest else _earlier(owner, key, digest)
+                return _replay(done) if done.request_hash == used.digest else _earlier(used)
             response = make_response(current_app.handle_user_exception(error))
-        _store(owner, key, digest, response)
+        _store(used, response)
         return response
     return wrapper

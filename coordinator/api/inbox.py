@@ -5,8 +5,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..auth.bearer import require_token
-from ..policy import visible_cases
-from ..services.inbox import inbox_page
+from ..services.queries.caseload import inbox_for
 from .schemas import PageArgsSchema
 
 bp = Blueprint("inbox", __name__, url_prefix="/api/v1", description="Pending actions of the caller")
@@ -56,7 +55,7 @@ def _item(i) -> dict:
 @bp.doc(security=[{"bearerAuth": ["cases:read"]}])
 def get_inbox(args):
     """Pending actions with due dates across the caller's cases: overdue first, then by due date."""
-    found = inbox_page(g.token_actor, visible_cases(g.token_actor), args["page"], args["per_page"])
+    found = inbox_for(g.token_actor, args["page"], args["per_page"])
     return jsonify(InboxPageSchema().dump({"items": [_item(i) for i in found.items], "page": found.page,
                                            "per_page": found.per_page, "total": found.total,
                                            "overdue": found.overdue}))

@@ -3,18 +3,17 @@ follow-ups and closure. Every command needs If-Match on the case's ETag and hono
 
 from flask import g, jsonify
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from ..auth.bearer import require_token
 from ..auth.scopes import CASES_READ, scope_for_command
-from ..domain import milestones as ladder_rules
-from ..extensions import db
-from ..models import Authorization, Case, DutyOffer, FollowUp, Milestone
-from ..policy import View, read_case, view_for
+from ..policy import View, view_for
 from ..services import authorizations as auth_services
 from ..services import duty as duty_services
 from ..services import rtw as rtw_services
-from ..services.unit_of_work import NotFound
+from ..services.queries.access import case_for
+from ..services.queries.authorizations import sessions_used
+from ..services.queries.ladder import ladder
+from ..services.queries.records import record_page, require_on_case
 from .cases import with_etag
 from .commands import ETAG, READ_DOC, answer, command_doc, page_json, run_command
 from .idempotency import idempotent
@@ -47,25 +46,22 @@ bp = Blueprint("workflow", __name__, url_prefix="/api/v1",
 
 
 
-def _on_case(model, object_id: int, case_id: int, field: str) -> None:
-    """NotFound unless the object exists and belongs to the case named in the path."""
-    row = db.session.get(model, object_id)
-    if row is None or row.case_id != case_id:
-        raise NotFound(f"{field} {object_id} is not part of case {case_id}", field=field)
+def _on_case(field: str, object_id: int, case_id: int) -> None:
+    """NotFound unless the record exists and belongs to the case named in the path."""
+    require_on_case(field, object_id, case_id)
 
 
 # -- authorizations ---------------------------------------------------------------------------
 
 
-def authorization_json(row: Authorization, view: View) -> dict:
+def authorization_json(row, view: View, used: int | None) -> dict:
     """An authorization through the caller's view, with the sessions used against it once approved."""
     # the packet (intake data or the weekly progress report), the assessment and the insurer's reason are
     # clinical: the employer's schema declares none of them, so they cannot leak (minimum necessary);
     # the employer still sees dates, counts and the decision, which it needs to plan modified duty
     schema = AuthorizationFunctionalSchema() if view is View.FUNCTIONAL else AuthorizationClinicalSchema()
     data = schema.dump(row)
-    data["sessions_used"] = (auth_services.count_sessions(row.id)
-                             if row.decision in ("approve", "modify") else None)
+    data["sessions_used"] = used
     return data
 
 
@@ -79,7 +75,7 @@ def authorization_json(row: Authorization, view: View) -> dict:
 def request_authorization(body, case_id):
     """Ask the insurer for sessions; the answer carries the kind, the decision due date, packet and assessment."""
     row, refusal = run_command(auth_services.request_authorization, case_id, **body)
-    return refusal or answer(authorization_json(row, View.CLINICAL), case_id, 201)
+    return refusal or answer(authorization_json(row, View.CLINICAL, sessions_used([row])[row.id]), case_id, 201)
 
 
 @bp.route("/cases/<int:case_id>/authorizations/<int:authorization_id>/decision", methods=["POST"])
@@ -90,9 +86,9 @@ def request_authorization(body, case_id):
 @bp.doc(**command_doc("decide_authorization"))
 def decide_authorization(body, case_id, authorization_id):
     """The insurer approves, modifies, denies or pends a pending request of this case."""
-    _on_case(Authorization, authorization_id, case_id, "authorization_id")
+    _on_case("authorization_id", authorization_id, case_id)
     row, refusal = run_command(auth_services.decide_authorization, authorization_id, **body)
-    return refusal or answer(authorization_json(row, View.CLINICAL), case_id)
+    return refusal or answer(authorization_json(row, View.CLINICAL, sessions_used([row])[row.id]), case_id)
 
 
 @bp.route("/cases/<int:case_id>/authorizations", methods=["GET"])
@@ -102,11 +98,9 @@ def decide_authorization(body, case_id, authorization_id):
 @bp.doc(**READ_DOC)
 def list_authorizations(args, case_id):
     """The case's authorizations by start date, with sessions used; the employer sees no clinical field."""
-    case = read_case(g.token_actor, case_id, purpose="authorizations")
-    view = view_for(g.token_actor)
-    query = select(Authorization).where(Authorization.case_id == case.id)
-    return jsonify(page_json(args, query, (Authorization.start_date, Authorization.id),
-                         lambda rows: [authorization_json(r, view) for r in rows]))
+    found = record_page(g.token_actor, case_id, "authorizations", args["page"], args["per_page"])
+    view, used = view_for(g.token_actor), sessions_used(found.items)
+    return jsonify(page_json(found, lambda rows: [authorization_json(r, view, used[r.id]) for r in rows]))
 
 
 # -- modified-duty offers -----------------------------------------------------------------------
@@ -132,7 +126,7 @@ def propose_duty_offer(body, case_id):
 @bp.doc(**command_doc("respond_to_duty_offer"))
 def respond_to_duty_offer(body, case_id, offer_id):
     """Accept (only without conflicts), decline with a reason, or counter an offer round of this case."""
-    _on_case(DutyOffer, offer_id, case_id, "offer_id")
+    _on_case("offer_id", offer_id, case_id)
     row, refusal = run_command(duty_services.respond_to_duty_offer, offer_id, **body)
     return refusal or answer(shown_to(g.token_actor, DutyOfferOutSchema, "duty_offer").dump(row), case_id)
 
@@ -144,9 +138,8 @@ def respond_to_duty_offer(body, case_id, offer_id):
 @bp.doc(**READ_DOC)
 def list_duty_offers(args, case_id):
     """The case's offer rounds by date sent (functional information: the employer sees them too)."""
-    case = read_case(g.token_actor, case_id, purpose="duty_offers")
-    query = select(DutyOffer).where(DutyOffer.case_id == case.id)
-    return jsonify(page_json(args, query, (DutyOffer.sent_on, DutyOffer.id), shown_to(g.token_actor, DutyOfferOutSchema, "duty_offer", many=True).dump))
+    found = record_page(g.token_actor, case_id, "duty_offers", args["page"], args["per_page"])
+    return jsonify(page_json(found, shown_to(g.token_actor, DutyOfferOutSchema, "duty_offer", many=True).dump))
 
 
 # -- milestones ---------------------------------------------------------------------------------
@@ -172,19 +165,15 @@ def start_milestone(body, case_id):
 @bp.doc(**command_doc("confirm_milestone"))
 def confirm_milestone(body, case_id, milestone_id):
     """The employer confirms a started milestone of this case at the worksite."""
-    _on_case(Milestone, milestone_id, case_id, "milestone_id")
+    _on_case("milestone_id", milestone_id, case_id)
     row, refusal = run_command(rtw_services.confirm_milestone, milestone_id, **body)
     return refusal or answer(shown_to(g.token_actor, MilestoneOutSchema, "milestone").dump(row), case_id)
 
 
-def ladder_json(case: Case) -> list[dict]:
-    """Every rung of the case's ladder with its status: confirmed, started or planned."""
-    confirmed, active = rtw_services.confirmed_rungs(case.id), rtw_services.active_milestone(case.id)
-    rungs = ladder_rules.ladder(shift_hours=case.shift_hours)
-    return RungOutSchema(many=True).dump([
-        {"number": r.number, "hours_per_day": r.hours_per_day, "duty": str(r.duty),
-         "status": "confirmed" if r.number in confirmed else
-         "started" if active is not None and active.rung == r.number else "planned"} for r in rungs])
+def ladder_json(case) -> list[dict]:
+    """Every rung of the case's ladder with where it stands, as the case page shows it (after a setback, the
+    rung stepped back)."""
+    return RungOutSchema(many=True).dump(ladder(g.token_actor, case))
 
 
 @bp.route("/cases/<int:case_id>/milestones", methods=["GET"])
@@ -194,16 +183,15 @@ def ladder_json(case: Case) -> list[dict]:
 @bp.doc(**READ_DOC)
 def list_milestones(args, case_id):
     """The ladder (rungs with status) and the milestone attempts by start date."""
-    case = read_case(g.token_actor, case_id, purpose="milestones")
-    query = select(Milestone).where(Milestone.case_id == case.id)
-    page = page_json(args, query, (Milestone.started_on, Milestone.id), shown_to(g.token_actor, MilestoneOutSchema, "milestone", many=True).dump)
-    return jsonify(ladder=ladder_json(case), **page)
+    found = record_page(g.token_actor, case_id, "milestones", args["page"], args["per_page"])
+    page = page_json(found, shown_to(g.token_actor, MilestoneOutSchema, "milestone", many=True).dump)
+    return jsonify(ladder=ladder_json(case_for(g.token_actor, case_id, purpose="ladder")), **page)
 
 
 # -- setbacks, discharge, follow-ups, closure ---------------------------------------------------
 
 
-def _case_answer(case: Case):
+def _case_answer(case):
     """The case through the caller's view with its new ETag."""
     return with_etag(case_schema(view_for(g.token_actor)).dump(case), case)
 
@@ -246,7 +234,7 @@ def follow_up_json(rows, view: View) -> list[dict]:
 @bp.doc(**command_doc("record_follow_up"))
 def record_follow_up(body, case_id, follow_up_id):
     """Record what a scheduled follow-up of this case found."""
-    _on_case(FollowUp, follow_up_id, case_id, "follow_up_id")
+    _on_case("follow_up_id", follow_up_id, case_id)
     row, refusal = run_command(rtw_services.record_follow_up, follow_up_id, **body)
     return refusal or answer(FollowUpClinicalSchema().dump(row), case_id)
 
@@ -258,10 +246,9 @@ def record_follow_up(body, case_id, follow_up_id):
 @bp.doc(**READ_DOC)
 def list_follow_ups(args, case_id):
     """The case's follow-ups by due date."""
-    case = read_case(g.token_actor, case_id, purpose="follow_ups")
+    found = record_page(g.token_actor, case_id, "follow_ups", args["page"], args["per_page"])
     view = view_for(g.token_actor)
-    query = select(FollowUp).where(FollowUp.case_id == case.id)
-    return jsonify(page_json(args, query, (FollowUp.due_on, FollowUp.id), lambda rows: follow_up_json(rows, view)))
+    return jsonify(page_json(found, lambda rows: follow_up_json(rows, view)))
 
 
 @bp.route("/cases/<int:case_id>/closure", methods=["POST"])

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any, Callable
 
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import select
 
 from ..api.schemas import ReferralSchema
 from ..api.clinical_schemas import (BaselineInSchema, ClearanceInSchema, PregnancyInSchema, ProgramStartInSchema,
@@ -20,9 +19,9 @@ from ..api.workflow_schemas import (AuthorizationDecisionInSchema, Authorization
                                     SetbackInSchema)
 from ..domain.actors import Actor
 from ..domain.catalogue import COMMANDS
-from ..extensions import db
-from ..models import Authorization, Case, DutyOffer, FollowUp, Milestone
 from ..services import assignments, authorizations, cases, clearances, duty, program, restrictions, reviews, rtw
+from ..services.queries import records
+from ..services.queries.cases import CaseSummary, clinic_staff
 
 
 ROWS = 5   # rows offered for a list of items (the tasks of a duty offer); empty rows are ignored
@@ -32,7 +31,7 @@ class NoFields(Schema):
     """A command without input."""
 
 
-def _clearance(actor: Actor, case: Case, body: dict, subject_id: int | None):
+def _clearance(actor: Actor, case: CaseSummary, body: dict, subject_id: int | None):
     kind = body.pop("kind")
     if kind == "physician":
         return clearances.record_clearance(actor, case.id, **body)
@@ -47,12 +46,12 @@ class PortalAction:
     slug: str
     command: str
     schema: type[Schema]
-    run: Callable[[Actor, Case, dict, int | None], Any]
+    run: Callable[[Actor, CaseSummary, dict, int | None], Any]
     kind: str | None = None              # the kind of input this form fixes (a cardiology clearance)
-    subject: type | None = None          # the model the subject id names, when the action has one
+    subject: str | None = None           # the record the subject id names (its id field), when it has one
     done: str = "Saved."
-    preview: Callable[[Actor, Case, dict], dict] | None = None   # shown before the user confirms
-    options: Callable[[Actor, Case], dict] | None = None   # named choices for id fields (see `describe`)
+    preview: Callable[[Actor, CaseSummary, dict], dict] | None = None   # shown before the user confirms
+    options: Callable[[Actor, CaseSummary], dict] | None = None   # named choices for id fields (see `describe`)
 
     @property
     def label(self) -> str:
@@ -86,7 +85,7 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
                  done="Request sent to the insurer."),
     PortalAction("decision", "decide_authorization", AuthorizationDecisionInSchema,
                  lambda actor, case, body, subject: authorizations.decide_authorization(actor, subject, **body),
-                 subject=Authorization, done="Decision recorded."),
+                 subject="authorization_id", done="Decision recorded."),
     PortalAction("baseline", "record_baseline", BaselineInSchema,
                  lambda actor, case, body, _: program.record_baseline(actor, case.id, **body),
                  done="Baseline recorded; week 1 starts once the program is authorized."),
@@ -108,7 +107,7 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
                  done="Discharged; follow-ups at 3 and 6 months are scheduled."),
     PortalAction("follow-up", "record_follow_up", FollowUpInSchema,
                  lambda actor, case, body, subject: rtw.record_follow_up(actor, subject, **body),
-                 subject=FollowUp, done="Follow-up recorded."),
+                 subject="follow_up_id", done="Follow-up recorded."),
     PortalAction("close", "close_case", NoFields,
                  lambda actor, case, body, _: rtw.close_case(actor, case.id), done="Case closed."),
     PortalAction("review", "submit_weekly_review", ReviewInSchema,
@@ -121,13 +120,13 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
                  preview=lambda actor, case, body: {"conflicts": duty.preview_duty_offer(actor, case.id, **body)}),
     PortalAction("offer-answer", "respond_to_duty_offer", DutyResponseInSchema,
                  lambda actor, case, body, subject: duty.respond_to_duty_offer(actor, subject, **body),
-                 subject=DutyOffer, done="Answer sent to the employer."),
+                 subject="offer_id", done="Answer sent to the employer."),
     PortalAction("milestone", "start_milestone", MilestoneStartInSchema,
                  lambda actor, case, body, _: rtw.start_milestone(actor, case.id, **body),
                  done="Milestone started; the employer is asked to confirm it."),
     PortalAction("confirm-milestone", "confirm_milestone", MilestoneConfirmInSchema,
                  lambda actor, case, body, subject: rtw.confirm_milestone(actor, subject, **body),
-                 subject=Milestone, done="Milestone confirmed."),
+                 subject="milestone_id", done="Milestone confirmed."),
     PortalAction("reassign", "reassign_case", ReassignmentInSchema,
                  lambda actor, case, body, _: assignments.reassign_case(actor, case.id, **body),
                  done="Case reassigned.", options=lambda actor, case: clinic_staff(case.clinic_id)),
@@ -144,45 +143,11 @@ INTAKE = PortalAction("intake", "open_case", ReferralSchema,
                       lambda actor, case, referral, _: cases.open_case(actor, referral), done="Case opened.")
 
 
-def active_users(role: str, org_id: int | None = None) -> list:
-    """(id, name) of the active users of a role (of one organisation, when given), by name."""
-    from ..models import User
-
-    query = select(User.id, User.name).where(User.role == role, User.active.is_(True))
-    if org_id is not None:
-        query = query.where(User.org_id == org_id)
-    return db.session.execute(query.order_by(User.name)).all()
-
-
-def clinic_staff(clinic_id: int) -> dict[str, list]:
-    """The clinic's active therapists and case managers, as choices for a case's assignment."""
-    from ..domain.actors import Role
-
-    return {"therapist_id": active_users(Role.THERAPIST, clinic_id),
-            "case_manager_id": active_users(Role.CASE_MANAGER, clinic_id)}
-
-
-def intake_options(actor: Actor) -> dict[str, list[tuple[int, str]]]:
-    """The parties a referral can name: every employer and insurer, the physicians, the clinic's own staff."""
-    from ..domain.actors import OrgKind, Role
-    from ..models import Organisation
-
-    def orgs(kind):
-        return db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.kind == kind)
-                                  .order_by(Organisation.name)).all()
-
-    return {"employer_id": orgs(OrgKind.EMPLOYER), "insurer_id": orgs(OrgKind.INSURER),
-            "physician_id": active_users(Role.PHYSICIAN), **clinic_staff(actor.org_id)}
-
-
-def subject_of(action: PortalAction, case: Case, subject_id: int | None):
-    """The subject row when it belongs to the case, else None (a foreign or absent id)."""
+def subject_of(action: PortalAction, case, subject_id: int | None):
+    """The subject record when it belongs to the case, else None (a foreign or absent id)."""
     if action.subject is None:
         return None
-    if subject_id is None:
-        return None
-    return db.session.scalar(select(action.subject).where(action.subject.id == subject_id,
-                                                          action.subject.case_id == case.id))
+    return records.subject_of(action.subject, subject_id, case.id)
 
 
 # -- reading the posted strings ------------------------------------------------------------------
@@ -194,7 +159,7 @@ def _choices(f: fields.Field) -> list[str]:
     return []
 
 
-def describe(schema: Schema, case: Case | None, hidden: dict, options: dict | None = None,
+def describe(schema: Schema, case: CaseSummary | None, hidden: dict, options: dict | None = None,
              prefix: str = "", only: tuple[str, ...] | None = None, required: tuple[str, ...] = ()) -> list[dict]:
     """The inputs of the form, one per schema field (a dict field gives one number per job demand; a nested
     object a group of its own inputs; `options` turns an id field into a choice of named records); with `only`,
@@ -231,7 +196,7 @@ def describe(schema: Schema, case: Case | None, hidden: dict, options: dict | No
                 "choices": _choices(f.inner) if isinstance(f, fields.List) else _choices(f),
                 "step": "1" if isinstance(f, fields.Integer) else "any"}
         if kind == "dict":
-            item["keys"] = [d.task for d in case.demands] if case is not None else []
+            item["keys"] = list(case.demand_tasks) if case is not None else []
         inputs.append(item)
     return inputs
 

@@ -7,10 +7,11 @@ import re
 from flask import Response, abort
 
 from ..auth.sessions import current_actor
-from ..policy import View, audit_listing, read_case, view_for
+from ..services.queries.caseload import caseload_rows
+from ..services.queries.measures import measures_table
+from ..services.queries.records import ClinicalOnly
 from ..services.unit_of_work import NotFound
-from .charts import weekly_reviews
-from .common import CaseloadFilters, caseload_rows
+from .common import filters_from_request
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,8 +40,7 @@ def _csv(rows: list[list], filename: str) -> Response:
 def caseload_csv(portal: str) -> Response:
     """The caseload with the page's filters, as CSV."""
     actor = current_actor()
-    cases = caseload_rows(actor, CaseloadFilters.from_request())
-    audit_listing(actor, [c.id for c in cases], purpose="caseload export")
+    cases = caseload_rows(actor, filters_from_request())
     rows = [["claim", "worker", "job", "stage", "employer", "insurer"]]
     rows += [[c.claim_number, c.worker_name, c.job_title, c.stage, c.employer, c.insurer] for c in cases]
     return _csv(rows, "caseload.csv")
@@ -48,19 +48,16 @@ def caseload_csv(portal: str) -> Response:
 
 def measures_csv(portal: str, case_id: int) -> Response:
     """A case's weekly capacities per task, pain, RPE and fatigue, as CSV (clinical views only)."""
-    actor = current_actor()
-    if view_for(actor) is View.FUNCTIONAL:
-        abort(403)
     try:
-        case = read_case(actor, case_id, purpose="measures export")
+        table = measures_table(current_actor(), case_id, purpose="measures export")
+    except ClinicalOnly:
+        abort(403)
     except NotFound:
         abort(404)
-    tasks = [d.task for d in case.demands]
+    tasks = list(table.case.demand_tasks)
     rows = [["week", "reviewed_on", *tasks, *(f"{t}_demand" for t in tasks), "pain", "rpe", "fatigue",
              "recommendation"]]
-    demand = {d.task: d.amount for d in case.demands}
-    for r in weekly_reviews(case):
-        measures = r.measures or {}
-        rows.append([r.week, r.reviewed_on, *(r.capacities.get(t) for t in tasks), *(demand[t] for t in tasks),
-                     measures.get("pain"), measures.get("rpe"), measures.get("fatigue"), r.recommendation])
-    return _csv(rows, download_name("measures", case.claim_number, ".csv"))
+    for w in table.weeks:
+        rows.append([w.week, w.reviewed_on, *(w.capacities.get(t) for t in tasks), *(table.demands[t] for t in tasks),
+                     w.measures.get("pain"), w.measures.get("rpe"), w.measures.get("fatigue"), w.recommendation])
+    return _csv(rows, download_name("measures", table.case.claim_number, ".csv"))

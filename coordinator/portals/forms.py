@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..auth.sessions import current_actor
 from ..domain.errors import DomainError, InvalidValue
-from ..domain.permissions import NotPermitted, can
-from ..extensions import db
-from ..policy import read_case
-from ..services.unit_of_work import NotFound, StaleVersion, expect_version, parties_of
+from ..domain.permissions import NotPermitted
+from ..services.queries.access import forget
+from ..services.queries.cases import case_summary, commands_on, referral_choices, refusal
+from ..services.unit_of_work import NotFound, StaleVersion, expect_version
 from .actions import ACTIONS, ValidationError, defaults, describe, load, subject_of
 
 
@@ -23,37 +23,35 @@ def _flat(messages) -> dict[str, str]:
     return out
 
 
-def _form_kind(action, case) -> str | None:
+def _form_kind(action, command) -> str | None:
     """The kind of input the form takes: the one it fixes, else the kind the catalogue allows now."""
-    from ..domain.catalogue import COMMANDS, availability
-    from ..services.facts import case_facts
+    from ..domain.catalogue import COMMANDS
 
     if action.kind is not None or len(COMMANDS[action.command].kinds) == 1:
         return action.kind or COMMANDS[action.command].kinds[0].name
-    found = availability(action.command, case_facts(case))
-    return found.kinds[0] if found.kinds else None
+    return command.kinds[0] if command.kinds else None
 
 
 def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
     """GET the form; POST it: a redirect to the case on success, the form again with messages otherwise.
     A form the catalogue does not allow now shows why instead of its inputs."""
     from ..domain.catalogue import inputs_of, required_inputs_of
-    from ..services.facts import refusal_on
 
     action = ACTIONS.get(slug)
     if action is None:
         abort(404)
     actor = current_actor()
     try:
-        case = read_case(actor, case_id, purpose=f"portal form {slug}")
+        case = case_summary(actor, case_id, purpose=f"portal form {slug}")
     except NotFound:
         abort(404)
-    if not can(actor, action.command, parties_of(case)):
+    command = next((c for c in commands_on(actor, case.id) if c.command == action.command), None)
+    if command is None:   # the role may never run it
         abort(403)
     if action.subject is not None and subject_of(action, case, subject_id) is None:
         abort(404)
-    kind = _form_kind(action, case)
-    refused = refusal_on(case, action.command, kind=kind, subject=subject_id)
+    kind = _form_kind(action, command)
+    refused = refusal(actor, case.id, action.command, kind=kind, subject=subject_id)
     only = inputs_of(action.command, kind) if kind else ()
     values, errors, message, status, preview = defaults(action), {}, refused or None, 409 if refused else 200, None
     if subject_id is not None and action.slug == "review":
@@ -72,21 +70,21 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
             errors, status = _flat(invalid.messages), 422
             message = "Please correct the fields marked below."
         except StaleVersion:
-            db.session.rollback()
+            forget()
             message, status = ("Someone else changed this case while you were filling in the form. "
                                "It now shows their change: check it, then submit again."), 409
         except (NotPermitted, NotFound):
             abort(403)
-        except DomainError as refusal:
-            db.session.rollback()
-            if isinstance(refusal, InvalidValue) and refusal.field:
-                errors, status = {refusal.field: str(refusal)}, 422
-            message, status = str(refusal), status if status == 422 else 409
+        except DomainError as refused_now:
+            forget()
+            if isinstance(refused_now, InvalidValue) and refused_now.field:
+                errors, status = {refused_now.field: str(refused_now)}, 422
+            message, status = str(refused_now), status if status == 422 else 409
         else:
             if preview is None:
                 flash(action.done)
                 return redirect(url_for(f"{portal}.case", case_id=case.id))
-        db.session.refresh(case)
+        case = case_summary(actor, case_id, purpose=f"portal form {slug}")   # as it stands now
     subject = subject_of(action, case, subject_id) if action.subject is not None else None
     options = action.options(actor, case) if action.options is not None else None
     inputs = [] if refused else describe(action.schema(), case, action.hidden, options, only=only,
@@ -99,14 +97,14 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
 def intake(portal: str):
     """The referral form: parties, job demands and health flags; the case opens through the API's service."""
     from ..domain.permissions import require
-    from .actions import INTAKE, intake_options, payload
+    from .actions import INTAKE, payload
 
     actor = current_actor()
     try:
         require(actor, "open_case")
     except NotPermitted:
         abort(403)
-    hidden, options = {"clinic_id": actor.org_id}, intake_options(actor)
+    hidden, options = {"clinic_id": actor.org_id}, referral_choices(actor)
     values, errors, message, status = {"referral_date": date.today().isoformat()}, {}, None, 200
     if request.method == "POST":
         values = request.form.to_dict()
@@ -118,7 +116,7 @@ def intake(portal: str):
         except NotPermitted:
             abort(403)
         except DomainError as refused:
-            db.session.rollback()
+            forget()
             errors = {refused.field: str(refused)} if getattr(refused, "field", None) else {}
             message, status = str(refused), 422 if isinstance(refused, InvalidValue) else 409
         else:

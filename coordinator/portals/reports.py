@@ -8,28 +8,23 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from ..auth.sessions import current_actor
-from ..extensions import db
-from ..models import Case, Organisation
-from ..policy import View, read_case, view_for
-# the same readers the insurer's decision form and the case page use, so the PDF cannot drift from them
-from ..services.authorizations import latest_report
+# the same read side the insurer's decision form and the case page use, so the PDF cannot drift from them
+from ..services.queries.measures import ProgressReport, progress_report
+from ..services.queries.records import ClinicalOnly
 from ..services.unit_of_work import NotFound
-from .charts import weekly_reviews
-from .common import authorization_usage
 from .exports import download_name
 
 
 def progress_report_pdf(portal: str, case_id: int) -> Response:
     """The case's progress report as a PDF download (clinical views only; the employer is refused)."""
-    actor = current_actor()
-    if view_for(actor) is View.FUNCTIONAL:
-        abort(403)
     try:
-        case = read_case(actor, case_id, purpose="progress report")
+        report = progress_report(current_actor(), case_id)
+    except ClinicalOnly:
+        abort(403)
     except NotFound:
         abort(404)
-    filename = download_name("progress", case.claim_number, ".pdf")
-    return Response(bytes(_render(case)), mimetype="application/pdf",
+    filename = download_name("progress", report.case.claim_number, ".pdf")
+    return Response(bytes(_render(report)), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "no-store"})
 
@@ -55,21 +50,20 @@ def _percent(value) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def _render(case: Case) -> bytearray:
+def _render(report: ProgressReport) -> bytearray:
     pdf = FPDF()
-    pdf.set_title(f"Progress report {case.claim_number}")
+    pdf.set_title(f"Progress report {report.case.claim_number}")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
     _line(pdf, "Progress report", height=10)
-    _facts(pdf, case)
+    _facts(pdf, report)
     _heading(pdf, "Authorizations")
-    _authorization_table(pdf, case)
+    _authorization_table(pdf, report.authorizations)
     _heading(pdf, "Latest weekly review")
-    _review(pdf, latest_report(case.id))
-    reviews = weekly_reviews(case)
-    if reviews:
+    _review(pdf, report.latest)
+    if report.table.weeks:
         _heading(pdf, "Weekly measures")
-        _measures_table(pdf, case, reviews)
+        _measures_table(pdf, report.table)
     return pdf.output()
 
 
@@ -94,20 +88,19 @@ def _table(pdf: FPDF, rows: list[list], widths: list[int] | None = None) -> None
     pdf.set_font("Helvetica", size=10)
 
 
-def _facts(pdf: FPDF, case: Case) -> None:
-    employer, insurer = db.session.get(Organisation, case.employer_id), db.session.get(Organisation, case.insurer_id)
+def _facts(pdf: FPDF, report: ProgressReport) -> None:
+    case = report.case
     facts = [("Claim", case.claim_number), ("Worker", case.worker_name), ("Job title", case.job_title),
-             ("Employer", employer.name), ("Insurer", insurer.name), ("Stage", case.stage.replace("_", " "))]
-    if case.program_started_on:
-        facts.append(("Program started", case.program_started_on.isoformat()))
+             ("Employer", case.employer), ("Insurer", case.insurer), ("Stage", case.stage.replace("_", " "))]
+    if report.program_started_on:
+        facts.append(("Program started", report.program_started_on.isoformat()))
     facts.append(("Report date", date.today().isoformat()))
     pdf.set_font("Helvetica", size=10)
     for label, value in facts:
         _line(pdf, f"{label}: {value}")
 
 
-def _authorization_table(pdf: FPDF, case: Case) -> None:
-    rows = authorization_usage(case)
+def _authorization_table(pdf: FPDF, rows: list[dict]) -> None:
     if not rows:
         _line(pdf, "No authorization requested yet.")
         return
@@ -142,13 +135,12 @@ def _review(pdf: FPDF, report: dict | None) -> None:
                 _line(pdf, f"- {text}")
 
 
-def _measures_table(pdf: FPDF, case: Case, reviews: list) -> None:
-    tasks = [d.task for d in case.demands]
+def _measures_table(pdf: FPDF, table_data) -> None:
+    tasks = list(table_data.case.demand_tasks)
     table = [["Week", "Reviewed on", *(t.replace("_", " ") for t in tasks), "Pain", "RPE", "Fatigue",
               "Recommendation"]]
     widths = [2, 3, *(3 for _ in tasks), 2, 2, 2, 4]
-    for r in reviews:
-        measures = r.measures or {}
-        table.append([r.week, r.reviewed_on.isoformat(), *(_number(r.capacities.get(t)) for t in tasks),
-                      *(_number(measures.get(m)) for m in ("pain", "rpe", "fatigue")), r.recommendation])
+    for w in table_data.weeks:
+        table.append([w.week, w.reviewed_on.isoformat(), *(_number(w.capacities.get(t)) for t in tasks),
+                      *(_number(w.measures.get(m)) for m in ("pain", "rpe", "fatigue")), w.recommendation])
     _table(pdf, table, widths)

@@ -37,7 +37,7 @@ def ladder_view(case: Case, clinical: bool = True) -> list[dict]:
     """Every rung of the case's ladder with where it stands (planned until a milestone starts it), and its
     setback if it stepped back: what the employer was told, and for a clinical reader the clinical account."""
     latest = {m.rung: m for m in _milestones(case.id)}   # ordered by id: the newest attempt of each rung wins
-    return [{"number": r.number, "hours_per_day": r.hours_per_day, "full_duty": r.is_full_duty,
+    return [{"number": r.number, "hours_per_day": r.hours_per_day, "full_duty": r.is_full_duty, "duty": str(r.duty),
              "status": latest[r.number].status if r.number in latest else "planned",
              "started_on": latest[r.number].started_on if r.number in latest else None,
              "confirmed_on": latest[r.number].confirmed_on if r.number in latest else None,

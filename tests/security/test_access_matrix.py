@@ -18,7 +18,8 @@ from coordinator.domain.review import Measures
 from coordinator.domain.safety import SessionObservations
 from coordinator.extensions import db
 from coordinator.models import Authorization, DutyOffer, FollowUp, Milestone, User
-from coordinator.policy import read_case, visible_cases
+from coordinator.policy import visible_cases
+from coordinator.services.queries.access import case_for as read_case
 from coordinator.services import (assignments, authorizations, cases, clearances, duty, program, restrictions,
                                   reviews, rtw)
 from coordinator.services.unit_of_work import NotFound

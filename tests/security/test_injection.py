@@ -280,8 +280,9 @@ def check_stored_verbatim_and_nothing_dropped(texts: Texts, cases: int) -> None:
 
 def form_urls(portal: str, actor, case_id: int) -> dict[str, str]:
     """slug -> URL of every action form the actor's role may open on the case (with its subject, if it has one)."""
-    subjects = {m: db.session.scalar(select(m.id).where(m.case_id == case_id))
-                for m in (Authorization, DutyOffer, Milestone, FollowUp)}
+    subjects = {field: db.session.scalar(select(m.id).where(m.case_id == case_id))
+                for field, m in (("authorization_id", Authorization), ("offer_id", DutyOffer),
+                                 ("milestone_id", Milestone), ("follow_up_id", FollowUp))}
     return {slug: f"/{portal}/cases/{case_id}/act/{slug}" + (f"/{subjects[a.subject]}" if a.subject else "")
             for slug, a in ACTIONS.items() if can(actor, a.command)}
 

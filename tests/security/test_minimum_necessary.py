@@ -13,7 +13,7 @@ from coordinator.domain.disclosure import CLINICAL_INPUTS, SHARED_INPUTS
 from coordinator.portals.actions import ACTIONS, INTAKE
 from tests.factories import sign_in
 
-from .test_injection import PORTALS, Texts, form_urls, journey, leaves, reassign_in_the_portal
+from .test_injection import Texts, form_urls, journey, leaves, reassign_in_the_portal
 
 
 class Markers(Texts):

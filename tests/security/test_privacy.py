@@ -4,7 +4,8 @@ import json
 
 from coordinator.api.schemas import CaseClinicalSchema, CaseFunctionalSchema, case_schema
 from coordinator.domain.clearance import HealthFlags
-from coordinator.policy import View, read_case, view_for
+from coordinator.policy import View, view_for
+from coordinator.services.queries.access import case_for as read_case
 
 CLINICAL_FIELDS = {"diagnosis_code", "diagnosis_text", "health", "pregnant", "gestation_weeks", "screening",
                    "paused_reason", "discharge_summary"}

@@ -1,0 +1,26 @@
+"""A case's authorizations with the sessions used against each approved one: one answer for the page, the API
+and the PDF."""
+
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ...models import Authorization, Case, ProgramSession
+
+APPROVED = ("approve", "modify")
+
+
+def sessions_used(rows: list[Authorization]) -> dict[int, int | None]:
+    """Sessions logged against each approved authorization (None for one not approved), in one statement."""
+    ids = [r.id for r in rows if r.decision in APPROVED]
+    counts = dict(db.session.execute(select(ProgramSession.authorization_id, func.count(ProgramSession.id))
+                                     .where(ProgramSession.authorization_id.in_(ids))
+                                     .group_by(ProgramSession.authorization_id)).all()) if ids else {}
+    return {r.id: counts.get(r.id, 0) if r.decision in APPROVED else None for r in rows}
+
+
+def authorization_usage(case: Case) -> list[dict]:
+    """The case's authorizations by start date, each with the sessions used against it once approved."""
+    rows = list(db.session.scalars(select(Authorization).where(Authorization.case_id == case.id)
+                                   .order_by(Authorization.start_date, Authorization.id)))
+    used = sessions_used(rows)
+    return [{"row": r, "used": used[r.id]} for r in rows]

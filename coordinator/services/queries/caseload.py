@@ -1,0 +1,119 @@
+"""The actor's caseload (filtered, searched, paged, exported), the API's case list, and the start page's
+other parts: notifications, the filters' choices and the case manager's escalations."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from ...domain.actors import Actor
+from ...extensions import db
+from ...models import Case, CaseTask, Notification, Organisation, User
+from ...policy import visible_cases
+from ..inbox import InboxPage, Page, inbox_page, overdue_cases
+from .access import record_listing
+from .records import page_of
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    """The caseload's filters and the pages shown; the portal reads them leniently from the query string."""
+
+    stage: str = ""
+    overdue: bool = False
+    employer_id: int | None = None
+    insurer_id: int | None = None
+    q: str = ""
+    page: int = 1          # of the caseload
+    inbox_page: int = 1    # of the inbox
+
+
+def _filtered(actor: Actor, filters: CaseloadFilters):
+    """The actor's cases with the filters applied, with employer and insurer names, in claim order."""
+    employer, insurer = aliased(Organisation), aliased(Organisation)
+    query = (select(Case.id, Case.claim_number, Case.worker_name, Case.job_title, Case.stage,
+                    employer.name.label("employer"), insurer.name.label("insurer"))
+             .join(employer, employer.id == Case.employer_id).join(insurer, insurer.id == Case.insurer_id)
+             .where(visible_cases(actor).whereclause))
+    if filters.stage:
+        query = query.where(Case.stage == filters.stage)
+    if filters.employer_id:
+        query = query.where(Case.employer_id == filters.employer_id)
+    if filters.insurer_id:
+        query = query.where(Case.insurer_id == filters.insurer_id)
+    if filters.q:
+        like = f"%{filters.q.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(Case.claim_number.ilike(like), Case.worker_name.ilike(like),
+                                Case.job_title.ilike(like)))
+    if filters.overdue:
+        query = query.where(overdue_cases(visible_cases(actor)))
+    return query.order_by(Case.claim_number, Case.id)
+
+
+def caseload(actor: Actor, filters: CaseloadFilters, per_page: int) -> Page:
+    """One page of the actor's cases with the filters applied, and how many match."""
+    query = _filtered(actor, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.limit(per_page).offset((filters.page - 1) * per_page)).all()
+    return Page(rows, total, filters.page, per_page)
+
+
+def caseload_rows(actor: Actor, filters: CaseloadFilters, purpose: str = "caseload export") -> list:
+    """Every case of the actor's that the filters select (the export), in claim order, the read audited."""
+    rows = db.session.execute(_filtered(actor, filters)).all()
+    record_listing(actor, [c.id for c in rows], purpose=purpose)
+    return rows
+
+
+def case_list(actor: Actor, *, page: int, per_page: int, stage: str | None = None, employer_id: int | None = None,
+              insurer_id: int | None = None, overdue: bool | None = None) -> Page:
+    """The API's list: the actor's cases filtered, in pages ordered by id, with their job demands loaded."""
+    query = visible_cases(actor)
+    for column, value in ((Case.stage, stage), (Case.employer_id, employer_id), (Case.insurer_id, insurer_id)):
+        if value is not None:
+            query = query.where(column == value)
+    if overdue is not None:
+        late = overdue_cases(query)
+        query = query.where(late if overdue else ~late)
+    return page_of(query.options(selectinload(Case.demands)), page, per_page, (Case.id,))
+
+
+def party_choices(actor: Actor) -> dict[str, list]:
+    """The employers and insurers of the actor's cases, for the caseload's filters."""
+    ids = visible_cases(actor).with_only_columns(Case.employer_id, Case.insurer_id).distinct()
+    pairs = db.session.execute(ids).all()
+
+    def named(org_ids):
+        return db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
+                                  .order_by(Organisation.name)).all()
+    return {"employers": named({p.employer_id for p in pairs}), "insurers": named({p.insurer_id for p in pairs})}
+
+
+def notifications(actor: Actor) -> list:
+    """The latest notifications sent to the actor's organisation and role (or to the actor by name)."""
+    return db.session.scalars(
+        select(Notification).join(Case, Case.id == Notification.case_id)
+        .where(visible_cases(actor).whereclause, Notification.org_id == actor.org_id,
+               Notification.role == str(actor.role),
+               or_(Notification.user_id.is_(None), Notification.user_id == actor.user_id))
+        .order_by(Notification.id.desc()).limit(10)).all()
+
+
+def inbox_for(actor: Actor, page: int, per_page: int) -> InboxPage:
+    """One page of the actor's pending actions across its cases, overdue first."""
+    return inbox_page(actor, visible_cases(actor), page, per_page)
+
+
+def escalated_tasks(actor: Actor, limit: int, today: date | None = None) -> list:
+    """The open escalated tasks of the actor's cases, oldest due first, with the case's current therapist;
+    the read audited."""
+    therapist = aliased(User)
+    rows = db.session.execute(
+        select(CaseTask.id, CaseTask.kind, CaseTask.role, CaseTask.due_on, CaseTask.escalated_at,
+               Case.id.label("case_id"), Case.claim_number, Case.worker_name, therapist.name.label("therapist"))
+        .join(Case, Case.id == CaseTask.case_id).outerjoin(therapist, therapist.id == Case.therapist_id)
+        .where(visible_cases(actor).whereclause, CaseTask.closed_at.is_(None), CaseTask.escalated_at.is_not(None))
+        .order_by(CaseTask.due_on, CaseTask.id).limit(limit)).all()
+    record_listing(actor, sorted({r.case_id for r in rows}), purpose="escalations")
+    return rows

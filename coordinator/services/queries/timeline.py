@@ -1,0 +1,35 @@
+"""A case's timeline through the actor's view: the employer's leaves out the clinical events."""
+
+from sqlalchemy import select
+
+from ...domain.actors import Actor
+from ...extensions import db
+from ...models import Case, CaseEvent, User
+from ..inbox import Page
+from .access import case_for, is_clinical_reader
+from .records import page_of
+
+
+def _events(actor: Actor, case: Case):
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if not is_clinical_reader(actor):
+        query = query.where(CaseEvent.clinical.is_(False))
+    return query
+
+
+ORDER = (CaseEvent.at, CaseEvent.id)
+
+
+def timeline_page(actor: Actor, case_id: int, page: int, per_page: int) -> Page:
+    """One page of the case's events, oldest first, read and audited."""
+    case = case_for(actor, case_id, purpose="timeline")
+    return page_of(_events(actor, case), page, per_page, ORDER)
+
+
+def timeline(actor: Actor, case: Case) -> list:
+    """Every event of a case already read, oldest first, with who acted (the same filter and order as the
+    API's pages)."""
+    events = _events(actor, case).subquery()
+    query = (select(events.c.at, events.c.kind, events.c.summary, events.c.actor_role, User.name)
+             .outerjoin(User, User.id == events.c.actor_user_id).order_by(events.c.at, events.c.id))
+    return db.session.execute(query).all()
