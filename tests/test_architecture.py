@@ -96,3 +96,16 @@ def test_the_api_and_the_portals_read_through_the_read_side():
 def test_reads_are_audited_by_the_read_side_not_the_policy():
     policy = (ROOT / "coordinator" / "policy.py").read_text()
     assert "import append" not in policy and "audit_append" not in policy and "def read_case" not in policy
+
+
+def test_the_portals_share_the_schemas_not_the_api():
+    # the input schemas both validate with live in coordinator/schemas; a portal never imports the API
+    offenders = {str(p.relative_to(ROOT)): sorted(n for n in _imported_names(p) if n.startswith("coordinator.api"))
+                 for p in (ROOT / "coordinator" / "portals").rglob("*.py")}
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_api_helpers_import_no_resource_module():
+    # If-Match, ETag and paging live in api/commands.py, which the resources import, never the other way
+    assert not {n for n in _imported_names(ROOT / "coordinator" / "api" / "commands.py")
+                if n.startswith(("coordinator.api.cases", "coordinator.api.clinical", "coordinator.api.workflow"))}

@@ -1,6 +1,6 @@
-"""Case resources: list, open, read (with ETag), timeline, and the If-Match guard for commands."""
+"""Case resources: list, open, read (with ETag and the commands the caller may run), timeline, clearance request."""
 
-from flask import g, jsonify, request, url_for
+from flask import g, jsonify, url_for
 from flask_smorest import Blueprint
 
 from ..auth.bearer import require_token
@@ -10,40 +10,12 @@ from ..services.queries.access import case_for, record_listing
 from ..services.queries.cases import commands_on
 from ..services.queries.caseload import case_list
 from ..services.queries.timeline import timeline_page
-from .errors import problem
+from .commands import run_command, with_etag
 from .idempotency import idempotent
-from .schemas import (AvailableCommandSchema, UnavailableCommandSchema, CaseClinicalSchema, CasePageSchema, CaseQueryArgsSchema, PageArgsSchema, ReferralSchema,
+from ..schemas.cases import (AvailableCommandSchema, UnavailableCommandSchema, CaseClinicalSchema, CasePageSchema, CaseQueryArgsSchema, PageArgsSchema, ReferralSchema,
                       TimelinePageSchema, case_schema)
 
 bp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Cases: the caller's own, through its view")
-
-
-def etag_of(version: int) -> str:
-    """A strong validator from the case version: any command changes it."""
-    return f'"{version}"'
-
-
-def with_etag(payload: dict, case, status: int = 200):
-    """A JSON answer carrying the ETag of the case (or of the version given)."""
-    response = jsonify(payload)
-    response.status_code = status
-    response.headers["ETag"] = etag_of(case if isinstance(case, int) else case.version)
-    return response
-
-
-def if_match_version():
-    """The version named by If-Match: 428 when missing, 412 when unreadable (a stale tag can never match)."""
-    header = request.headers.get("If-Match")
-    if not header:
-        return None, problem(428, "Precondition Required", "send If-Match with the case's ETag to change it",
-                             {"If-Match": ["required"]})
-    tag = header.strip()
-    if tag.startswith("W/"):
-        tag = tag[2:]
-    tag = tag.strip('"')
-    if not tag.isdigit():
-        return None, problem(412, "Precondition Failed", "If-Match does not name a version of this case")
-    return int(tag), None
 
 
 @bp.route("/cases", methods=["GET"])
@@ -112,7 +84,5 @@ def timeline(args, case_id):
                     {"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}])
 def request_clearance(case_id):
     """Send an intake case to its physician (and cardiology or obstetrics) for clearance."""
-    from .commands import run_command  # commands builds on this module's helpers
-
     case, refusal = run_command(case_services.request_clearance, case_id)
     return refusal or with_etag(case_schema(view_for(g.token_actor)).dump(case), case)

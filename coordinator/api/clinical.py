@@ -10,15 +10,16 @@ from ..services.queries.access import fresh_case
 from ..services.queries.records import ClinicalOnly, record_page
 from ..services import cases as case_services
 from ..services import clearances, program, restrictions, reviews
-from .cases import with_etag
+from .commands import with_etag
 from .commands import ETAG, READ_DOC, command_doc, page_json, run_command
-from .clinical_schemas import (BaselineInSchema, BaselineSchema, ClearanceInSchema, ClearanceSchema,
+from ..schemas.clinical import (BaselineInSchema, BaselineSchema, ClearanceInSchema, ClearanceSchema,
                                PregnancyInSchema, PregnancySchema, ProgramStartInSchema, RestrictionSchema,
                                RestrictionsInSchema, ResumptionInSchema, ReviewInSchema, ReviewSchema,
-                               SessionInSchema, SessionLoggedSchema, SessionSchema, page_schema)
+                               SessionInSchema, SessionLoggedSchema, SessionSchema)
+from ..schemas.paging import page_schema
 from .errors import problem
 from .idempotency import idempotent
-from .schemas import CaseClinicalSchema, PageArgsSchema, case_schema, shown_to
+from ..schemas.cases import CaseClinicalSchema, PageArgsSchema, case_schema, shown_to
 
 bp = Blueprint("clinical", __name__, url_prefix="/api/v1",
                description="Clinical records of a case: clearances, program, sessions, reviews, restrictions")

@@ -1,16 +1,44 @@
 """What every case command and case list of the API shares: If-Match, the new ETag, docs, paging."""
 
-from flask import g
+from flask import g, jsonify, request
 
 from ..auth.scopes import CASES_READ, scope_for_command
 from ..services.queries.access import current_version
 from ..services.unit_of_work import expect_version
-from .cases import if_match_version, with_etag
+from .errors import problem
 
 ETAG = {"ETag": {"schema": {"type": "string"}}}
 COMMAND_HEADERS = [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}},
                    {"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}]
 READ_DOC = {"security": [{"bearerAuth": [CASES_READ]}]}
+
+
+def etag_of(version: int) -> str:
+    """A strong validator from the case version: any command changes it."""
+    return f'"{version}"'
+
+
+def with_etag(payload: dict, case, status: int = 200):
+    """A JSON answer carrying the ETag of the case (or of the version given)."""
+    response = jsonify(payload)
+    response.status_code = status
+    response.headers["ETag"] = etag_of(case if isinstance(case, int) else case.version)
+    return response
+
+
+def if_match_version():
+    """The version named by If-Match: 428 when missing, 412 when unreadable (a stale tag can never match)."""
+    header = request.headers.get("If-Match")
+    if not header:
+        return None, problem(428, "Precondition Required", "send If-Match with the case's ETag to change it",
+                             {"If-Match": ["required"]})
+    tag = header.strip()
+    if tag.startswith("W/"):
+        tag = tag[2:]
+    tag = tag.strip('"')
+    if not tag.isdigit():
+        return None, problem(412, "Precondition Failed", "If-Match does not name a version of this case")
+    return int(tag), None
 
 
 def command_doc(command: str) -> dict:

@@ -6,7 +6,8 @@ from marshmallow import Schema, fields
 
 from ..auth.bearer import require_token
 from ..services.queries.caseload import inbox_for
-from .schemas import PageArgsSchema
+from ..schemas.cases import PageArgsSchema
+from ..schemas.paging import page_schema
 
 bp = Blueprint("inbox", __name__, url_prefix="/api/v1", description="Pending actions of the caller")
 
@@ -31,14 +32,8 @@ class InboxItemSchema(Schema):
     reason = fields.Nested(InboxReasonSchema)
 
 
-class InboxPageSchema(Schema):
-    """One page of the inbox."""
-
-    items = fields.List(fields.Nested(InboxItemSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    overdue = fields.Integer(metadata={"description": "how many of the caller's pending actions are overdue"})
+InboxPageSchema = page_schema(InboxItemSchema, "InboxPageSchema", overdue=fields.Integer(
+    metadata={"description": "how many of the caller's pending actions are overdue"}))
 
 
 def _item(i) -> dict:

@@ -14,11 +14,11 @@ from ..services.queries.access import case_for
 from ..services.queries.authorizations import sessions_used
 from ..services.queries.ladder import ladder
 from ..services.queries.records import record_page, require_on_case
-from .cases import with_etag
+from .commands import with_etag
 from .commands import ETAG, READ_DOC, answer, command_doc, page_json, run_command
 from .idempotency import idempotent
-from .schemas import CaseClinicalSchema, PageArgsSchema, case_schema, shown_to
-from .workflow_schemas import (
+from ..schemas.cases import CaseClinicalSchema, PageArgsSchema, case_schema, shown_to
+from ..schemas.workflow import (
     AuthorizationClinicalSchema,
     AuthorizationDecisionInSchema,
     AuthorizationFunctionalSchema,

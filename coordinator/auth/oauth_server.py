@@ -497,7 +497,7 @@ def _insecure_transport(error: InsecureTransportError):
 
 def init_oauth(app: Flask) -> None:
     """Bind the authorization server, its views (token, authorize, revoke, introspect, metadata) and the CLI."""
-    from ..cli_clients import clients
+    from ..cli.clients import clients
     from .oauth_views import bp
 
     app.extensions["oauth2_server"] = create_server(app)

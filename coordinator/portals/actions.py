@@ -10,10 +10,10 @@ from typing import Any, Callable
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..api.schemas import ReferralSchema
-from ..api.clinical_schemas import (BaselineInSchema, ClearanceInSchema, PregnancyInSchema, ProgramStartInSchema,
+from ..schemas.cases import ReferralSchema
+from ..schemas.clinical import (BaselineInSchema, ClearanceInSchema, PregnancyInSchema, ProgramStartInSchema,
                                     RestrictionsInSchema, ResumptionInSchema, ReviewInSchema, SessionInSchema)
-from ..api.workflow_schemas import (AuthorizationDecisionInSchema, AuthorizationRequestInSchema, DischargeInSchema,
+from ..schemas.workflow import (AuthorizationDecisionInSchema, AuthorizationRequestInSchema, DischargeInSchema,
                                     DutyOfferInSchema, DutyResponseInSchema, FollowUpInSchema,
                                     MilestoneConfirmInSchema, MilestoneStartInSchema, ReassignmentInSchema,
                                     SetbackInSchema)

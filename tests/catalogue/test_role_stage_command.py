@@ -157,7 +157,7 @@ def _party(role: Role, case: Case) -> Actor:
 def _extra_cases() -> None:
     """Three moments the demo passes through but does not stop at: authorized and baselined (the program may
     start), ready for the first rung, and every follow-up recorded (the case may close)."""
-    from coordinator import demo_cases as d
+    from coordinator.demo import cases as d
     from coordinator.demo import _cast, _ensure_parties
 
     cast = _cast(_ensure_parties())

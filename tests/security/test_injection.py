@@ -9,10 +9,10 @@ from markupsafe import escape
 from marshmallow import Schema, fields, validate
 from sqlalchemy import JSON, String, Text, func, inspect, select
 
-from coordinator.api.clinical_schemas import (ClearanceInSchema, OverrideInSchema, RestrictionsInSchema,
+from coordinator.schemas.clinical import (ClearanceInSchema, OverrideInSchema, RestrictionsInSchema,
                                               ResumptionInSchema, SessionInSchema)
-from coordinator.api.schemas import JobDemandInSchema, ReferralSchema
-from coordinator.api.workflow_schemas import (AuthorizationDecisionInSchema, DischargeInSchema, DutyOfferInSchema,
+from coordinator.schemas.cases import JobDemandInSchema, ReferralSchema
+from coordinator.schemas.workflow import (AuthorizationDecisionInSchema, DischargeInSchema, DutyOfferInSchema,
                                               DutyResponseInSchema, FollowUpInSchema, OfferedTaskInSchema,
                                               ReassignmentInSchema, SetbackInSchema)
 from coordinator.domain.actors import Role

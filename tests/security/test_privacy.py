@@ -2,7 +2,7 @@
 
 import json
 
-from coordinator.api.schemas import CaseClinicalSchema, CaseFunctionalSchema, case_schema
+from coordinator.schemas.cases import CaseClinicalSchema, CaseFunctionalSchema, case_schema
 from coordinator.domain.clearance import HealthFlags
 from coordinator.policy import View, view_for
 from coordinator.services.queries.access import case_for as read_case

@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .audit import verify_chain
-from .backup import BackupError, backup, restore
-from .extensions import db
+from ..audit import verify_chain
+from ..backup import BackupError, backup, restore
+from ..extensions import db
 
 
 def _emit(payload: dict) -> None:

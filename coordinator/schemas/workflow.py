@@ -9,6 +9,7 @@ from ..domain.authorization import Decision
 from ..domain.demands import Frequency, TaskKind
 from ..domain.discharge import DischargeOutcome, WorkStatus
 from ..domain.duty import Answer, WagePeriod
+from .paging import page_schema
 
 # every date a client sends stays in a range date arithmetic cannot overflow
 DAY = validate.Range(min=date(1900, 1, 1), max=date(2100, 12, 31))
@@ -267,13 +268,7 @@ class FollowUpClinicalSchema(FollowUpFunctionalSchema):
     notes = fields.String()
 
 
-def _page(item: type[Schema], name: str, **extra) -> type[Schema]:
-    """A page schema of items."""
-    return Schema.from_dict({"items": fields.List(fields.Nested(item)), "page": fields.Integer(),
-                             "per_page": fields.Integer(), "total": fields.Integer(), **extra}, name=name)
-
-
-AuthorizationPageSchema = _page(AuthorizationClinicalSchema, "AuthorizationPageSchema")
-DutyOfferPageSchema = _page(DutyOfferOutSchema, "DutyOfferPageSchema")
-MilestonePageSchema = _page(MilestoneOutSchema, "MilestonePageSchema", ladder=fields.List(fields.Nested(RungOutSchema)))
-FollowUpPageSchema = _page(FollowUpClinicalSchema, "FollowUpPageSchema")
+AuthorizationPageSchema = page_schema(AuthorizationClinicalSchema, "AuthorizationPageSchema")
+DutyOfferPageSchema = page_schema(DutyOfferOutSchema, "DutyOfferPageSchema")
+MilestonePageSchema = page_schema(MilestoneOutSchema, "MilestonePageSchema", ladder=fields.List(fields.Nested(RungOutSchema)))
+FollowUpPageSchema = page_schema(FollowUpClinicalSchema, "FollowUpPageSchema")

@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from .demo_cases import (TODAY, Cast, climb_ladder, cleared, in_program, offer_terms, ready_for_ladder, referral,
+from .cases import (TODAY, Cast, climb_ladder, cleared, in_program, offer_terms, ready_for_ladder, referral,
                          restrict, review, sessions, week_days)
-from .domain.clearance import HealthFlags
-from .domain.safety import SessionObservations
-from .services import authorizations, cases, clearances, duty, program, rtw
+from ..domain.clearance import HealthFlags
+from ..domain.safety import SessionObservations
+from ..services import authorizations, cases, clearances, duty, program, rtw
 
 
 def intake(cast: Cast) -> None:
@@ -104,8 +104,8 @@ def closed(cast: Cast) -> None:
                        summary="Worker relocated; program ended")
     from sqlalchemy import select
 
-    from .extensions import db
-    from .models import FollowUp
+    from ..extensions import db
+    from ..models import FollowUp
 
     for row in db.session.scalars(select(FollowUp).where(FollowUp.case_id == case_id)).all():
         rtw.record_follow_up(cast.a["case_manager"], row.id, recorded_on=row.due_on, work_status="off_work",

@@ -9,13 +9,13 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .audit import verify_chain
-from .auth.passwords import hash_password
-from .auth.sessions import revoke_user_sessions
-from .cli_identity import add_identity_commands
-from .domain.actors import ROLE_ORG_KIND, OrgKind, Role
-from .extensions import db
-from .models import Organisation, User
+from ..audit import verify_chain
+from ..auth.passwords import hash_password
+from ..auth.sessions import revoke_user_sessions
+from .identity import add_identity_commands
+from ..domain.actors import ROLE_ORG_KIND, OrgKind, Role
+from ..extensions import db
+from ..models import Organisation, User
 
 orgs = AppGroup("orgs", help="Manage organisations.")
 users = AppGroup("users", help="Manage users.")
@@ -110,7 +110,7 @@ def verify_audit() -> None:
 @click.option("--if-empty", is_flag=True, help="Load only when the database holds no case.")
 def demo(if_empty: bool) -> None:
     """Load the demo organisations, users and cases (idempotent)."""
-    from .demo import load_demo
+    from ..demo import load_demo
 
     summary = load_demo(only_if_empty=if_empty)
     _emit(summary)
@@ -123,7 +123,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(audit)
-    from .cli_backup import add_backup_commands; add_backup_commands(app.cli)  # noqa: E702  (backup, restore)
+    from .backup import add_backup_commands; add_backup_commands(app.cli)  # noqa: E702  (backup, restore)
     from flows.cli import flows_cli   # imports Prefect only when a flows command runs
 
     app.cli.add_command(flows_cli)

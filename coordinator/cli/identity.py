@@ -8,11 +8,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .audit import append as audit_append
-from .auth.sso import normalize_issuer
-from .domain.actors import SYSTEM
-from .extensions import db
-from .models import ExternalIdentity, User
+from ..audit import append as audit_append
+from ..auth.sso import normalize_issuer
+from ..domain.actors import SYSTEM
+from ..extensions import db
+from ..models import ExternalIdentity, User
 
 
 def _emit(payload: dict) -> None:

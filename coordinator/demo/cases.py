@@ -3,10 +3,10 @@
 from dataclasses import replace
 from datetime import date, timedelta
 
-from .domain.demands import JobDemand
-from .domain.review import Measures
-from .domain.safety import SessionObservations
-from .services import authorizations, cases, clearances, duty, program, restrictions, reviews, rtw
+from ..domain.demands import JobDemand
+from ..domain.review import Measures
+from ..domain.safety import SessionObservations
+from ..services import authorizations, cases, clearances, duty, program, restrictions, reviews, rtw
 
 TODAY = date.today()
 WAREHOUSE = [JobDemand("lift_floor_to_waist", 20, "occasional"), JobDemand("carry", 10, "frequent"),

@@ -2,12 +2,12 @@
 
 from sqlalchemy import func, select
 
-from .demo_cases import Cast
-from .demo_script import SCRIPTS
-from .domain.actors import Actor, OrgKind, Role
-from .auth.passwords import hash_password
-from .extensions import db
-from .models import Case, Organisation, User
+from .cases import Cast
+from .script import SCRIPTS
+from ..domain.actors import Actor, OrgKind, Role
+from ..auth.passwords import hash_password
+from ..extensions import db
+from ..models import Case, Organisation, User
 
 ORGS = [
     ("Northside Rehab Clinic", OrgKind.CLINIC, "northside-rehab"),

@@ -8,6 +8,7 @@ from ..domain.errors import InvalidValue
 from ..domain.stages import Stage
 from ..policy import View
 from ..services.cases import Referral
+from .paging import page_schema
 
 
 class JobDemandSchema(Schema):
@@ -176,13 +177,7 @@ class CaseQueryArgsSchema(Schema):
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
 
 
-class CasePageSchema(Schema):
-    """One page of cases."""
-
-    items = fields.List(fields.Nested(CaseClinicalSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
+CasePageSchema = page_schema(CaseClinicalSchema, "CasePageSchema")
 
 
 class CaseEventSchema(Schema):
@@ -196,13 +191,7 @@ class CaseEventSchema(Schema):
     summary = fields.String()
 
 
-class TimelinePageSchema(Schema):
-    """One page of a case's timeline, oldest first."""
-
-    items = fields.List(fields.Nested(CaseEventSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
+TimelinePageSchema = page_schema(CaseEventSchema, "TimelinePageSchema")
 
 
 class PageArgsSchema(Schema):

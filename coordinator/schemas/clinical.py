@@ -11,7 +11,8 @@ from ..domain.review import Measures
 from ..domain.safety import SessionObservations
 from ..domain.scales import DIASTOLIC_RANGE, HEART_RATE_CEILING_RANGE, HEART_RATE_RANGE, SYSTOLIC_RANGE
 from ..domain.symptoms import Symptom
-from .schemas import NO_NUL
+from .cases import NO_NUL
+
 
 TASKS = validate.OneOf([t.value for t in TaskKind])
 KG = validate.Range(min=0, max=1000)
@@ -295,10 +296,3 @@ class RestrictionSchema(Schema):
     max_hours_per_day = fields.Float(allow_none=True)
     avoid = fields.List(fields.String())
     notes = fields.String()
-
-
-def page_schema(item: type[Schema]) -> type[Schema]:
-    """A page schema of `item` for the OpenAPI document."""
-    return Schema.from_dict({"items": fields.List(fields.Nested(item)), "page": fields.Integer(),
-                             "per_page": fields.Integer(), "total": fields.Integer()},
-                            name=f"{item.__name__.removesuffix('Schema')}PageSchema")

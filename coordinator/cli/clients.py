@@ -6,11 +6,11 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .auth.oauth_server import GRANTS, ClientError, create_client, describe_client, revoke_client
-from .domain.actors import Role
-from .extensions import db
-from .models import Organisation
-from .models.oauth import OAuth2Client
+from ..auth.oauth_server import GRANTS, ClientError, create_client, describe_client, revoke_client
+from ..domain.actors import Role
+from ..extensions import db
+from ..models import Organisation
+from ..models.oauth import OAuth2Client
 
 clients = AppGroup("clients", help="Manage OAuth 2.0 API clients.")
 
