@@ -1,4 +1,5 @@
-"""Guards, not timings: every portal page and API read issues the same SQL statements at 9 cases and at 9 + 90."""
+"""Guards, not timings: every portal page, export and API read of the read side issues the same SQL statements
+at 9 cases and at 9 + 90."""
 
 import pytest
 from sqlalchemy import event, select
@@ -30,10 +31,15 @@ def counted(client, url: str, headers: dict | None = None) -> int:
 def pages(account: str, case_id: int) -> list[str]:
     """The portal's reads and (but for the physician, whose tokens need a browser sign-in) the API's."""
     portal = PORTAL[account]
+    clinical = account != "employer"
+    records = ["timeline", "authorizations", "duty-offers", "milestones", "follow-ups", "restrictions", "fhir"] + (
+        ["clearances", "sessions", "reviews"] if clinical else [])
     api = [] if account == "physician" else [
         "/api/v1/inbox", "/api/v1/cases", "/api/v1/cases?overdue=true", f"/api/v1/cases/{case_id}",
-        f"/api/v1/cases/{case_id}/timeline"]
-    return [f"/{portal}/", f"/{portal}/?overdue=1", f"/{portal}/cases/{case_id}", f"/{portal}/caseload.csv"] + api
+        *(f"/api/v1/cases/{case_id}/{what}" for what in records)]
+    exports = [f"/{portal}/cases/{case_id}/measures.csv", f"/{portal}/cases/{case_id}/progress.pdf"] if clinical else []
+    return [f"/{portal}/", f"/{portal}/?overdue=1", f"/{portal}/cases/{case_id}", f"/{portal}/caseload.csv",
+            *exports] + api
 
 
 def bearer(client, email: str, scope: str = "cases:read") -> dict:
