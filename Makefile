@@ -44,8 +44,11 @@ DISPATCHERS ?= 2
 serve-flows: migrate
 	$(BIN)/flask --app wsgi flows serve --dispatchers $(DISPATCHERS)
 
+# the domain's unit tests first, on the standard library alone (no conftest: no Flask, no database, no Prefect),
+# then everything else against the app and the database
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --noconftest -q tests/unit
+	$(BIN)/python -m pytest --ignore=tests/unit $(PYTEST_ARGS)
 
 # not part of `make test`: schemathesis with 500 examples per operation, the object-level (BOLA) and injection suites
 .PHONY: fuzz

@@ -7,7 +7,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date
@@ -192,7 +191,7 @@ def signed_in(app, email: str):
 
 def bench_sweep() -> None:
     """The sweep's INSERT ... SELECT of due cases against one indexed scan of the due rows."""
-    from sqlalchemy import delete, func, select
+    from sqlalchemy import delete, select
 
     from coordinator.extensions import db
     from coordinator.models import CaseSchedule, OutboxRow

@@ -77,7 +77,7 @@ def _credentials(base: str) -> tuple[dict, dict]:
 def _api_client() -> tuple[str, str]:
     from sqlalchemy import select
 
-    from coordinator.auth.oauth_server import create_client
+    from coordinator.auth.clients import create_client
     from coordinator.extensions import db
     from coordinator.models import Organisation, User
 

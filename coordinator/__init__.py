@@ -1,12 +1,19 @@
 """The coordinator: keeps work hardening cases moving among every party who must act."""
 
-from flask import Flask
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from .config import Config
+
+if TYPE_CHECKING:   # Flask is imported when an app is built: the pure domain loads without it
+    from flask import Flask
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the Flask app; `overrides` replaces configuration (tests pass their database)."""
+    from flask import Flask
+
     app = Flask(__name__, instance_relative_config=True)
     # ids in URLs stop at the database's integer range: a larger one is simply not found
     app.before_request(_ids_in_range)

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..auth.oauth_server import GRANTS, ClientError, create_client, describe_client, revoke_client
+from ..auth.clients import GRANTS, ClientError, create_client, describe_client, revoke_client
 from ..domain.actors import Role
 from ..extensions import db
 from ..models import Organisation

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from coordinator.auth.oauth_server import create_client
+from coordinator.auth.clients import create_client
 from coordinator.domain.actors import Actor
 from coordinator.extensions import db
 from coordinator.models import Organisation

@@ -4,7 +4,7 @@ import json
 
 from sqlalchemy import select
 
-from coordinator.auth.oauth_server import secret_matches
+from coordinator.auth.clients import secret_matches
 from coordinator.auth.scopes import (CLINICAL_WRITE_SCOPES, ROLE_SCOPES, SCOPE_COMMANDS, allowed_subset,
                                      scope_for_command)
 from coordinator.domain.actors import Role

@@ -6,7 +6,7 @@ import hashlib
 from sqlalchemy import select, update
 
 from coordinator.auth.bearer import require_token
-from coordinator.auth.oauth_server import revoke_client
+from coordinator.auth.clients import revoke_client
 from coordinator.extensions import db
 from coordinator.models import AuditEntry, User
 from coordinator.models.oauth import OAuth2AuthorizationCode, OAuth2Client, OAuth2Token
