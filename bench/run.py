@@ -80,7 +80,7 @@ TEMPLATES: list[int] = []   # the demo's cases, synced by the flows: what every 
 
 def bulk_to(target: int, service_rate: float) -> None:
     """Copy demo cases in bulk until the caseload is `target`; compare with the one-by-one rate."""
-    from bench.loadgen import copy_cases
+    from coordinator.demo.copies import copy_cases
 
     have = count_cases()
     seconds, _ = timed(lambda: copy_cases(target - have, templates=TEMPLATES, start=have))
@@ -284,7 +284,7 @@ def main() -> None:
     print(f"bench: fresh database {url}", flush=True)
     app = fresh_database(url)
     with app.app_context():
-        from bench.loadgen import copy_cases
+        from coordinator.demo.copies import copy_cases
         from coordinator.demo import load_demo
         from coordinator.extensions import db
 

@@ -109,3 +109,17 @@ def test_the_api_helpers_import_no_resource_module():
     # If-Match, ETag and paging live in api/commands.py, which the resources import, never the other way
     assert not {n for n in _imported_names(ROOT / "coordinator" / "api" / "commands.py")
                 if n.startswith(("coordinator.api.cases", "coordinator.api.clinical", "coordinator.api.workflow"))}
+
+
+def test_the_app_never_imports_the_flows():
+    # the flows call the services and register their own CLI (an entry point): the dependency points one way
+    offenders = {str(p.relative_to(ROOT)): sorted(n for n in _full_imports(p) if n.split(".")[0] == "flows")
+                 for p in (ROOT / "coordinator").rglob("*.py")}
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_tests_do_not_import_the_bench():
+    # the bench measures; what the tests and the bench share (the bulk copier) lives in the package
+    offenders = {str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("*.py")
+                 if any(n.split(".")[0] == "bench" for n in _full_imports(p))}
+    assert offenders == set()

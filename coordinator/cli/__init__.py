@@ -124,6 +124,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(audit)
     from .backup import add_backup_commands; add_backup_commands(app.cli)  # noqa: E702  (backup, restore)
-    from flows.cli import flows_cli   # imports Prefect only when a flows command runs
-
-    app.cli.add_command(flows_cli)
+    # `flask flows ...` comes from the flows package's own entry point (pyproject.toml, "flask.commands")

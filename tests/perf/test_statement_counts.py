@@ -4,7 +4,7 @@ at 9 cases and at 9 + 90."""
 import pytest
 from sqlalchemy import event, select
 
-from bench.loadgen import copy_cases
+from coordinator.demo.copies import copy_cases
 from coordinator.demo import DEMO_PASSWORD, load_demo
 from coordinator.extensions import db
 from coordinator.models import Case

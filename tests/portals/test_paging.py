@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bench.loadgen import copy_cases
+from coordinator.demo.copies import copy_cases
 from coordinator.demo import load_demo
 from coordinator.extensions import db
 from coordinator.policy import visible_cases

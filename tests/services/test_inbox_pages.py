@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bench.loadgen import copy_cases
+from coordinator.demo.copies import copy_cases
 from coordinator.demo import load_demo
 from coordinator.domain.actors import Actor
 from coordinator.extensions import db
