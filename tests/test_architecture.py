@@ -123,3 +123,8 @@ def test_the_tests_do_not_import_the_bench():
     offenders = {str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("*.py")
                  if any(n.split(".")[0] == "bench" for n in _full_imports(p))}
     assert offenders == set()
+
+
+def test_a_command_s_switches_are_passed_not_hidden():
+    # If-Match, dry run and the commit hook travel as an explicit Options argument, never as context variables
+    assert "ContextVar" not in (ROOT / "coordinator" / "services" / "unit_of_work.py").read_text()

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from ..auth.bearer import require_token
 from ..policy import View, view_for
 from ..services import cases as case_services
+from ..services.unit_of_work import Options
 from ..services.queries.access import case_for, record_listing
 from ..services.queries.cases import commands_on
 from ..services.queries.caseload import case_list
@@ -42,7 +43,8 @@ def list_cases(args):
         parameters=[{"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}])
 def open_case(referral):
     """Open a case from a referral; the answer carries the screening flags and the clearances needed."""
-    case = case_services.open_case(g.token_actor, referral)
+    # no If-Match for a case not yet there; the Idempotency-Key is recorded in the command's own transaction
+    case = case_services.open_case(g.token_actor, referral, options=Options(before_commit=g.get("idempotency_hook")))
     response = with_etag(case_schema(View.CLINICAL).dump(case), case, 201)
     response.headers["Location"] = url_for("cases.get_case", case_id=case.id)
     return response

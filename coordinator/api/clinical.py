@@ -26,7 +26,7 @@ bp = Blueprint("clinical", __name__, url_prefix="/api/v1",
 
 def run_guarded(case_id: int, call, dump, status: int = 201):
     """Run a service call under the If-Match version; answer its result with the case's new ETag."""
-    result, refusal = run_command(lambda _actor: call())
+    result, refusal = run_command(lambda _actor, options: call(options))
     if refusal:
         return refusal
     case = fresh_case(case_id)
@@ -51,10 +51,10 @@ def record_clearance(body, case_id):
     """Record the physician's clearance, or a cardiology or obstetric one (physician only)."""
     kind = body.pop("kind")
 
-    def call():
+    def call(options):
         if kind == "physician":
-            return clearances.record_clearance(g.token_actor, case_id, **body)
-        return clearances.record_specialist_clearance(g.token_actor, case_id, kind=kind, **body)
+            return clearances.record_clearance(g.token_actor, case_id, **body, options=options)
+        return clearances.record_specialist_clearance(g.token_actor, case_id, kind=kind, **body, options=options)
     return run_guarded(case_id, call, lambda row, _: ClearanceSchema().dump(row))
 
 
@@ -66,7 +66,7 @@ def record_clearance(body, case_id):
 @bp.doc(**command_doc("update_pregnancy"))
 def update_pregnancy(body, case_id):
     """Record a new pregnancy, its current gestation, or its end."""
-    return run_guarded(case_id, lambda: case_services.update_pregnancy(g.token_actor, case_id, **body),
+    return run_guarded(case_id, lambda options: case_services.update_pregnancy(g.token_actor, case_id, **body, options=options),
                        lambda case, _: PregnancySchema().dump(case), 200)
 
 
@@ -80,7 +80,7 @@ def record_baseline(body, case_id):
     """Record the baseline capacity test, one amount per critical job demand."""
     def dump(rows, _):
         return BaselineSchema().dump({"case_id": case_id, "measured_on": body["measured_on"], "capacities": rows})
-    return run_guarded(case_id, lambda: program.record_baseline(g.token_actor, case_id, **body), dump)
+    return run_guarded(case_id, lambda options: program.record_baseline(g.token_actor, case_id, **body, options=options), dump)
 
 
 @bp.route("/cases/<int:case_id>/program-start", methods=["POST"])
@@ -91,7 +91,7 @@ def record_baseline(body, case_id):
 @bp.doc(**command_doc("start_program"))
 def start_program(body, case_id):
     """Start the program once cleared, authorized and baselined; week 1 targets are set."""
-    return run_guarded(case_id, lambda: program.start_program(g.token_actor, case_id, **body),
+    return run_guarded(case_id, lambda options: program.start_program(g.token_actor, case_id, **body, options=options),
                        lambda case, _: case_schema(view_for(g.token_actor)).dump(case), 200)
 
 
@@ -105,7 +105,7 @@ def log_session(observations, case_id):
     """Log a session; a red flag stops it and pauses the case, saying why."""
     def dump(row, case):
         return {**SessionSchema().dump(row), "case_stage": str(case.stage), "paused_reason": case.paused_reason}
-    return run_guarded(case_id, lambda: program.log_session(g.token_actor, case_id, observations), dump)
+    return run_guarded(case_id, lambda options: program.log_session(g.token_actor, case_id, observations, options=options), dump)
 
 
 @bp.route("/cases/<int:case_id>/resumption", methods=["POST"])
@@ -116,7 +116,7 @@ def log_session(observations, case_id):
 @bp.doc(**command_doc("resume_program"))
 def resume_program(body, case_id):
     """Resume a paused program after the physician's reassessment (physician only)."""
-    return run_guarded(case_id, lambda: program.resume_program(g.token_actor, case_id, **body),
+    return run_guarded(case_id, lambda options: program.resume_program(g.token_actor, case_id, **body, options=options),
                        lambda case, _: case_schema(view_for(g.token_actor)).dump(case), 200)
 
 
@@ -128,7 +128,7 @@ def resume_program(body, case_id):
 @bp.doc(**command_doc("submit_weekly_review"))
 def submit_review(body, case_id):
     """Review one program week: recommendation, readiness and next week's targets, with reasons."""
-    return run_guarded(case_id, lambda: reviews.submit_weekly_review(g.token_actor, case_id, **body),
+    return run_guarded(case_id, lambda options: reviews.submit_weekly_review(g.token_actor, case_id, **body, options=options),
                        lambda row, _: ReviewSchema().dump(row))
 
 
@@ -140,7 +140,7 @@ def submit_review(body, case_id):
 @bp.doc(**command_doc("issue_restrictions"))
 def issue_restrictions(body, case_id):
     """Issue the next signed version of the worker's restrictions."""
-    return run_guarded(case_id, lambda: restrictions.issue_restrictions(g.token_actor, case_id, **body),
+    return run_guarded(case_id, lambda options: restrictions.issue_restrictions(g.token_actor, case_id, **body, options=options),
                        lambda row, _: RestrictionSchema().dump(row))
 
 

@@ -4,7 +4,7 @@ from flask import g, jsonify, request
 
 from ..auth.scopes import CASES_READ, scope_for_command
 from ..services.queries.access import current_version
-from ..services.unit_of_work import expect_version
+from ..services.unit_of_work import Options
 from .errors import problem
 
 ETAG = {"ETag": {"schema": {"type": "string"}}}
@@ -53,8 +53,9 @@ def run_command(service, *args, **kwargs):
     version, refusal = if_match_version()
     if refusal:
         return None, refusal
-    with expect_version(version):
-        return service(g.token_actor, *args, **kwargs), None
+    # the Idempotency-Key decorator leaves its hook on `g`: recorded in the command's own transaction
+    options = Options(expected_version=version, before_commit=g.get("idempotency_hook"))
+    return service(g.token_actor, *args, **kwargs, options=options), None
 
 
 def answer(payload: dict, case_id: int, status: int = 200):

@@ -7,7 +7,6 @@ from flask import current_app, g, make_response, request, url_for
 
 from ..services import idempotency as keys
 from ..services.queries.access import forget
-from ..services.unit_of_work import before_commit
 from .errors import problem
 
 MAX_KEY = 200
@@ -72,9 +71,9 @@ def idempotent(view):
         earlier = _earlier(used)
         if earlier is not None:
             return earlier
+        g.idempotency_hook = lambda session: _mark_done(session, used)   # run_command passes it to the command
         try:
-            with before_commit(lambda session: _mark_done(session, used)):
-                response = make_response(view(*args, **kwargs))
+            response = make_response(view(*args, **kwargs))
         except Exception as error:  # the app's own handlers turn it into the answer we store
             forget()
             done = keys.recorded(used)

@@ -22,6 +22,7 @@ from ..domain.catalogue import COMMANDS
 from ..services import assignments, authorizations, cases, clearances, duty, program, restrictions, reviews, rtw
 from ..services.queries import records
 from ..services.queries.cases import CaseSummary, clinic_staff
+from ..services.unit_of_work import Options
 
 
 ROWS = 5   # rows offered for a list of items (the tasks of a duty offer); empty rows are ignored
@@ -31,11 +32,11 @@ class NoFields(Schema):
     """A command without input."""
 
 
-def _clearance(actor: Actor, case: CaseSummary, body: dict, subject_id: int | None):
+def _clearance(actor: Actor, case: CaseSummary, body: dict, subject_id: int | None, options: Options):
     kind = body.pop("kind")
     if kind == "physician":
-        return clearances.record_clearance(actor, case.id, **body)
-    return clearances.record_specialist_clearance(actor, case.id, kind=kind, **body)
+        return clearances.record_clearance(actor, case.id, **body, options=options)
+    return clearances.record_specialist_clearance(actor, case.id, kind=kind, **body, options=options)
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,11 @@ class PortalAction:
     slug: str
     command: str
     schema: type[Schema]
-    run: Callable[[Actor, CaseSummary, dict, int | None], Any]
+    run: Callable[[Actor, CaseSummary, dict, int | None, Options], Any]
     kind: str | None = None              # the kind of input this form fixes (a cardiology clearance)
     subject: str | None = None           # the record the subject id names (its id field), when it has one
     done: str = "Saved."
-    preview: Callable[[Actor, CaseSummary, dict], dict] | None = None   # shown before the user confirms
+    preview: Callable[[Actor, CaseSummary, dict, Options], dict] | None = None   # shown before the user confirms
     options: Callable[[Actor, CaseSummary], dict] | None = None   # named choices for id fields (see `describe`)
 
     @property
@@ -71,64 +72,64 @@ def _clearance_form(kind: str, slug: str, done: str) -> PortalAction:
 
 ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
     PortalAction("request-clearance", "request_clearance", NoFields,
-                 lambda actor, case, body, _: cases.request_clearance(actor, case.id),
+                 lambda actor, case, body, _, options: cases.request_clearance(actor, case.id, options=options),
                  done="Sent to the physician for clearance."),
     _clearance_form("physician", "clearance", "Clearance recorded."),
     _clearance_form("cardiology", "cardiology-clearance", "Cardiology clearance recorded."),
     _clearance_form("obstetric", "obstetric-clearance", "Obstetric clearance recorded."),
     PortalAction("pregnancy", "update_pregnancy", PregnancyInSchema,
-                 lambda actor, case, body, _: cases.update_pregnancy(actor, case.id, **body),
+                 lambda actor, case, body, _, options: cases.update_pregnancy(actor, case.id, **body, options=options),
                  done="Pregnancy updated; the plan follows at the next check."),
     # the flows send the first request on their own; staff may send it (or a continuation) themselves
     PortalAction("request-authorization", "request_authorization", AuthorizationRequestInSchema,
-                 lambda actor, case, body, _: authorizations.request_authorization(actor, case.id, **body),
+                 lambda actor, case, body, _, options: authorizations.request_authorization(actor, case.id, **body, options=options),
                  done="Request sent to the insurer."),
     PortalAction("decision", "decide_authorization", AuthorizationDecisionInSchema,
-                 lambda actor, case, body, subject: authorizations.decide_authorization(actor, subject, **body),
+                 lambda actor, case, body, subject, options: authorizations.decide_authorization(actor, subject, **body, options=options),
                  subject="authorization_id", done="Decision recorded."),
     PortalAction("baseline", "record_baseline", BaselineInSchema,
-                 lambda actor, case, body, _: program.record_baseline(actor, case.id, **body),
+                 lambda actor, case, body, _, options: program.record_baseline(actor, case.id, **body, options=options),
                  done="Baseline recorded; week 1 starts once the program is authorized."),
     PortalAction("start", "start_program", ProgramStartInSchema,
-                 lambda actor, case, body, _: program.start_program(actor, case.id, **body),
+                 lambda actor, case, body, _, options: program.start_program(actor, case.id, **body, options=options),
                  done="Week 1 has started."),
     PortalAction("session", "log_session", SessionInSchema,
-                 lambda actor, case, body, _: program.log_session(actor, case.id, body), done="Session logged."),
+                 lambda actor, case, body, _, options: program.log_session(actor, case.id, body, options=options), done="Session logged."),
     PortalAction("resume", "resume_program", ResumptionInSchema,
-                 lambda actor, case, body, _: program.resume_program(actor, case.id, **body),
+                 lambda actor, case, body, _, options: program.resume_program(actor, case.id, **body, options=options),
                  done="Reassessed: the program resumes."),
     PortalAction("restrictions", "issue_restrictions", RestrictionsInSchema,
-                 lambda actor, case, body, _: restrictions.issue_restrictions(actor, case.id, **body),
+                 lambda actor, case, body, _, options: restrictions.issue_restrictions(actor, case.id, **body, options=options),
                  done="Restrictions issued; open offers are checked against them."),
     PortalAction("setback", "report_setback", SetbackInSchema,
-                 lambda actor, case, body, _: rtw.report_setback(actor, case.id, **body), done="Setback recorded."),
+                 lambda actor, case, body, _, options: rtw.report_setback(actor, case.id, **body, options=options), done="Setback recorded."),
     PortalAction("discharge", "discharge_case", DischargeInSchema,
-                 lambda actor, case, body, _: rtw.discharge_case(actor, case.id, **body),
+                 lambda actor, case, body, _, options: rtw.discharge_case(actor, case.id, **body, options=options),
                  done="Discharged; follow-ups at 3 and 6 months are scheduled."),
     PortalAction("follow-up", "record_follow_up", FollowUpInSchema,
-                 lambda actor, case, body, subject: rtw.record_follow_up(actor, subject, **body),
+                 lambda actor, case, body, subject, options: rtw.record_follow_up(actor, subject, **body, options=options),
                  subject="follow_up_id", done="Follow-up recorded."),
     PortalAction("close", "close_case", NoFields,
-                 lambda actor, case, body, _: rtw.close_case(actor, case.id), done="Case closed."),
+                 lambda actor, case, body, _, options: rtw.close_case(actor, case.id, options=options), done="Case closed."),
     PortalAction("review", "submit_weekly_review", ReviewInSchema,
-                 lambda actor, case, body, _: reviews.submit_weekly_review(actor, case.id, **body),
+                 lambda actor, case, body, _, options: reviews.submit_weekly_review(actor, case.id, **body, options=options),
                  done="Week reviewed; next week's targets are set.",
-                 preview=lambda actor, case, body: reviews.preview_weekly_review(actor, case.id, **body)),
+                 preview=lambda actor, case, body, options: reviews.preview_weekly_review(actor, case.id, **body, options=options)),
     PortalAction("offer", "propose_duty_offer", DutyOfferInSchema,
-                 lambda actor, case, body, _: duty.propose_duty_offer(actor, case.id, **body),
+                 lambda actor, case, body, _, options: duty.propose_duty_offer(actor, case.id, **body, options=options),
                  done="Offer sent; the therapist answers it.",
-                 preview=lambda actor, case, body: {"conflicts": duty.preview_duty_offer(actor, case.id, **body)}),
+                 preview=lambda actor, case, body, options: {"conflicts": duty.preview_duty_offer(actor, case.id, **body, options=options)}),
     PortalAction("offer-answer", "respond_to_duty_offer", DutyResponseInSchema,
-                 lambda actor, case, body, subject: duty.respond_to_duty_offer(actor, subject, **body),
+                 lambda actor, case, body, subject, options: duty.respond_to_duty_offer(actor, subject, **body, options=options),
                  subject="offer_id", done="Answer sent to the employer."),
     PortalAction("milestone", "start_milestone", MilestoneStartInSchema,
-                 lambda actor, case, body, _: rtw.start_milestone(actor, case.id, **body),
+                 lambda actor, case, body, _, options: rtw.start_milestone(actor, case.id, **body, options=options),
                  done="Milestone started; the employer is asked to confirm it."),
     PortalAction("confirm-milestone", "confirm_milestone", MilestoneConfirmInSchema,
-                 lambda actor, case, body, subject: rtw.confirm_milestone(actor, subject, **body),
+                 lambda actor, case, body, subject, options: rtw.confirm_milestone(actor, subject, **body, options=options),
                  subject="milestone_id", done="Milestone confirmed."),
     PortalAction("reassign", "reassign_case", ReassignmentInSchema,
-                 lambda actor, case, body, _: assignments.reassign_case(actor, case.id, **body),
+                 lambda actor, case, body, _, options: assignments.reassign_case(actor, case.id, **body, options=options),
                  done="Case reassigned.", options=lambda actor, case: clinic_staff(case.clinic_id)),
 )}
 
@@ -140,7 +141,7 @@ def form_for(command: str, kind: str) -> PortalAction | None:
 
 
 INTAKE = PortalAction("intake", "open_case", ReferralSchema,
-                      lambda actor, case, referral, _: cases.open_case(actor, referral), done="Case opened.")
+                      lambda actor, case, referral, _, options: cases.open_case(actor, referral, options=options), done="Case opened.")
 
 
 def subject_of(action: PortalAction, case, subject_id: int | None):

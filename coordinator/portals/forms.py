@@ -9,7 +9,7 @@ from ..domain.errors import DomainError, InvalidValue
 from ..domain.permissions import NotPermitted
 from ..services.queries.access import forget
 from ..services.queries.cases import case_summary, commands_on, referral_choices, refusal
-from ..services.unit_of_work import NotFound, StaleVersion, expect_version
+from ..services.unit_of_work import NotFound, Options, StaleVersion
 from .actions import ACTIONS, ValidationError, defaults, describe, load, subject_of
 
 
@@ -61,11 +61,12 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
         version = request.form.get("version", "")
         try:
             body = load(action, request.form, only)
-            with expect_version(int(version) if version.isdigit() and len(version) < 10 else -1):
-                if action.preview is not None and request.form.get("confirm") != "1":
-                    preview = action.preview(actor, case, body)   # computed, shown, nothing kept
-                else:
-                    action.run(actor, case, body, subject_id)
+            # the version the form was drawn from: someone else's change since then is refused, not overwritten
+            options = Options(expected_version=int(version) if version.isdigit() and len(version) < 10 else -1)
+            if action.preview is not None and request.form.get("confirm") != "1":
+                preview = action.preview(actor, case, body, options)   # computed, shown, nothing kept
+            else:
+                action.run(actor, case, body, subject_id, options)
         except ValidationError as invalid:
             errors, status = _flat(invalid.messages), 422
             message = "Please correct the fields marked below."
@@ -110,7 +111,7 @@ def intake(portal: str):
         values = request.form.to_dict()
         try:
             referral = INTAKE.schema().load(payload(INTAKE.schema(), request.form, hidden))
-            case = INTAKE.run(actor, None, referral, None)
+            case = INTAKE.run(actor, None, referral, None, Options())
         except ValidationError as invalid:
             errors, status, message = _flat(invalid.messages), 422, "Please correct the fields marked below."
         except NotPermitted:

@@ -6,7 +6,7 @@ from ..domain.actors import Actor, Role
 from ..domain.errors import InvalidValue
 from ..extensions import db
 from ..models import Case, Notification, User
-from .unit_of_work import command, open_command, record
+from .unit_of_work import DEFAULT, Options, command, open_command, record
 
 REASON_LIMIT = 500
 
@@ -33,10 +33,10 @@ def _name(user_id: int | None) -> str:
 
 
 def reassign_case(actor: Actor, case_id: int, *, therapist_id: int | None = None,
-                  case_manager_id: int | None = None, reason: str) -> Case:
+                  case_manager_id: int | None = None, reason: str, options: Options = DEFAULT) -> Case:
     """Give the case a new therapist and/or case manager, with the reason; records `case_reassigned`."""
-    with command():
-        case = open_command(actor, "reassign_case", case_id)
+    with command(options):
+        case = open_command(actor, "reassign_case", case_id, options=options)
         if therapist_id is None and case_manager_id is None:
             raise InvalidValue("name a new therapist or a new case manager", field="therapist_id")
         text = (reason or "").strip()

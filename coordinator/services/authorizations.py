@@ -12,7 +12,7 @@ from ..domain.stages import Stage, transition
 from ..extensions import db
 from ..models import Authorization, Case, ProgramSession, WeeklyReview
 from .results import reasons_json
-from .unit_of_work import NotFound, authorize, command, load_case, record
+from .unit_of_work import DEFAULT, Options, NotFound, authorize, command, load_case, record
 
 
 
@@ -96,13 +96,13 @@ def _check_submitted(case: Case, submitted_on: date) -> None:
 
 
 def request_authorization(actor: Actor, case_id: int, *, submitted_on: date, start_date: date | None = None,
-                          weeks: int | None = None) -> Authorization:
+                          weeks: int | None = None, options: Options = DEFAULT) -> Authorization:
     """Ask the insurer for a block of sessions: the initial trial, or a continuation with the report."""
-    with command():
+    with command(options):
         case = load_case(case_id)
         approved_rows = _approved_rows(case.id)
         # the first block is the initial trial; every later one a continuation, each with inputs of its own
-        authorize(actor, "request_authorization", case, kind="continuation" if approved_rows else "initial")
+        authorize(actor, "request_authorization", case, kind="continuation" if approved_rows else "initial", options=options)
         _check_submitted(case, submitted_on)
         if not approved_rows:
             request, packet, assessment = _initial(case, start_date, weeks)
@@ -143,14 +143,14 @@ def _initial(case: Case, start_date: date, weeks: int | None):
 
 
 def decide_authorization(actor: Actor, authorization_id: int, *, decision: str, reason: str,
-                         decided_on: date, approved_sessions: int | None = None) -> Authorization:
+                         decided_on: date, approved_sessions: int | None = None, options: Options = DEFAULT) -> Authorization:
     """The insurer's decision: approve, modify (fewer sessions), deny or pend, always with a reason."""
-    with command():
+    with command(options):
         row = db.session.get(Authorization, authorization_id) if isinstance(authorization_id, int) else None
         if row is None:
             raise NotFound(f"authorization {authorization_id} does not exist", field="authorization_id")
         case = load_case(row.case_id)
-        authorize(actor, "decide_authorization", case, subject=row.id)
+        authorize(actor, "decide_authorization", case, subject=row.id, options=options)
         if row.status != "pending":
             raise RuleViolation(f"authorization {row.id} is already decided ({row.decision})",
                                 field="authorization_id")

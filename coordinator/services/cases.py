@@ -15,7 +15,7 @@ from ..domain.stages import Stage, transition
 from ..extensions import db
 from ..models import Case, CaseSchedule, JobDemandRow, Organisation, User
 from .results import reasons_json
-from .unit_of_work import command, open_command, record
+from .unit_of_work import DEFAULT, Options, command, open_command, record
 
 
 @dataclass(kw_only=True)
@@ -143,12 +143,12 @@ def _new_case(ref: Referral, screening, required) -> Case:
     return case
 
 
-def open_case(actor: Actor, ref: Referral) -> Case:
+def open_case(actor: Actor, ref: Referral, *, options: Options = DEFAULT) -> Case:
     """Open a case from a referral: screen it, note the clearances it needs, start at intake."""
     require(actor, "open_case")
     screening = _screen(ref)
     required = required_clearances(ref.health, job_demand_level(list(ref.demands)))
-    with command():
+    with command(options):
         _validate_parties(actor, ref)
         if db.session.scalar(select(Case.id).where(Case.insurer_id == ref.insurer_id,
                                                    Case.claim_number == ref.claim_number.strip())):
@@ -166,10 +166,10 @@ def open_case(actor: Actor, ref: Referral) -> Case:
     return case
 
 
-def request_clearance(actor: Actor, case_id: int) -> Case:
+def request_clearance(actor: Actor, case_id: int, *, options: Options = DEFAULT) -> Case:
     """Send an intake case to the physician (and cardiology/obstetrics) for clearance."""
-    with command():
-        case = open_command(actor, "request_clearance", case_id)
+    with command(options):
+        case = open_command(actor, "request_clearance", case_id, options=options)
         case.stage = transition(case.stage, Stage.CLEARANCE)
         # the summary reaches the employer's timeline: which specialists are needed would hint at a condition
         record(case, actor, "clearance_requested", "Medical clearance requested",
@@ -178,11 +178,11 @@ def request_clearance(actor: Actor, case_id: int) -> Case:
 
 
 def update_pregnancy(actor: Actor, case_id: int, *, pregnant: bool, gestation_weeks: float | None,
-                     recorded_on: date) -> Case:
+                     recorded_on: date, options: Options = DEFAULT) -> Case:
     """Record a new pregnancy or its current gestation; the plan follows at the next check."""
     health = HealthFlags(pregnant=pregnant, gestation_weeks=gestation_weeks)  # validates the values
-    with command():
-        case = open_command(actor, "update_pregnancy", case_id)
+    with command(options):
+        case = open_command(actor, "update_pregnancy", case_id, options=options)
         if recorded_on < case.date_of_injury:
             raise InvalidValue("the date cannot be before the injury", field="recorded_on")
         case.pregnant, case.gestation_weeks = health.pregnant, health.gestation_weeks

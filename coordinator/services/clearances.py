@@ -12,7 +12,7 @@ from ..domain.errors import InvalidValue
 from ..extensions import db
 from ..models import Case, Clearance
 from .results import reasons_json
-from .unit_of_work import command, open_command, record
+from .unit_of_work import DEFAULT, Options, command, open_command, record
 
 def health_flags(case: Case) -> HealthFlags:
     """The case's stored health facts as the domain's HealthFlags."""
@@ -57,12 +57,12 @@ def _check_date(case: Case, decided_on: date) -> None:
 
 
 def record_clearance(actor: Actor, case_id: int, *, decided_on: date,
-                     contraindications: list[str] = (), restrictions: list[str] = (), note: str = "") -> Clearance:
+                     contraindications: list[str] = (), restrictions: list[str] = (), note: str = "", options: Options = DEFAULT) -> Clearance:
     """The physician's clearance: blocked by any contraindication, else cleared (with restrictions)."""
     assessment = assess_physician_clearance([Contraindication(c) for c in contraindications],
                                             restrictions)
-    with command():
-        case = open_command(actor, "record_clearance", case_id, kind=ClearanceKind.PHYSICIAN)
+    with command(options):
+        case = open_command(actor, "record_clearance", case_id, kind=ClearanceKind.PHYSICIAN, options=options)
         _check_date(case, decided_on)
         row = Clearance(
             case_id=case.id, kind=ClearanceKind.PHYSICIAN, note=(note or "").strip()[:2000], decided_on=decided_on,
@@ -82,7 +82,7 @@ def record_clearance(actor: Actor, case_id: int, *, decided_on: date,
 
 def record_specialist_clearance(actor: Actor, case_id: int, *, kind: str, decided_on: date,
                                 cleared: bool, heart_rate_ceiling: int | None = None,
-                                rpe_ceiling: int | None = None, note: str = "") -> Clearance:
+                                rpe_ceiling: int | None = None, note: str = "", options: Options = DEFAULT) -> Clearance:
     """A cardiology (with heart-rate and RPE ceilings) or obstetric clearance, as reported."""
     kind = ClearanceKind(kind) if kind in ClearanceKind.__members__.values() else None
     if kind not in (ClearanceKind.CARDIOLOGY, ClearanceKind.OBSTETRIC):
@@ -90,8 +90,8 @@ def record_specialist_clearance(actor: Actor, case_id: int, *, kind: str, decide
     if kind is ClearanceKind.OBSTETRIC and heart_rate_ceiling is not None:
         raise InvalidValue("pregnancy is monitored by RPE, not heart rate", field="heart_rate_ceiling")
     CardiologyClearance(cleared=cleared, heart_rate_ceiling=heart_rate_ceiling, rpe_ceiling=rpe_ceiling)
-    with command():
-        case = open_command(actor, "record_clearance", case_id, kind=kind)
+    with command(options):
+        case = open_command(actor, "record_clearance", case_id, kind=kind, options=options)
         _check_date(case, decided_on)
         row = Clearance(
             case_id=case.id, kind=kind, decided_on=decided_on, outcome="cleared" if cleared else "blocked",

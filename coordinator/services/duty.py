@@ -10,7 +10,7 @@ from ..domain.errors import InvalidValue
 from ..extensions import db
 from ..models import DutyOffer
 from .restrictions import restriction_in_force_on
-from .unit_of_work import dry_run, NotFound, authorize, command, load_case, open_command, record
+from .unit_of_work import DEFAULT, Options, NotFound, authorize, command, load_case, open_command, record
 
 OPEN_STATUSES = ("proposed", "revised", "countered")
 
@@ -47,11 +47,11 @@ def latest_offer(case_id: int) -> DutyOffer | None:
 
 def propose_duty_offer(actor: Actor, case_id: int, *, tasks: list[dict], hours_per_day: float,
                        schedule: str, location: str, wage: float, wage_period: str, start_date: date,
-                       sent_on: date) -> DutyOffer:
+                       sent_on: date, options: Options = DEFAULT) -> DutyOffer:
     """The employer's written offer, or its next round; every conflict with the restrictions is listed."""
     offer = _build_offer(tasks, hours_per_day, schedule, location, wage, wage_period, start_date)
-    with command():
-        case = open_command(actor, "propose_duty_offer", case_id)
+    with command(options):
+        case = open_command(actor, "propose_duty_offer", case_id, options=options)
         if sent_on < case.referral_date or sent_on > date.today():
             raise InvalidValue("an offer is dated between the referral and today", field="sent_on")
         if start_date < sent_on:
@@ -98,15 +98,15 @@ def _conflict_json(c: rules.Conflict) -> dict:
 
 
 def respond_to_duty_offer(actor: Actor, offer_id: int, *, answer: str, responded_on: date,
-                          reason: str = "", requested_changes: str = "", shared_reason: str = "") -> DutyOffer:
+                          reason: str = "", requested_changes: str = "", shared_reason: str = "", options: Options = DEFAULT) -> DutyOffer:
     """Accept (only without conflicts), decline with a reason, or counter with the changes wanted. The reason
     is clinical and stays with the clinical parties; the employer reads the changes and the shared reason."""
-    with command():
+    with command(options):
         row = db.session.get(DutyOffer, offer_id) if isinstance(offer_id, int) else None
         if row is None:
             raise NotFound(f"duty offer {offer_id} does not exist", field="offer_id")
         case = load_case(row.case_id)
-        authorize(actor, "respond_to_duty_offer", case, subject=row.id)
+        authorize(actor, "respond_to_duty_offer", case, subject=row.id, options=options)
         if responded_on < row.sent_on or responded_on > date.today():
             raise InvalidValue("the answer is dated between the offer and today", field="responded_on")
         response = rules.respond(_offer_value(row), row.status, answer,
@@ -127,8 +127,7 @@ def respond_to_duty_offer(actor: Actor, offer_id: int, *, answer: str, responded
     return row
 
 
-def preview_duty_offer(actor: Actor, case_id: int, **offer) -> list[dict]:
+def preview_duty_offer(actor: Actor, case_id: int, *, options: Options = DEFAULT, **offer) -> list[dict]:
     """The conflicts an offer would have with the restrictions in force, checked by the very same command
     and rolled back: the employer sees them while writing the offer."""
-    with dry_run():
-        return list(propose_duty_offer(actor, case_id, **offer).conflicts)
+    return list(propose_duty_offer(actor, case_id, **offer, options=options.previewing()).conflicts)

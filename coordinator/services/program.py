@@ -15,7 +15,7 @@ from ..models import CapacityMeasure, Case, ProgramSession, WeeklyTarget
 from .authorizations import authorization_covering, authorization_for_session
 from .limits import current_gestation, job_demands, limits_on
 from .results import reasons_json
-from .unit_of_work import command, open_command, record
+from .unit_of_work import DEFAULT, Options, command, open_command, record
 
 
 def program_week(case: Case, on: date) -> int:
@@ -58,10 +58,10 @@ def save_targets(case_id: int, week: int, decisions) -> list[WeeklyTarget]:
 
 
 def record_baseline(actor: Actor, case_id: int, *, measured_on: date,
-                    capacities: dict[str, float]) -> list[CapacityMeasure]:
+                    capacities: dict[str, float], options: Options = DEFAULT) -> list[CapacityMeasure]:
     """The baseline capacity test: one measure per critical job demand."""
-    with command():
-        case = open_command(actor, "record_baseline", case_id)
+    with command(options):
+        case = open_command(actor, "record_baseline", case_id, options=options)
         if measured_on < case.referral_date or measured_on > date.today():
             raise InvalidValue("the baseline date must lie between the referral and today",
                                field="measured_on")
@@ -85,10 +85,10 @@ def record_baseline(actor: Actor, case_id: int, *, measured_on: date,
     return rows
 
 
-def start_program(actor: Actor, case_id: int, *, start_on: date) -> Case:
+def start_program(actor: Actor, case_id: int, *, start_on: date, options: Options = DEFAULT) -> Case:
     """Start week 1 once cleared, authorized and baselined: targets are a light share of baseline."""
-    with command():
-        case = open_command(actor, "start_program", case_id)
+    with command(options):
+        case = open_command(actor, "start_program", case_id, options=options)
         if authorization_covering(case.id, start_on) is None:
             raise RuleViolation(f"no approved authorization covers {start_on}", field="start_on")
         baseline = baseline_of(case.id)
@@ -103,10 +103,10 @@ def start_program(actor: Actor, case_id: int, *, start_on: date) -> Case:
     return case
 
 
-def log_session(actor: Actor, case_id: int, observations: SessionObservations) -> ProgramSession:
+def log_session(actor: Actor, case_id: int, observations: SessionObservations, *, options: Options = DEFAULT) -> ProgramSession:
     """Log a session; a red flag stops it and pauses the case, and the physician is told why."""
-    with command():
-        case = open_command(actor, "log_session", case_id)
+    with command(options):
+        case = open_command(actor, "log_session", case_id, options=options)
         on = observations.session_date
         week = program_week(case, on)
         auth = authorization_for_session(case.id, on)
@@ -132,12 +132,12 @@ def log_session(actor: Actor, case_id: int, observations: SessionObservations) -
     return row
 
 
-def resume_program(actor: Actor, case_id: int, *, reassessed_on: date, note: str) -> Case:
+def resume_program(actor: Actor, case_id: int, *, reassessed_on: date, note: str, options: Options = DEFAULT) -> Case:
     """After the physician's reassessment, resume one phase back (the week before the pause)."""
     if not (note or "").strip():
         raise InvalidValue("say what the reassessment found", field="note")
-    with command():
-        case = open_command(actor, "resume_program", case_id)
+    with command(options):
+        case = open_command(actor, "resume_program", case_id, options=options)
         history = targets_by_week(case.id)
         if not history:
             raise RuleViolation("the program has no targets to resume from", field="targets")

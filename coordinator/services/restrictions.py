@@ -11,7 +11,7 @@ from ..domain.errors import InvalidValue
 from ..domain.permissions import NotPermitted
 from ..extensions import db
 from ..models import RestrictionSet, User
-from .unit_of_work import command, open_command, record
+from .unit_of_work import DEFAULT, Options, command, open_command, record
 
 
 
@@ -50,10 +50,10 @@ def lift_limits_by_frequency(restriction: rules.RestrictionSet) -> dict[Frequenc
 
 def issue_restrictions(actor: Actor, case_id: int, *, issued_on: date, load_limits: list[dict] = (),
                        max_lift_kg: float | None = None, max_hours_per_day: float | None = None,
-                       avoid: list[str] = (), notes: str = "") -> RestrictionSet:
+                       avoid: list[str] = (), notes: str = "", options: Options = DEFAULT) -> RestrictionSet:
     """Issue the next signed version of the worker's restrictions."""
-    with command():
-        case = open_command(actor, "issue_restrictions", case_id)
+    with command(options):
+        case = open_command(actor, "issue_restrictions", case_id, options=options)
         if issued_on < case.referral_date or issued_on > date.today():
             raise InvalidValue("restrictions are dated between the referral and today", field="issued_on")
         if actor.user_id is None:

@@ -15,7 +15,7 @@ from ..models import ProgramSession, WeeklyReview
 from .limits import current_gestation, job_demands, limits_on
 from .program import baseline_of, program_week, save_targets, targets_by_week
 from .results import reasons_json
-from .unit_of_work import dry_run, command, open_command, record
+from .unit_of_work import DEFAULT, Options, command, open_command, record
 
 
 
@@ -57,12 +57,12 @@ def _next_targets(case, week: int, result, signals: ProgressSignals, override: S
 def submit_weekly_review(actor: Actor, case_id: int, *, week: int, reviewed_on: date,
                          measures: Measures, sessions_scheduled: int, soreness_hours: float = 0.0,
                          override: StepOverride | None = None,
-                         hours_tolerated: float | None = None) -> WeeklyReview:
+                         hours_tolerated: float | None = None, options: Options = DEFAULT) -> WeeklyReview:
     """Review one program week: compute readiness, gains, the recommendation and next targets."""
-    with command():
+    with command(options):
         if isinstance(week, bool) or not isinstance(week, int) or week < 1:
             raise InvalidValue("week must be a whole number from 1", field="week")
-        case = open_command(actor, "submit_weekly_review", case_id, subject=week)
+        case = open_command(actor, "submit_weekly_review", case_id, subject=week, options=options)
         if week > program_week(case, reviewed_on):
             raise InvalidValue(f"week {week} has not started by {reviewed_on}", field="week")
         if reviewed_on > date.today():
@@ -133,10 +133,8 @@ def _target_json(t: TargetDecision) -> dict:
             "policy": str(t.policy)}
 
 
-def preview_weekly_review(actor: Actor, case_id: int, **review) -> dict:
+def preview_weekly_review(actor: Actor, case_id: int, *, options: Options = DEFAULT, **review) -> dict:
     """What submitting the review would give (recommendation, next week's targets, readiness, each with its
     reasons and policy), computed by the very same command and then rolled back."""
-    with dry_run():
-        row = submit_weekly_review(actor, case_id, **review)
-        return {"recommendation": row.recommendation, "policy": row.policy, "result": row.result,
-                "week": row.week}
+    row = submit_weekly_review(actor, case_id, **review, options=options.previewing())
+    return {"recommendation": row.recommendation, "policy": row.policy, "result": row.result, "week": row.week}

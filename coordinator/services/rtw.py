@@ -12,7 +12,7 @@ from ..domain.stages import Stage, transition
 from ..extensions import db
 from ..models import Case, DutyOffer, FollowUp, Milestone, WeeklyReview
 from .results import reasons_json
-from .unit_of_work import NotFound, authorize, command, load_case, open_command, record
+from .unit_of_work import DEFAULT, Options, NotFound, authorize, command, load_case, open_command, record
 
 
 def _rungs(case: Case) -> tuple[ladder_rules.Rung, ...]:
@@ -73,10 +73,10 @@ def _readiness(review: WeeklyReview) -> dict[str, float]:
             if d["critical"] and d["readiness"] is not None}
 
 
-def start_milestone(actor: Actor, case_id: int, *, started_on: date) -> Milestone:
+def start_milestone(actor: Actor, case_id: int, *, started_on: date, options: Options = DEFAULT) -> Milestone:
     """Start the next rung, only when the latest review shows capacity for its hours and demands."""
-    with command():
-        case = open_command(actor, "start_milestone", case_id)
+    with command(options):
+        case = open_command(actor, "start_milestone", case_id, options=options)
         # the catalogue saw no milestone waiting, a review on record and a rung left to climb
         confirmed = confirmed_rungs(case.id)
         rung = ladder_rules.next_milestone(confirmed, shift_hours=case.shift_hours)
@@ -115,11 +115,11 @@ def _milestone_and_case(milestone_id: int) -> tuple[Milestone, Case]:
     return row, load_case(row.case_id)
 
 
-def confirm_milestone(actor: Actor, milestone_id: int, *, confirmed_on: date) -> Milestone:
+def confirm_milestone(actor: Actor, milestone_id: int, *, confirmed_on: date, options: Options = DEFAULT) -> Milestone:
     """The employer confirms a started milestone at the worksite."""
-    with command():
+    with command(options):
         row, case = _milestone_and_case(milestone_id)
-        authorize(actor, "confirm_milestone", case, subject=row.id)
+        authorize(actor, "confirm_milestone", case, subject=row.id, options=options)
         if confirmed_on > date.today():
             raise InvalidValue("a confirmation cannot be dated in the future", field="confirmed_on")
         rung = _rungs(case)[row.rung - 1]
@@ -132,13 +132,13 @@ def confirm_milestone(actor: Actor, milestone_id: int, *, confirmed_on: date) ->
     return row
 
 
-def report_setback(actor: Actor, case_id: int, *, on: date, reason: str, shared_reason: str = "") -> Case:
+def report_setback(actor: Actor, case_id: int, *, on: date, reason: str, shared_reason: str = "", options: Options = DEFAULT) -> Case:
     """A setback steps back one milestone; below the first, the worker returns to the program. The reason is
     the clinical account; the employer reads the shared reason (an employer's own report is shared as written)."""
     if not (reason or "").strip():
         raise InvalidValue("say what happened", field="reason")
-    with command():
-        case = open_command(actor, "report_setback", case_id)
+    with command(options):
+        case = open_command(actor, "report_setback", case_id, options=options)
         current = active_milestone(case.id) or max(
             (m for m in _milestones(case.id) if m.status == "confirmed"), key=lambda m: m.rung, default=None)
         if current is None:
@@ -158,10 +158,10 @@ def report_setback(actor: Actor, case_id: int, *, on: date, reason: str, shared_
 
 
 def discharge_case(actor: Actor, case_id: int, *, discharged_on: date, program_ended: bool = False,
-                   outcome: str | None = None, summary: str = "") -> Case:
+                   outcome: str | None = None, summary: str = "", options: Options = DEFAULT) -> Case:
     """Discharge on confirmed full duty, or when the program ends; schedule the follow-ups."""
-    with command():
-        case = open_command(actor, "discharge_case", case_id)
+    with command(options):
+        case = open_command(actor, "discharge_case", case_id, options=options)
         if discharged_on < case.referral_date or discharged_on > date.today():
             raise InvalidValue("the discharge is dated between the referral and today", field="discharged_on")
         confirmed = [m for m in _milestones(case.id) if m.status == "confirmed"]
@@ -190,14 +190,14 @@ def _follow_up_value(row: FollowUp, case: Case) -> discharge_rules.FollowUp:
 
 
 def record_follow_up(actor: Actor, follow_up_id: int, *, recorded_on: date, work_status: str,
-                     recurrence: bool, notes: str = "") -> FollowUp:
+                     recurrence: bool, notes: str = "", options: Options = DEFAULT) -> FollowUp:
     """Record a follow-up's work status and any recurrence."""
-    with command():
+    with command(options):
         row = db.session.get(FollowUp, follow_up_id) if isinstance(follow_up_id, int) else None
         if row is None:
             raise NotFound(f"follow-up {follow_up_id} does not exist", field="follow_up_id")
         case = load_case(row.case_id)
-        authorize(actor, "record_follow_up", case, subject=row.id)
+        authorize(actor, "record_follow_up", case, subject=row.id, options=options)
         if recorded_on > date.today():
             raise InvalidValue("a follow-up cannot be dated in the future", field="recorded_on")
         done = discharge_rules.record_follow_up(_follow_up_value(row, case), recorded_on, work_status,
@@ -211,10 +211,10 @@ def record_follow_up(actor: Actor, follow_up_id: int, *, recorded_on: date, work
     return row
 
 
-def close_case(actor: Actor, case_id: int) -> Case:
+def close_case(actor: Actor, case_id: int, *, options: Options = DEFAULT) -> Case:
     """Close a discharged case once every follow-up is recorded."""
-    with command():
-        case = open_command(actor, "close_case", case_id)
+    with command(options):
+        case = open_command(actor, "close_case", case_id, options=options)
         rows = db.session.scalars(select(FollowUp).where(FollowUp.case_id == case.id)).all()
         check = discharge_rules.case_can_close([_follow_up_value(r, case) for r in rows])
         if not check.can_close:

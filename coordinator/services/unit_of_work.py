@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from dataclasses import dataclass, replace
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -29,45 +29,25 @@ class StaleVersion(DomainError):
     code = "stale_version"
 
 
-# the case version a caller last saw (HTTP If-Match); checked under the row lock, so two
-# parties editing at once cannot both win
-_expected_version: ContextVar[int | None] = ContextVar("expected_version", default=None)
+@dataclass(frozen=True)
+class Options:
+    """How a command's transaction runs, as its caller asks; every command takes it explicitly."""
+
+    # the case version the caller last saw (HTTP If-Match, a form's hidden version): checked under the row lock,
+    # after the party check, so two parties editing at once cannot both win and strangers learn nothing
+    expected_version: int | None = None
+    # compute and check everything, then roll back: the caller sees what the command would do (a preview)
+    dry_run: bool = False
+    # run in the command's transaction just before it commits (the API records its Idempotency-Key's outcome
+    # there, so "the command happened" and "the key is used" commit or fail together)
+    before_commit: Callable[[Session], None] | None = None
+
+    def previewing(self) -> "Options":
+        """The same options for a dry run."""
+        return replace(self, dry_run=True)
 
 
-_dry_run: ContextVar[bool] = ContextVar("dry_run", default=False)
-# run inside each command's transaction just before it commits (the API records its Idempotency-Key's
-# outcome there, so "the command happened" and "the key is used" commit or fail together)
-_before_commit: ContextVar[Callable[[Session], None] | None] = ContextVar("before_commit", default=None)
-
-
-@contextmanager
-def before_commit(hook: Callable[[Session], None]) -> Iterator[None]:
-    """Within the block, every command calls `hook(session)` in its transaction just before committing."""
-    token = _before_commit.set(hook)
-    try:
-        yield
-    finally:
-        _before_commit.reset(token)
-
-
-@contextmanager
-def dry_run() -> Iterator[None]:
-    """Within the block, every command computes and checks everything, then rolls back: a preview."""
-    token = _dry_run.set(True)
-    try:
-        yield
-    finally:
-        _dry_run.reset(token)
-
-
-@contextmanager
-def expect_version(version: int | None) -> Iterator[None]:
-    """Within the block, commands refuse a case whose version is not `version`."""
-    token = _expected_version.set(version)
-    try:
-        yield
-    finally:
-        _expected_version.reset(token)
+DEFAULT = Options()
 
 
 @event.listens_for(Session, "after_begin")
@@ -78,7 +58,7 @@ def _sqlite_write_lock(session, _transaction, connection):
 
 
 @contextmanager
-def command() -> Iterator[Session]:
+def command(options: Options = DEFAULT) -> Iterator[Session]:
     """Run the body as one write transaction: commit on success, roll everything back on error
     (and always, in a dry run: the caller sees what the command would do, nothing is kept)."""
     session = db.session
@@ -88,12 +68,12 @@ def command() -> Iterator[Session]:
     session.info["write"] = True
     try:
         yield session
-        if _dry_run.get():
+        if options.dry_run:
             session.flush()
             session.rollback()
         else:
-            if (hook := _before_commit.get()) is not None:
-                hook(session)
+            if options.before_commit is not None:
+                options.before_commit(session)
             session.commit()
     except BaseException:
         session.rollback()
@@ -116,9 +96,8 @@ def load_case(case_id: int, *, lock: bool = True) -> Case:
     return case
 
 
-def _check_version(case: Case) -> None:
+def _check_version(case: Case, expected: int | None) -> None:
     """Refuse a stale If-Match; only ever after the party check, so strangers learn nothing."""
-    expected = _expected_version.get()
     if expected is not None and case.version != expected:
         raise StaleVersion(f"case {case.id} is at version {case.version}, not {expected}: reload it and retry",
                            field="If-Match")
@@ -169,7 +148,7 @@ def parties_of(case: Case) -> CaseParties:
 
 
 def authorize(actor: Actor, command_name: str, case: Case, *, kind: str | None = None,
-              subject: int | None = None) -> None:
+              subject: int | None = None, options: Options = DEFAULT) -> None:
     """Enforce the permission rules, then the command catalogue on the case as it stands (its stage, its facts,
     the kind of input and the record acted on); a case the actor is not on answers NotFound, hiding it."""
     from .facts import gate   # the facts read the case's records, whose services build on this module
@@ -178,13 +157,13 @@ def authorize(actor: Actor, command_name: str, case: Case, *, kind: str | None =
         require(actor, command_name)  # raises NotPermitted with the reason
     if not is_on_case(actor, parties_of(case)):
         raise NotFound(f"case {case.id} does not exist", field="case_id")
-    _check_version(case)
+    _check_version(case, options.expected_version)
     gate(command_name, case, kind=kind, subject=subject)
 
 
 def open_command(actor: Actor, command_name: str, case_id: int, *, kind: str | None = None,
-                 subject: int | None = None) -> Case:
+                 subject: int | None = None, options: Options = DEFAULT) -> Case:
     """Load and lock the case and check the actor may run the command, of this kind (on this subject), now."""
     case = load_case(case_id)
-    authorize(actor, command_name, case, kind=kind, subject=subject)
+    authorize(actor, command_name, case, kind=kind, subject=subject, options=options)
     return case

@@ -25,7 +25,7 @@ from coordinator.portals import PORTALS
 from coordinator.portals.actions import ACTIONS
 from coordinator.services import (assignments, authorizations, cases, clearances, duty, program, restrictions,
                                   reviews, rtw)
-from coordinator.services.unit_of_work import dry_run
+from coordinator.services.unit_of_work import Options
 from tests.auth import REDIRECT, approve, authorize_url, client_for, pkce_pair, query_of
 from tests.factories import sign_in
 
@@ -40,44 +40,49 @@ def _kind(command: str, kind: str | None) -> str:
     return kind if command in FIXED_KINDS else "*"
 
 
-def _run(command: str, actor: Actor, case: Case, kind: str, subject):
-    """The command's service with an input that passes its own checks where it can."""
+def _run(command: str, actor: Actor, case: Case, kind: str, subject, options: Options):
+    """The command's service, run with `options`, with an input that passes its own checks where it can."""
     c, other = case.id, db.session.scalar(select(User.id).where(User.role == "therapist", User.org_id == case.clinic_id,
                                                                  User.id != case.therapist_id))
+    session = SessionObservations(session_date=TODAY, minutes=60, rpe=12, pain=2)
+    offer = dict(tasks=[{"description": "Scan parcels", "task": "carry", "amount": 2, "frequency": "occasional"}],
+                 hours_per_day=4, schedule="Mon-Fri", location="Dock", wage=20, wage_period="hourly",
+                 start_date=TODAY, sent_on=TODAY)
     calls = {
-        "request_clearance": lambda: cases.request_clearance(actor, c),
-        "record_clearance": lambda: clearances.record_clearance(actor, c, decided_on=TODAY) if kind == "physician"
-        else clearances.record_specialist_clearance(actor, c, kind=kind, decided_on=TODAY, cleared=True),
-        "update_pregnancy": lambda: cases.update_pregnancy(actor, c, pregnant=True, gestation_weeks=20,
-                                                           recorded_on=TODAY),
-        "request_authorization": lambda: authorizations.request_authorization(actor, c, submitted_on=TODAY,
-                                                                              start_date=TODAY),
-        "decide_authorization": lambda: authorizations.decide_authorization(actor, subject, decision="approve",
-                                                                            reason="meets criteria", decided_on=TODAY),
-        "record_baseline": lambda: program.record_baseline(actor, c, measured_on=TODAY,
-                                                           capacities={d.task: 10.0 for d in case.demands}),
-        "start_program": lambda: program.start_program(actor, c, start_on=TODAY),
-        "log_session": lambda: program.log_session(actor, c, SessionObservations(session_date=TODAY, minutes=60, rpe=12, pain=2)),
-        "submit_weekly_review": lambda: reviews.submit_weekly_review(
-            actor, c, week=subject, reviewed_on=TODAY, measures=Measures(capacities={}), sessions_scheduled=3),
-        "resume_program": lambda: program.resume_program(actor, c, reassessed_on=TODAY, note="settled"),
-        "issue_restrictions": lambda: restrictions.issue_restrictions(actor, c, issued_on=TODAY, max_lift_kg=10),
-        "propose_duty_offer": lambda: duty.propose_duty_offer(
-            actor, c, tasks=[{"description": "Scan parcels", "task": "carry", "amount": 2, "frequency": "occasional"}],
-            hours_per_day=4, schedule="Mon-Fri", location="Dock", wage=20, wage_period="hourly",
-            start_date=TODAY, sent_on=TODAY),
-        "respond_to_duty_offer": lambda: duty.respond_to_duty_offer(actor, subject, answer="decline",
-                                                                    responded_on=TODAY, reason="too heavy"),
-        "start_milestone": lambda: rtw.start_milestone(actor, c, started_on=TODAY),
-        "confirm_milestone": lambda: rtw.confirm_milestone(actor, subject, confirmed_on=TODAY),
-        "report_setback": lambda: rtw.report_setback(actor, c, on=TODAY, reason="flare-up"),
-        "discharge_case": lambda: rtw.discharge_case(actor, c, discharged_on=TODAY, program_ended=True),
-        "record_follow_up": lambda: rtw.record_follow_up(actor, subject, recorded_on=TODAY, work_status="full_duty",
-                                                         recurrence=False),
-        "close_case": lambda: rtw.close_case(actor, c),
-        "reassign_case": lambda: assignments.reassign_case(actor, c, therapist_id=other, reason="leave"),
+        "request_clearance": lambda o: cases.request_clearance(actor, c, options=o),
+        "record_clearance": lambda o: clearances.record_clearance(actor, c, decided_on=TODAY, options=o)
+        if kind == "physician" else clearances.record_specialist_clearance(actor, c, kind=kind, decided_on=TODAY,
+                                                                           cleared=True, options=o),
+        "update_pregnancy": lambda o: cases.update_pregnancy(actor, c, pregnant=True, gestation_weeks=20,
+                                                             recorded_on=TODAY, options=o),
+        "request_authorization": lambda o: authorizations.request_authorization(actor, c, submitted_on=TODAY,
+                                                                                start_date=TODAY, options=o),
+        "decide_authorization": lambda o: authorizations.decide_authorization(
+            actor, subject, decision="approve", reason="meets criteria", decided_on=TODAY, options=o),
+        "record_baseline": lambda o: program.record_baseline(actor, c, measured_on=TODAY, options=o,
+                                                             capacities={d.task: 10.0 for d in case.demands}),
+        "start_program": lambda o: program.start_program(actor, c, start_on=TODAY, options=o),
+        "log_session": lambda o: program.log_session(actor, c, session, options=o),
+        "submit_weekly_review": lambda o: reviews.submit_weekly_review(
+            actor, c, week=subject, reviewed_on=TODAY, measures=Measures(capacities={}), sessions_scheduled=3,
+            options=o),
+        "resume_program": lambda o: program.resume_program(actor, c, reassessed_on=TODAY, note="settled", options=o),
+        "issue_restrictions": lambda o: restrictions.issue_restrictions(actor, c, issued_on=TODAY, max_lift_kg=10,
+                                                                        options=o),
+        "propose_duty_offer": lambda o: duty.propose_duty_offer(actor, c, **offer, options=o),
+        "respond_to_duty_offer": lambda o: duty.respond_to_duty_offer(actor, subject, answer="decline",
+                                                                      responded_on=TODAY, reason="too heavy",
+                                                                      options=o),
+        "start_milestone": lambda o: rtw.start_milestone(actor, c, started_on=TODAY, options=o),
+        "confirm_milestone": lambda o: rtw.confirm_milestone(actor, subject, confirmed_on=TODAY, options=o),
+        "report_setback": lambda o: rtw.report_setback(actor, c, on=TODAY, reason="flare-up", options=o),
+        "discharge_case": lambda o: rtw.discharge_case(actor, c, discharged_on=TODAY, program_ended=True, options=o),
+        "record_follow_up": lambda o: rtw.record_follow_up(actor, subject, recorded_on=TODAY, work_status="full_duty",
+                                                           recurrence=False, options=o),
+        "close_case": lambda o: rtw.close_case(actor, c, options=o),
+        "reassign_case": lambda o: assignments.reassign_case(actor, c, therapist_id=other, reason="leave", options=o),
     }
-    return calls[command]()
+    return calls[command](options)
 
 
 def _candidates(command, case: Case) -> list:
@@ -100,8 +105,7 @@ def accepted_by_services(actor: Actor, case: Case) -> set[tuple]:
         for kind in kinds:
             for subject in _candidates(command, case):
                 try:
-                    with dry_run():
-                        _run(command.name, actor, case, kind, subject)
+                    _run(command.name, actor, case, kind, subject, Options(dry_run=True))
                 except Unavailable:
                     continue
                 except DomainError:

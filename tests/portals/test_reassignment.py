@@ -13,7 +13,7 @@ from coordinator.services.authorizations import decide_authorization, request_au
 from coordinator.services.cases import request_clearance
 from coordinator.services.automation import sync_tasks
 from coordinator.services.clearances import record_clearance
-from coordinator.services.unit_of_work import StaleVersion, expect_version
+from coordinator.services.unit_of_work import Options, StaleVersion
 from tests.factories import csrf_token
 from tests.services.journey import TODAY, opened
 
@@ -113,8 +113,9 @@ def test_only_the_clinics_case_manager_may_reassign(parties, referral):
             reassign_case(actor, case_id, therapist_id=sam, reason="cover")
     with pytest.raises(NotFound):
         reassign_case(parties.other_case_manager, case_id, therapist_id=sam, reason="cover")
-    with pytest.raises(StaleVersion), expect_version(state(case_id)[0] - 1):
-        reassign_case(parties.case_manager, case_id, therapist_id=sam, reason="cover")
+    with pytest.raises(StaleVersion):
+        reassign_case(parties.case_manager, case_id, therapist_id=sam, reason="cover",
+                      options=Options(expected_version=state(case_id)[0] - 1))
     assert state(case_id)[1] == parties.therapist.user_id
 
 
