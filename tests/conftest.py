@@ -77,16 +77,35 @@ def _empty_all_tables() -> None:
 
 
 @pytest.fixture
-def ctx(app):
-    """An app context on an empty database; everything written is removed afterwards."""
+def ctx(app, request):
+    """An app context on an empty database; everything written is removed afterwards (in a module that shares
+    its rows, `SHARED_ROWS = True`, after the module instead: see `module_ctx`)."""
     with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.rollback()
+            if not getattr(request.module, "SHARED_ROWS", False):
+                _empty_all_tables()
+            db.session.remove()
+            limiter.reset()  # throttling counts must not leak from one test into the next
+
+
+@pytest.fixture(scope="module")
+def module_ctx(app, request):
+    """An app context for a module whose tests only read one expensive set of rows (the demo, its copies),
+    built once for the module by a module-scoped fixture on this one and removed after the module's last test.
+    The module declares `SHARED_ROWS = True`, so its tests' own contexts leave the rows in place."""
+    assert getattr(request.module, "SHARED_ROWS", False), "a module sharing rows declares SHARED_ROWS = True"
+    with app.app_context():
+        _empty_all_tables()   # whatever an earlier module left, this one starts from nothing
         try:
             yield app
         finally:
             db.session.rollback()
             _empty_all_tables()
             db.session.remove()
-            limiter.reset()  # throttling counts must not leak from one test into the next
+            limiter.reset()
 
 
 @pytest.fixture

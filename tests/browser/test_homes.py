@@ -18,8 +18,13 @@ ACCOUNTS = [("therapist", "Therapist"), ("casemanager", "Case manager"), ("physi
             ("employer", "Employer"), ("insurer", "Insurer")]
 
 
-@pytest.fixture
-def demo(ctx):
+# the demo is loaded once for the module: its tests only read it (sign-ins and audit entries aside)
+SHARED_ROWS = True
+
+
+@pytest.fixture(scope="module")
+def demo(module_ctx):
+    """The demo's cases in every stage."""
     load_demo()
     db.session.commit()
 

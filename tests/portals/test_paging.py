@@ -28,14 +28,23 @@ def claims(html: str) -> list[str]:
     return re.findall(r'/cases/\d+">([A-Z]{2}-\d+)</a>', html)
 
 
-@pytest.fixture
-def large(ctx, app):
+# the caseload is built once for the module: its tests only read it
+SHARED_ROWS = True
+
+
+@pytest.fixture(scope="module")
+def caseload_rows(module_ctx):
     """The demo, synced, and enough copies that both lists need more than one page."""
     load_demo()
     db.session.commit()
     for case_id in db.session.scalars(select(Case.id)).all():
         sync_tasks(case_id)
     copy_cases(CASELOAD_PER_PAGE + 41)
+
+
+@pytest.fixture
+def large(caseload_rows, ctx, app):
+    """The case manager of that caseload, signed in in a browser of its own."""
     actor = actor_of("casemanager")
     client = app.test_client()
     assert sign_in(client, actor).status_code == 302

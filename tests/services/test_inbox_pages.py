@@ -27,8 +27,12 @@ def key(item):
     return item.case_id, str(item.action.kind), item.action.due, item.action.subject_id, item.overdue
 
 
-@pytest.fixture
-def mixed(ctx):
+# the caseload is built once for the module: its tests only read it
+SHARED_ROWS = True
+
+
+@pytest.fixture(scope="module")
+def mixed(module_ctx):
     """The demo synced and copied (stored rows that hold), then every other case changed (stale: worked out)."""
     load_demo()
     db.session.commit()
