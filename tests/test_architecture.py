@@ -43,8 +43,9 @@ def test_every_module_has_a_docstring():
     assert missing == []
 
 
-def _full_imports(path: Path) -> set[str]:
-    """Dotted module names a file imports, relative ones resolved against its package."""
+def _imports_of(path: Path, with_names: bool) -> set[str]:
+    """Dotted module names a file imports, relative ones resolved against its package; with `with_names`, the
+    'module.name' of each name imported from a module instead of the module."""
     package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
     names = set()
     for node in ast.walk(ast.parse(path.read_text())):
@@ -52,8 +53,14 @@ def _full_imports(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = package.rsplit(".", node.level - 1)[0] if node.level else ""
-            names.add(".".join(p for p in (base, node.module or "") if p))
+            module = ".".join(p for p in (base, node.module or "") if p)
+            names.update({f"{module}.{a.name}" for a in node.names} if with_names else {module})
     return names
+
+
+def _full_imports(path: Path) -> set[str]:
+    """Dotted module names a file imports."""
+    return _imports_of(path, with_names=False)
 
 
 def test_flows_decide_no_rule_they_only_call_services():
@@ -64,17 +71,8 @@ def test_flows_decide_no_rule_they_only_call_services():
 
 
 def _imported_names(path: Path) -> set[str]:
-    """'module.name' for each name a file imports from a module (relative modules resolved), and each module."""
-    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
-            module = ".".join(p for p in (base, node.module or "") if p)
-            found.update(f"{module}.{alias.name}" for alias in node.names)
-    return found
+    """'module.name' for each name a file imports from a module, and each module it imports whole."""
+    return _imports_of(path, with_names=True)
 
 
 SQL_ERRORS = ("sqlalchemy.exc.", "sqlalchemy.orm.exc.")   # mapping a database error to an answer is the views' job
