@@ -275,22 +275,30 @@ def available_commands(role: Role, facts: CaseFacts) -> list[Availability]:
     return [availability(c.name, facts) for c in CATALOGUE if Role(role) in c.roles and c.stages]
 
 
-def refusal(command_name: str, facts: CaseFacts, *, kind: str | None = None, subject: int | None = None) -> str:
-    """Why the command (of this kind, on this subject) may not run on the case now, in the users' words;
-    "" when it may."""
+def why_not(command_name: str, facts: CaseFacts, *, kind: str | None = None,
+            subject: int | None = None) -> tuple[str, str]:
+    """(what is refused, why) when the command (of this kind, on this subject) may not run on the case now,
+    in the users' words; ("", "") when it may."""
     command = COMMANDS[command_name]
     if kind is None and len(command.kinds) > 1:
         found = availability(command_name, facts)
-        return "" if found.available else f"{command.label}: {found.reason}"
+        return ("", "") if found.available else (command.label, found.reason)
     chosen = command.kind(kind)
     why = _kind_refusal(command, chosen, facts)
     if why:
-        return f"{_prefix(command, chosen)}: {why}"
+        return _prefix(command, chosen), why
     if command.subjects is not None and subject is not None and subject not in command.subjects(facts):
         words = (command.not_subject(facts, subject) if callable(command.not_subject)
                  else command.not_subject.format(id=subject))
-        return f"{command.label}: {words}"
-    return ""
+        return command.label, words
+    return "", ""
+
+
+def refusal(command_name: str, facts: CaseFacts, *, kind: str | None = None, subject: int | None = None) -> str:
+    """Why the command may not run on the case now, naming it ("Log a session: the case is paused: ..."), as an
+    API problem says it; "" when it may."""
+    what, why = why_not(command_name, facts, kind=kind, subject=subject)
+    return f"{what}: {why}" if why else ""
 
 
 def require_available(command_name: str, facts: CaseFacts, *, kind: str | None = None,

@@ -53,7 +53,8 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
     kind = _form_kind(action, command)
     refused = refusal(actor, case.id, action.command, kind=kind, subject=subject_id)
     only = inputs_of(action.command, kind) if kind else ()
-    values, errors, message, status, preview = defaults(action), {}, refused or None, 409 if refused else 200, None
+    message = f"Not possible now: {refused}." if refused else None
+    values, errors, status, preview = defaults(action), {}, 409 if refused else 200, None
     if subject_id is not None and action.slug == "review":
         values["week"] = str(subject_id)
     if request.method == "POST" and not refused:

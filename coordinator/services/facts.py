@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..domain import authorization as auth_rules
 from ..domain.actions import CaseFacts
-from ..domain.catalogue import Kind, refusal, require_available
+from ..domain.catalogue import Kind, require_available, why_not
 from ..domain.milestones import DEFAULT_LADDER_POLICY, next_rung_ready
 from ..domain.stages import Stage
 from ..extensions import db
@@ -136,5 +136,6 @@ def commands_for(actor, case: Case, today: date | None = None) -> list:
 
 
 def refusal_on(case: Case, command: str, *, kind: str | None = None, subject: int | None = None) -> str:
-    """Why the command may not run on the case now ("" when it may), as the service would refuse it."""
-    return refusal(command, case_facts(case), kind=kind, subject=subject)
+    """Why the command may not run on the case now ("" when it may), without naming the command: a form that
+    already says what it is for says only why not."""
+    return why_not(command, case_facts(case), kind=kind, subject=subject)[1]

@@ -189,3 +189,19 @@ def test_each_form_shows_exactly_the_inputs_its_kind_takes():
             assert set(kind.inputs) <= fields_, (action.slug, kind.name)
         if action.kind is None and len(command.kinds) == 1:
             assert fields_ == set(command.kinds[0].inputs), action.slug
+
+
+def test_a_form_not_allowed_now_says_why_instead_of_asking(parties, referral, browser_of):
+    from coordinator.services.cases import request_clearance
+    from tests.services.journey import opened
+
+    case_id = opened(parties, referral)
+    physician = browser_of(parties.physician)
+    early = physician.get(f"/physician/cases/{case_id}/act/clearance")
+    assert early.status_code == 409 and "<form" not in early.get_data(as_text=True).split("<main", 1)[1]
+    assert "Not possible now: the case is still at intake: it has not been sent for clearance." in early.get_data(
+        as_text=True)
+    request_clearance(parties.case_manager, case_id)
+    assert physician.get(f"/physician/cases/{case_id}/act/clearance").status_code == 200
+    needless = physician.get(f"/physician/cases/{case_id}/act/obstetric-clearance")
+    assert needless.status_code == 409 and "this case needs no obstetric clearance" in needless.get_data(as_text=True)
