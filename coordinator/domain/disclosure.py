@@ -41,6 +41,7 @@ CLINICAL_FIELDS: dict[str, frozenset[str]] = {
     "milestone": frozenset({"setback_reason"}),
     "follow_up": frozenset({"notes", "recurrence"}),
     "authorization": frozenset({"reason", "packet", "assessment"}),
+    "weekly_review": frozenset({"recommendation"}),   # besides the clinical measures below
 }
 
 # a weekly review's measures besides the capacities: symptoms and screens, clinical
@@ -63,3 +64,9 @@ def hidden_from_employer(record: str) -> frozenset[str]:
 def is_shared(command: str, name: str) -> bool:
     """The input is written for the employer to read."""
     return name in SHARED_INPUTS.get(command, frozenset())
+
+
+def shared_words(role: str, own_words: str, shared: str) -> str:
+    """What the employer is told of a report: the words written for it; an employer's own report is its own
+    words, shared as written."""
+    return (shared or "").strip() or ((own_words or "").strip() if role == "employer" else "")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..domain import discharge as discharge_rules
 from ..domain import milestones as ladder_rules
 from ..domain.actors import Actor
+from ..domain.disclosure import shared_words
 from ..domain.errors import InvalidValue, RuleViolation
 from ..domain.stages import Stage, transition
 from ..extensions import db
@@ -147,7 +148,7 @@ def report_setback(actor: Actor, case_id: int, *, on: date, reason: str, shared_
             raise InvalidValue("the setback is dated between the milestone's start and today", field="on")
         step = ladder_rules.setback(_rungs(case)[current.rung - 1], shift_hours=case.shift_hours)
         current.status = str(ladder_rules.transition_milestone(current.status, "stepped_back"))
-        shared = (shared_reason or "").strip() or (reason.strip() if str(actor.role) == "employer" else "")
+        shared = shared_words(str(actor.role), reason, shared_reason)
         current.setback_on, current.setback_reason, current.setback_shared_reason = on, reason.strip(), shared or None
         if step.back_to_program:
             case.stage = transition(case.stage, Stage.PROGRAM)

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ...domain.actors import Actor
-from ...domain.disclosure import CLINICAL_MEASURES
+from ...domain.disclosure import CLINICAL_MEASURES, hidden_from_employer
 from ...extensions import db
 from ...models import Case, WeeklyReview
 from ..program import baseline_of
@@ -29,9 +29,10 @@ def weeks_of(actor: Actor, case: Case) -> list[Week]:
     """The case's reviewed weeks, oldest first, through the actor's view."""
     clinical = is_clinical_reader(actor)
     rows = db.session.scalars(select(WeeklyReview).where(WeeklyReview.case_id == case.id).order_by(WeeklyReview.week))
+    hidden = set() if clinical else set(CLINICAL_MEASURES) | hidden_from_employer("weekly_review")
     return [Week(r.week, r.reviewed_on, dict(r.capacities),
-                 {k: v for k, v in (r.measures or {}).items() if clinical or k not in CLINICAL_MEASURES},
-                 r.recommendation if clinical else "") for r in rows]
+                 {k: v for k, v in (r.measures or {}).items() if k not in hidden},
+                 "" if "recommendation" in hidden else r.recommendation) for r in rows]
 
 
 def chart_data(actor: Actor, case: Case) -> dict:
