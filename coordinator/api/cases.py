@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from ..auth.bearer import require_token
 from ..policy import View, view_for
 from ..services import cases as case_services
+from ..services import clearances as clearance_services
 from ..services.unit_of_work import Options
 from ..services.queries.access import case_for, record_listing
 from ..services.queries.cases import commands_on
@@ -13,6 +14,7 @@ from ..services.queries.caseload import case_list
 from ..services.queries.timeline import timeline_page
 from .commands import run_command, with_etag
 from .idempotency import idempotent
+from ..schemas.clinical import ClearanceAgainInSchema
 from ..schemas.cases import (AvailableCommandSchema, UnavailableCommandSchema, CaseClinicalSchema, CasePageSchema, CaseQueryArgsSchema, PageArgsSchema, ReferralSchema,
                       TimelinePageSchema, case_schema)
 
@@ -87,4 +89,18 @@ def timeline(args, case_id):
 def request_clearance(case_id):
     """Send an intake case to its physician (and cardiology or obstetrics) for clearance."""
     case, refusal = run_command(case_services.request_clearance, case_id)
+    return refusal or with_etag(case_schema(view_for(g.token_actor)).dump(case), case)
+
+
+@bp.route("/cases/<int:case_id>/clearance-request/again", methods=["POST"])
+@require_token("cases:write")
+@idempotent
+@bp.arguments(ClearanceAgainInSchema)
+@bp.response(200, CaseClinicalSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@bp.doc(security=[{"bearerAuth": ["cases:write"]}],
+        parameters=[{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}},
+                    {"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}])
+def ask_for_clearance_again(body, case_id):
+    """After a refused clearance: ask the physician again from a day (today, or later to defer)."""
+    case, refusal = run_command(clearance_services.ask_for_clearance_again, case_id, **body)
     return refusal or with_etag(case_schema(view_for(g.token_actor)).dump(case), case)

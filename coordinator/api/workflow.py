@@ -19,6 +19,7 @@ from .commands import ETAG, READ_DOC, answer, command_doc, page_json, run_comman
 from .idempotency import idempotent
 from ..schemas.cases import CaseClinicalSchema, PageArgsSchema, case_schema, shown_to
 from ..schemas.workflow import (
+    AppealInSchema,
     AuthorizationClinicalSchema,
     AuthorizationDecisionInSchema,
     AuthorizationFunctionalSchema,
@@ -33,10 +34,12 @@ from ..schemas.workflow import (
     FollowUpFunctionalSchema,
     FollowUpInSchema,
     FollowUpPageSchema,
+    InformationInSchema,
     MilestoneConfirmInSchema,
     MilestoneOutSchema,
     MilestonePageSchema,
     MilestoneStartInSchema,
+    OfferWithdrawalInSchema,
     RungOutSchema,
     SetbackInSchema,
 )
@@ -91,6 +94,32 @@ def decide_authorization(body, case_id, authorization_id):
     return refusal or answer(authorization_json(row, View.CLINICAL, sessions_used([row])[row.id]), case_id)
 
 
+@bp.route("/cases/<int:case_id>/authorizations/<int:authorization_id>/information", methods=["POST"])
+@require_token(scope_for_command("supply_information"))
+@idempotent
+@bp.arguments(InformationInSchema)
+@bp.response(200, AuthorizationClinicalSchema, headers=ETAG)
+@bp.doc(**command_doc("supply_information"))
+def supply_information(body, case_id, authorization_id):
+    """The clinic sends what the insurer asked for on a pended request; the decision clock restarts."""
+    _on_case("authorization_id", authorization_id, case_id)
+    row, refusal = run_command(auth_services.supply_information, authorization_id, **body)
+    return refusal or answer(authorization_json(row, View.CLINICAL, sessions_used([row])[row.id]), case_id)
+
+
+@bp.route("/cases/<int:case_id>/authorizations/<int:authorization_id>/appeal", methods=["POST"])
+@require_token(scope_for_command("appeal_authorization"))
+@idempotent
+@bp.arguments(AppealInSchema)
+@bp.response(201, AuthorizationClinicalSchema, headers=ETAG)
+@bp.doc(**command_doc("appeal_authorization"))
+def appeal_authorization(body, case_id, authorization_id):
+    """Appeal a denial: the same block goes back to the insurer as a new request naming the denial."""
+    _on_case("authorization_id", authorization_id, case_id)
+    row, refusal = run_command(auth_services.appeal_authorization, authorization_id, **body)
+    return refusal or answer(authorization_json(row, View.CLINICAL, sessions_used([row])[row.id]), case_id, 201)
+
+
 @bp.route("/cases/<int:case_id>/authorizations", methods=["GET"])
 @require_token(CASES_READ)
 @bp.arguments(PageArgsSchema, location="query")
@@ -128,6 +157,19 @@ def respond_to_duty_offer(body, case_id, offer_id):
     """Accept (only without conflicts), decline with a reason, or counter an offer round of this case."""
     _on_case("offer_id", offer_id, case_id)
     row, refusal = run_command(duty_services.respond_to_duty_offer, offer_id, **body)
+    return refusal or answer(shown_to(g.token_actor, DutyOfferOutSchema, "duty_offer").dump(row), case_id)
+
+
+@bp.route("/cases/<int:case_id>/duty-offers/<int:offer_id>/withdrawal", methods=["POST"])
+@require_token(scope_for_command("withdraw_duty_offer"))
+@idempotent
+@bp.arguments(OfferWithdrawalInSchema)
+@bp.response(200, DutyOfferOutSchema, headers=ETAG)
+@bp.doc(**command_doc("withdraw_duty_offer"))
+def withdraw_duty_offer(body, case_id, offer_id):
+    """The employer withdraws its open (or countered) offer round of this case."""
+    _on_case("offer_id", offer_id, case_id)
+    row, refusal = run_command(duty_services.withdraw_duty_offer, offer_id, **body)
     return refusal or answer(shown_to(g.token_actor, DutyOfferOutSchema, "duty_offer").dump(row), case_id)
 
 

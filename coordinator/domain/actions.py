@@ -27,6 +27,11 @@ class ActionKind(StrEnum):
     MILESTONE_START = "milestone_start"             # the next rung's gate passes: the therapist starts it
     MILESTONE_CONFIRMATION = "milestone_confirmation"
     FOLLOW_UP = "follow_up"
+    # the branches: after a party's decision, the next party's work
+    INFORMATION_REQUESTED = "information_requested"  # the insurer pended a request: the clinic supplies what it asked
+    AUTHORIZATION_DENIED = "authorization_denied"    # the case manager appeals, revises the request or discharges
+    CLEARANCE_BLOCKED = "clearance_blocked"          # the case manager defers and asks again, or closes
+    OFFER_REVISION = "offer_revision"                # the clinic countered: the employer revises or withdraws
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,9 @@ class ActionPolicy:
     start_business_days: int = 3
     offer_business_days: int = 10
     milestone_start_business_days: int = 3
+    information_business_days: int = 5       # [design] the clinic supplies what the insurer asked for
+    denial_business_days: int = 5            # [design] appeal, revise or discharge after a denial
+    blocked_business_days: int = 5           # [design] defer and ask again, or close, after a refused clearance
 
 
 DEFAULT_ACTION_POLICY = ActionPolicy()
@@ -96,6 +104,21 @@ class CaseFacts:
     confirmed_rungs: frozenset[int] = frozenset()
     full_duty_confirmed: bool = False
     weeks_started: int = 0                                        # program weeks begun by the facts' day
+    weeks_ended: int = 0                                          # program weeks whose last day has come
+    # the branches (after a party's decision other than the main line's)
+    pended_authorization: tuple[int, date, str] | None = None     # (id, pended on, what the insurer asked for)
+    denied_authorization: tuple[int, date] | None = None          # (id, decided on): the newest request, denied
+    weeks_authorized: int = 0                                     # consecutive weeks approved so far
+    max_weeks: int = 4                                            # the payer's cap on consecutive weeks
+    discharge_recommended: bool = False                           # by the latest weekly review
+    blocked_reasons: tuple[str, ...] = ()                         # why a clearance was refused, in words
+    blocked_since: date | None = None                             # the day the (newest) refusal was decided
+    clearance_asked_again_on: date | None = None                  # a refused clearance asked for again from then
+    paused_since: date | None = None
+    reassessed_on: date | None = None                             # the latest reassessment after a red flag
+    countered_offer: tuple[int, date] | None = None               # (id, countered on): the employer's move
+    restrictions_in_force: bool = False
+    today: date | None = None                                     # the day the facts were read for
 
     @property
     def offer_wanted_since(self) -> date | None:
@@ -110,12 +133,12 @@ class CaseFacts:
 def pending_actions(f: CaseFacts, today: date, policy: ActionPolicy = DEFAULT_ACTION_POLICY,
                     holidays=()) -> list[PendingAction]:
     """Every action due on the case, most urgent first."""
-    actions = (_clearances(f, policy, holidays) + _authorization(f, today, policy, holidays)
+    actions = (_clearances(f, today, policy, holidays) + _authorization(f, today, policy, holidays)
                + _program(f, today, policy, holidays) + _duty(f, policy, holidays) + _after(f))
     return sorted(actions, key=lambda a: (a.due, a.kind))
 
 
-def _clearances(f: CaseFacts, p: ActionPolicy, holidays) -> list[PendingAction]:
+def _clearances(f: CaseFacts, today: date, p: ActionPolicy, holidays) -> list[PendingAction]:
     if Stage(f.stage) is Stage.INTAKE and not f.eligible:
         due = add_business_days(f.stage_since, p.clearance_business_days, holidays)
         return [PendingAction(ActionKind.INTAKE_REVIEW, Role.CASE_MANAGER, due,
@@ -123,9 +146,19 @@ def _clearances(f: CaseFacts, p: ActionPolicy, holidays) -> list[PendingAction]:
                                                       "to send the case for clearance"))]
     if Stage(f.stage) is not Stage.CLEARANCE or not f.missing_clearances:
         return []
-    due = add_business_days(f.stage_since, p.clearance_business_days, holidays)
-    kinds = set(f.missing_clearances)
     actions = []
+    if f.blocked_clearances:
+        # a refusal is the physician's decision: the case manager decides what follows, nobody asks again unbidden
+        due = add_business_days(f.blocked_since or f.stage_since, p.blocked_business_days, holidays)
+        actions.append(PendingAction(ActionKind.CLEARANCE_BLOCKED, Role.CASE_MANAGER, due, reason(
+            "clearance_blocked", f"not cleared ({'; '.join(f.blocked_reasons) or 'refused'}): defer and ask for "
+                                 "the clearance again, or close the case")))
+    asked = f.clearance_asked_again_on
+    if asked and asked > today:
+        return actions                   # deferred: the clearance is asked for again on that day
+    since = max(f.stage_since, asked) if asked else f.stage_since
+    due = add_business_days(since, p.clearance_business_days, holidays)
+    kinds = set(f.missing_clearances) - set(f.blocked_clearances)
     if "physician" in kinds:
         actions.append(PendingAction(ActionKind.PHYSICIAN_CLEARANCE, Role.PHYSICIAN, due,
                                      reason("clearance_due", "no session before the physician clears the worker")))
@@ -135,6 +168,35 @@ def _clearances(f: CaseFacts, p: ActionPolicy, holidays) -> list[PendingAction]:
     return actions
 
 
+CONTINUING_STAGES = (Stage.PROGRAM, Stage.RETURN_TO_WORK)   # a paused case waits for its reassessment first
+
+
+def continuation_refusal(f: CaseFacts) -> str:
+    """Why no continuation is to be asked for now ("" when one may): the insurer's decisions and the clinic's own
+    review stand until a person changes them."""
+    if f.authorized_until is None:
+        return "no block has been approved yet"
+    if f.pending_authorization is not None:
+        return "a request is already waiting for the insurer's decision"
+    if f.pended_authorization is not None:
+        return "the insurer is waiting for information on the last request"
+    if f.denied_authorization is not None:
+        return "the insurer denied the last request: appeal it or revise it"
+    if Stage(f.stage) is Stage.PAUSED:
+        return "the case is paused: the physician must reassess it first"
+    if f.discharge_recommended:
+        return "the latest weekly review recommends discharge"
+    if f.weeks_authorized >= f.max_weeks:
+        return f"all {f.max_weeks} consecutive weeks the payer allows are authorized"
+    return ""
+
+
+def continuation_due_now(f: CaseFacts, today: date) -> bool:
+    """The notice period before the authorization's end has begun and nothing stands in the way."""
+    return (Stage(f.stage) in CONTINUING_STAGES and f.continuation_prepare_from is not None
+            and today >= f.continuation_prepare_from and not continuation_refusal(f))
+
+
 def _authorization(f: CaseFacts, today: date, p: ActionPolicy, holidays) -> list[PendingAction]:
     actions = []
     if f.pending_authorization:
@@ -142,8 +204,21 @@ def _authorization(f: CaseFacts, today: date, p: ActionPolicy, holidays) -> list
         actions.append(PendingAction(ActionKind.AUTHORIZATION_DECISION, Role.INSURER, due,
                                      reason("decision_due", "authorization request waiting for a decision"),
                                      auth_id))
-    elif (Stage(f.stage) in (Stage.PROGRAM, Stage.PAUSED, Stage.RETURN_TO_WORK)
-          and f.continuation_prepare_from and today >= f.continuation_prepare_from and f.authorized_until):
+    elif f.pended_authorization:
+        auth_id, since, missing = f.pended_authorization
+        actions.append(PendingAction(
+            ActionKind.INFORMATION_REQUESTED, Role.CASE_MANAGER,
+            add_business_days(since, p.information_business_days, holidays),
+            reason("information_requested", f"the insurer needs more information before deciding: {missing}"),
+            auth_id))
+    elif f.denied_authorization and Stage(f.stage) in (Stage.AUTHORIZATION, *CONTINUING_STAGES):
+        auth_id, since = f.denied_authorization
+        actions.append(PendingAction(
+            ActionKind.AUTHORIZATION_DENIED, Role.CASE_MANAGER,
+            add_business_days(since, p.denial_business_days, holidays),
+            reason("authorization_denied", "the insurer denied the request: appeal the decision, revise the "
+                                           "request or discharge the worker"), auth_id))
+    elif continuation_due_now(f, today):
         actions.append(PendingAction(ActionKind.CONTINUATION_REQUEST, Role.CASE_MANAGER, f.continuation_prepare_from,
                                      reason("continuation_due", f"authorization ends {f.authorized_until}")))
     if Stage(f.stage) is Stage.AUTHORIZATION and not f.pending_authorization and f.authorized_until:
@@ -177,6 +252,12 @@ def _duty(f: CaseFacts, p: ActionPolicy, holidays) -> list[PendingAction]:
         offer_id, due = f.open_offer
         actions.append(PendingAction(ActionKind.OFFER_ANSWER, Role.THERAPIST, due,
                                      reason("offer_answer_due", "a modified-duty offer waits for an answer"), offer_id))
+    elif f.countered_offer:
+        offer_id, since = f.countered_offer
+        actions.append(PendingAction(ActionKind.OFFER_REVISION, Role.EMPLOYER,
+                                     add_business_days(since, p.offer_business_days, holidays),
+                                     reason("offer_countered", "the clinic asked for changes to the offer: revise "
+                                                               "it or withdraw it"), offer_id))
     elif f.offer_wanted_since:
         due = add_business_days(f.offer_wanted_since, p.offer_business_days, holidays)
         actions.append(PendingAction(ActionKind.DUTY_OFFER, Role.EMPLOYER, due,

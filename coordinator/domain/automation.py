@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from .actions import ActionKind, CaseFacts, PendingAction
+from .actions import ActionKind, CaseFacts, PendingAction, continuation_due_now
+from .calendar import add_business_days
 from .catalogue import refusal
 from .policies import PolicyRef, Reason, reason
 from .stages import Stage
@@ -25,7 +26,7 @@ class StepKind(StrEnum):
 
 # the catalogue's command (and kind) each step runs; the weekly pregnancy check changes no case state
 STEP_COMMANDS: dict[StepKind, tuple[str, str | None]] = {
-    StepKind.REQUEST_CLEARANCE: ("request_clearance", None),
+    StepKind.REQUEST_CLEARANCE: ("request_clearance", "request"),
     StepKind.REQUEST_AUTHORIZATION: ("request_authorization", "initial"),
     StepKind.START_PROGRAM: ("start_program", None),
     StepKind.REQUEST_CONTINUATION: ("request_authorization", "continuation"),
@@ -80,8 +81,7 @@ def automatic_steps(f: CaseFacts, today: date,
             and f.authorized_from and f.authorized_until and f.authorized_from <= today <= f.authorized_until):
         steps.append(AutomaticStep(StepKind.START_PROGRAM, today,
                                    reason("authorized", "authorized and baselined: week 1 starts")))
-    if (stage in CONTINUATION_STAGES and not f.pending_authorization and f.authorized_until
-            and f.continuation_prepare_from and today >= f.continuation_prepare_from):
+    if continuation_due_now(f, today):   # never after a denial, a pend, a pause or a discharge recommendation
         steps.append(AutomaticStep(StepKind.REQUEST_CONTINUATION, f.authorized_until + timedelta(days=1),
                                    reason("continuation_due", f"the authorization ends {f.authorized_until}: "
                                                               "request a continuation with the progress report")))
@@ -104,9 +104,15 @@ def task_opens(action: PendingAction, today: date, policy: AutomationPolicy = DE
     return True
 
 
-def must_escalate(action: PendingAction, today: date) -> bool:
+def task_due(action: PendingAction, opened_on: date, holidays=()) -> date:
+    """A task's due date: the rule's, but never before the business day after the task opened, so that no task
+    is born overdue (a back-dated record still shows its own dates; the person gets a day to act)."""
+    return max(action.due, add_business_days(opened_on, 1, holidays))
+
+
+def must_escalate(due: date, today: date) -> bool:
     """Every task past its due date escalates to the case manager."""
-    return action.overdue(today)
+    return today > due
 
 
 def next_check(f: CaseFacts, actions: list[PendingAction], today: date,
@@ -122,6 +128,8 @@ def next_check(f: CaseFacts, actions: list[PendingAction], today: date,
         days.append(f.continuation_prepare_from)
     if stage is Stage.AUTHORIZATION and f.authorized_from:
         days.append(f.authorized_from)
+    if f.clearance_asked_again_on:
+        days.append(f.clearance_asked_again_on)                             # a deferred clearance is asked for
     if f.pregnant and stage in ACTIVE_STAGES and f.pregnancy_checked_on:
         days.append(f.pregnancy_checked_on + timedelta(days=policy.pregnancy_recheck_days))
     future = [d for d in days if d > today]

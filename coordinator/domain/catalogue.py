@@ -109,14 +109,18 @@ def _clearance_words(f: CaseFacts) -> str:
     def named(kinds, one, many):
         return f"the {' and '.join(kinds)} clearance{'s ' + many if len(kinds) > 1 else ' ' + one}"
 
-    parts = ([named(refused, "was refused", "were refused")] if refused else []) + (
+    # only clinic commands carry this condition: the contraindication may be named to them
+    parts = ([named(refused, "was refused", "were refused")
+              + (f" ({'; '.join(f.blocked_reasons)})" if f.blocked_reasons else "")] if refused else []) + (
         [named(waiting, "is not in yet", "are not in yet")] if waiting else [])
     return "; ".join(parts)
 
 
 cleared = Condition(lambda f: not f.missing_clearances, _clearance_words)
-no_request_waiting = Condition(lambda f: f.pending_authorization is None,
-                               "a request is already waiting for the insurer's decision")
+no_request_waiting = Condition(lambda f: f.pending_authorization is None and f.pended_authorization is None,
+                               lambda f: "a request is already waiting for the insurer's decision"
+                               if f.pending_authorization else "the insurer is waiting for information on the "
+                                                               "last request: supply it first")
 
 
 def _one(value) -> tuple[int, ...]:
@@ -135,8 +139,14 @@ def _not_ready_words(f: CaseFacts) -> str:
 
 
 def _weeks_to_review(f: CaseFacts) -> tuple[int, ...]:
-    """Program weeks begun and not yet reviewed."""
-    return tuple(w for w in range(1, f.weeks_started + 1) if w not in f.weeks_reviewed)
+    """Program weeks that have ended (their last day has come) and are not yet reviewed."""
+    return tuple(w for w in range(1, f.weeks_ended + 1) if w not in f.weeks_reviewed)
+
+
+def _week_words(f: CaseFacts, week: int) -> str:
+    if week in f.weeks_reviewed:
+        return f"week {week} is already reviewed"
+    return f"week {week} has not started yet" if week > f.weeks_started else f"week {week} has not ended yet"
 
 
 def _needs(kind: str) -> Condition:
@@ -146,10 +156,16 @@ def _needs(kind: str) -> Condition:
 CATALOGUE: tuple[Command, ...] = (
     Command("open_case", "Open a case", CLINIC, frozenset(),
             (_kind("referral", "Referral", "referral"),)),
-    Command("request_clearance", "Send for clearance", CLINIC | SYSTEM, frozenset({Stage.INTAKE}),
-            (_kind("request", "Clearance request"),)),
+    Command("request_clearance", "Send for clearance", CLINIC | SYSTEM, frozenset({Stage.INTAKE}), (
+        _kind("request", "Send for clearance"),
+        # after a refusal: the case manager defers and asks again (the physician's task opens on that day)
+        _kind("again", "Ask for the clearance again", "asked_on", stages=frozenset({Stage.CLEARANCE}),
+              required=("asked_on",),
+              conditions=(Condition(lambda f: bool(f.blocked_clearances), "no clearance was refused"),)),
+    )),
     Command("record_clearance", "Record a clearance", frozenset({Role.PHYSICIAN}), CLEARANCE_ON, (
-        _kind("physician", "Record the physician's clearance", "decided_on", "contraindications", "restrictions", "note"),
+        _kind("physician", "Record the physician's clearance", "decided_on", "contraindications", "max_lift_kg",
+              "max_hours_per_day", "avoid", "load_limits", "restrictions", "note"),
         _kind("cardiology", "Record the cardiology clearance", "decided_on", "cleared", "heart_rate_ceiling", "rpe_ceiling",
               "note", conditions=(_needs("cardiology"),)),
         _kind("obstetric", "Record the obstetric clearance", "decided_on", "cleared", "rpe_ceiling", "note",
@@ -172,6 +188,18 @@ CATALOGUE: tuple[Command, ...] = (
                                   "no authorization request is waiting for a decision"),),
             subject="authorization", subjects=lambda f: _one(f.pending_authorization),
             not_subject="authorization request {id} is not waiting for a decision"),
+    Command("supply_information", "Supply the information", CLINIC, IN_CARE,
+            (_kind("information", "Information for the insurer", "information", "supplied_on"),),
+            conditions=(Condition(lambda f: f.pended_authorization is not None,
+                                  "the insurer is not waiting for information"),),
+            subject="authorization", subjects=lambda f: _one(f.pended_authorization),
+            not_subject="authorization request {id} is not waiting for information"),
+    Command("appeal_authorization", "Appeal the denial", CLINIC, IN_CARE,
+            (_kind("appeal", "Appeal", "reason", "appealed_on"),),
+            conditions=(Condition(lambda f: f.denied_authorization is not None,
+                                  "the last request was not denied"), no_request_waiting),
+            subject="authorization", subjects=lambda f: _one(f.denied_authorization),
+            not_subject="authorization request {id} is not the denial to appeal"),
     Command("record_baseline", "Record the baseline", frozenset({Role.THERAPIST}),
             frozenset({Stage.CLEARANCE, Stage.AUTHORIZATION, Stage.PROGRAM}),
             (_kind("baseline", "Baseline", "measured_on", "capacities"),)),
@@ -191,9 +219,10 @@ CATALOGUE: tuple[Command, ...] = (
                    "six_minute_walk_m", "pain", "fear_of_reinjury", "fatigue", "rpe", "sessions_scheduled",
                    "soreness_hours", "override", "hours_tolerated"),),
             conditions=(Condition(lambda f: f.program_started_on is not None, "the program has not started"),
-                        Condition(lambda f: bool(_weeks_to_review(f)), "every week so far is reviewed")),
-            subject="week", subjects=_weeks_to_review, not_subject=lambda f, week: f"week {week} is already reviewed" if week in f.weeks_reviewed
-            else f"week {week} has not started yet"),
+                        Condition(lambda f: bool(_weeks_to_review(f)),
+                                  lambda f: "every week so far is reviewed" if f.weeks_ended
+                                  else "week 1 has not ended yet")),
+            subject="week", subjects=_weeks_to_review, not_subject=_week_words),
     Command("resume_program", "Reassess and resume the program", frozenset({Role.PHYSICIAN}),
             frozenset({Stage.PAUSED}), (_kind("reassessment", "Reassessment", "reassessed_on", "note"),)),
     Command("issue_restrictions", "Issue restrictions", frozenset({Role.PHYSICIAN, Role.THERAPIST}), IN_CARE,
@@ -202,6 +231,12 @@ CATALOGUE: tuple[Command, ...] = (
     Command("propose_duty_offer", "Propose modified duty", frozenset({Role.EMPLOYER}), UNDER_WAY,
             (_kind("offer", "Modified-duty offer", "tasks", "hours_per_day", "schedule", "location", "wage",
                    "wage_period", "start_date", "sent_on"),)),
+    Command("withdraw_duty_offer", "Withdraw the offer", frozenset({Role.EMPLOYER}), IN_CARE,
+            (_kind("withdrawal", "Withdrawal", "withdrawn_on", "reason"),),
+            conditions=(Condition(lambda f: f.open_offer is not None or f.countered_offer is not None,
+                                  "no offer is open"),),
+            subject="duty_offer", subjects=lambda f: _one(f.open_offer) + _one(f.countered_offer),
+            not_subject="offer {id} is not open"),
     Command("respond_to_duty_offer", "Answer the modified-duty offer", CLINIC, IN_CARE,
             (_kind("answer", "Answer", "answer", "reason", "requested_changes", "shared_reason",
                    "responded_on"),),
@@ -247,9 +282,12 @@ COMMANDS: dict[str, Command] = {c.name: c for c in CATALOGUE}
 def _kind_refusal(command: Command, kind: Kind, f: CaseFacts) -> str:
     """Why the kind may not run now ("" when it may)."""
     stages = kind.stages if kind.stages is not None else command.stages
+    conditions = command.conditions + kind.conditions
+    if Stage(f.stage) is Stage.CLEARANCE and cleared in conditions and not cleared.holds(f):
+        return cleared.why(f)   # what the clinic waits for, named (a refusal names its contraindication)
     if Stage(f.stage) not in stages:
         return STAGE_REASONS[Stage(f.stage)]
-    for condition in command.conditions + kind.conditions:
+    for condition in conditions:
         if not condition.holds(f):
             return condition.why(f)
     return ""

@@ -143,9 +143,12 @@ def _work_status(value) -> WorkStatus:
         raise InvalidValue(f"unknown work status '{value}'", field="work_status") from None
 
 
-def follow_up_schedule(discharge_date: date,
-                       policy: FollowUpPolicy = DEFAULT_FOLLOW_UP_POLICY) -> tuple[FollowUp, ...]:
-    """The follow-ups to schedule at discharge, each N months later (clamped to month end)."""
+def follow_up_schedule(discharge_date: date, policy: FollowUpPolicy = DEFAULT_FOLLOW_UP_POLICY, *,
+                       treated: bool = True) -> tuple[FollowUp, ...]:
+    """The follow-ups to schedule at discharge, each N months later (clamped to month end); none for a worker the
+    program never treated (a case closed after a refused clearance has no outcome to follow)."""
+    if not treated:
+        return ()
     return tuple(FollowUp(discharge_date, m, add_months(discharge_date, m)) for m in policy.months_after_discharge)
 
 

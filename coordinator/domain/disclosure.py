@@ -16,6 +16,8 @@ CLINICAL_INPUTS: dict[str, frozenset[str]] = {
     "open_case": frozenset({"diagnosis_code", "diagnosis_text", "health"}),
     "record_clearance": frozenset({"contraindications", "restrictions", "note"}),
     "decide_authorization": frozenset({"reason"}),
+    "supply_information": frozenset({"information"}),
+    "appeal_authorization": frozenset({"reason"}),
     "log_session": frozenset({"medication_taken", "symptoms"}),
     "submit_weekly_review": frozenset({"override"}),
     "resume_program": frozenset({"note"}),
@@ -40,7 +42,7 @@ CLINICAL_FIELDS: dict[str, frozenset[str]] = {
     "duty_offer": frozenset({"response_note"}),
     "milestone": frozenset({"setback_reason"}),
     "follow_up": frozenset({"notes", "recurrence"}),
-    "authorization": frozenset({"reason", "packet", "assessment"}),
+    "authorization": frozenset({"reason", "packet", "assessment", "information"}),
     "weekly_review": frozenset({"recommendation"}),   # besides the clinical measures below
 }
 
@@ -48,7 +50,7 @@ CLINICAL_FIELDS: dict[str, frozenset[str]] = {
 CLINICAL_MEASURES = ("pain", "fear_of_reinjury", "fatigue", "rpe", "grip_strength_kg", "six_minute_walk_m")
 
 # pending actions an employer may know about: its own duties and the return-to-work steps
-FUNCTIONAL_ACTIONS = frozenset({"duty_offer", "offer_answer", "milestone_confirmation", "follow_up"})
+FUNCTIONAL_ACTIONS = frozenset({"duty_offer", "offer_answer", "offer_revision", "milestone_confirmation", "follow_up"})
 
 
 def is_clinical_event(kind: str) -> bool:

@@ -59,7 +59,7 @@ NO_LIMITS = IntensityLimits(None, None, MonitorBy.RPE)
 
 def intensity_limits(
     *, cardiology: CardiologyClearance | None = None, pregnancy: PregnancyPlan | None = None,
-    beta_blockers: bool = False,
+    obstetric_rpe_ceiling: int | None = None, beta_blockers: bool = False,
     restriction_lift_limits_kg: Mapping[Frequency, float] | None = None,
     restriction_avoid_tasks: Iterable[TaskKind] = (),
     policy: IntensityPolicy = DEFAULT_INTENSITY_POLICY,
@@ -69,7 +69,7 @@ def intensity_limits(
         raise RuleViolation("the cardiologist has not cleared the worker for exercise",
                             field="cardiology")
     hr = cardiology.heart_rate_ceiling if cardiology else None
-    rpe, rpe_reasons = _rpe_ceiling(cardiology, pregnancy, beta_blockers, policy)
+    rpe, rpe_reasons = _rpe_ceiling(cardiology, pregnancy, beta_blockers, policy, obstetric_rpe_ceiling)
     monitor_by, monitor_reason = _monitoring(hr, pregnancy, beta_blockers)
     lifts = _lift_limits(pregnancy, restriction_lift_limits_kg)
     avoid = frozenset(TaskKind(t) for t in restriction_avoid_tasks)
@@ -91,10 +91,13 @@ def _hr_reasons(hr: int | None) -> tuple[Reason, ...]:
 
 def _rpe_ceiling(cardiology: CardiologyClearance | None, pregnancy: PregnancyPlan | None,
                  beta_blockers: bool,
-                 policy: IntensityPolicy) -> tuple[int | None, tuple[Reason, ...]]:
+                 policy: IntensityPolicy, obstetric: int | None = None) -> tuple[int | None, tuple[Reason, ...]]:
+    # the lowest of every ceiling applies: policy caps and the specialists' own
     candidates = []
     if cardiology and cardiology.rpe_ceiling is not None:
         candidates.append((cardiology.rpe_ceiling, "the cardiologist's RPE ceiling"))
+    if obstetric is not None:
+        candidates.append((obstetric, "the obstetrician's RPE ceiling"))
     if pregnancy:
         candidates.append((pregnancy.rpe_ceiling, "the pregnancy RPE cap"))
     if beta_blockers:

@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 
 from .demands import Frequency, JobDemand, TaskKind
-from .errors import InvalidValue
+from .errors import InvalidValue, RuleViolation
 from .policies import PolicyRef, Reason, reason
 from .pregnancy import DEFAULT_PREGNANCY_POLICY, PregnancyPlan, PregnancyPolicy, pregnancy_plan
 from .progression import (DEFAULT_PROGRESSION_POLICY, DeloadCheck, ProgressionPolicy,
@@ -22,6 +22,49 @@ class Recommendation(StrEnum):
     DELOAD = "deload"
     PAUSE = "pause"
     DISCHARGE = "discharge"
+
+
+_NOT_PROGRESSING = {
+    Recommendation.HOLD: "the review holds next week's targets",
+    Recommendation.DELOAD: "the review calls for a deload",
+    Recommendation.PAUSE: "the review pauses the program",
+    Recommendation.DISCHARGE: "the review recommends discharge",
+}
+
+
+def check_override(recommendation: "Recommendation", override, paused: bool = False) -> None:
+    """An override only raises targets that progress: refused, with the reason, rather than silently dropped."""
+    if override is None:
+        return
+    if paused:
+        raise RuleViolation("the override cannot be applied: the case is paused until the physician reassesses it",
+                            field="override")
+    if Recommendation(recommendation) in _NOT_PROGRESSING:
+        raise RuleViolation(f"the override cannot be applied: {_NOT_PROGRESSING[Recommendation(recommendation)]}",
+                            field="override")
+
+
+def week_end(program_start: date, week: int) -> date:
+    """The last day of a program week (week 1 starts on the program's first day)."""
+    from datetime import timedelta
+
+    return program_start + timedelta(days=7 * week - 1)
+
+
+def check_review_date(program_start: date, week: int, reviewed_on: date, today: date) -> None:
+    """A week is reviewed once it has ended: on its last day or later, and never in the future."""
+    if reviewed_on > today:
+        raise InvalidValue("a review cannot be dated in the future", field="reviewed_on")
+    last = week_end(program_start, week)
+    if reviewed_on < last:
+        raise InvalidValue(f"week {week} ends on {last}: review it on or after that day", field="reviewed_on")
+
+
+def unresolved_flags(sessions: Iterable[tuple[date, Sequence[Reason]]], reassessed_on: date | None) -> tuple[Reason, ...]:
+    """The red flags of a week's sessions that no reassessment has dealt with yet (a flag before the physician's
+    reassessment paused the case once already; progression resumes after it)."""
+    return tuple(flag for held_on, flags in sessions
+                 if reassessed_on is None or held_on > reassessed_on for flag in flags)
 
 
 class Measure(StrEnum):

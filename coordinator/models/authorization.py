@@ -17,7 +17,7 @@ class Authorization(db.Model):
     __tablename__ = "authorization"
     __table_args__ = (
         CheckConstraint("kind IN ('initial', 'continuation')", name="kind_valid"),
-        CheckConstraint("status IN ('pending', 'decided')", name="status_valid"),
+        CheckConstraint("status IN ('pending', 'pended', 'decided')", name="status_valid"),
         CheckConstraint(
             "decision IS NULL OR decision IN ('approve', 'modify', 'deny', 'pend')", name="decision_valid"
         ),
@@ -44,4 +44,8 @@ class Authorization(db.Model):
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # an appeal is a new request for the same block, naming the denial it contests
+    appeal_of_id: Mapped[int | None] = mapped_column(ForeignKey("authorization.id"))
+    # each time the insurer pended the request: what it asked for, and what the clinic supplied
+    information: Mapped[list | None] = mapped_column(JSONType, default=list)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

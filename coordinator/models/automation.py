@@ -28,6 +28,7 @@ class CaseTask(db.Model):
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     due_on: Mapped[date] = mapped_column(Date)
     opened_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    opened_on: Mapped[date | None] = mapped_column(Date)   # the business day it opened: its due date is never earlier
     closed_at = mapped_column(UTCDateTime)
     escalated_at = mapped_column(UTCDateTime)
 

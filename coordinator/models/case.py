@@ -61,6 +61,7 @@ class Case(db.Model):
     stage_since: Mapped[date] = mapped_column(Date, default=date.today, server_default=text("CURRENT_DATE"))
     program_started_on: Mapped[date | None] = mapped_column(Date)
     paused_reason: Mapped[str | None] = mapped_column(Text)
+    reassessed_on: Mapped[date | None] = mapped_column(Date)   # the latest reassessment after a red flag
     discharged_on: Mapped[date | None] = mapped_column(Date)
     discharge_outcome: Mapped[str | None] = mapped_column(String(32))
     discharge_summary: Mapped[dict | None] = mapped_column(JSONType)

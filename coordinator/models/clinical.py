@@ -39,6 +39,7 @@ class Clearance(db.Model):
     heart_rate_ceiling: Mapped[int | None] = mapped_column(Integer)
     rpe_ceiling: Mapped[int | None] = mapped_column(Integer)
     reasons: Mapped[list] = mapped_column(JSONType, default=list)
+    asked_again_on: Mapped[date | None] = mapped_column(Date)   # a refusal the case manager asked to revisit then
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 

@@ -69,7 +69,8 @@ class DutyOffer(db.Model):
     response: Mapped[str | None] = mapped_column(String(16))
     response_note: Mapped[str | None] = mapped_column(Text)             # the clinical reason: never the employer's
     requested_changes: Mapped[str | None] = mapped_column(Text)         # a counter's changes, for the employer
-    shared_reason: Mapped[str | None] = mapped_column(Text)             # why, in words shared with the employer
+    shared_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)   # the employer's words when it withdrew the round             # why, in words shared with the employer
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -1,6 +1,8 @@
 """The case timeline, the append-only audit log and the outbox relayed to the flows."""
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, text
+from datetime import date
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -17,7 +19,8 @@ class CaseEvent(db.Model):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
-    at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    at = mapped_column(UTCDateTime, default=utcnow, nullable=False)                 # when it was recorded
+    occurred_on: Mapped[date | None] = mapped_column(Date)                           # the day it happened
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     actor_role: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(64))

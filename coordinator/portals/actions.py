@@ -11,9 +11,11 @@ from typing import Any, Callable
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..schemas.cases import ReferralSchema
-from ..schemas.clinical import (BaselineInSchema, ClearanceInSchema, PregnancyInSchema, ProgramStartInSchema,
+from ..schemas.clinical import (BaselineInSchema, ClearanceAgainInSchema, ClearanceInSchema, PregnancyInSchema,
+                                ProgramStartInSchema,
                                     RestrictionsInSchema, ResumptionInSchema, ReviewInSchema, SessionInSchema)
-from ..schemas.workflow import (AuthorizationDecisionInSchema, AuthorizationRequestInSchema, DischargeInSchema,
+from ..schemas.workflow import (AppealInSchema, AuthorizationDecisionInSchema, AuthorizationRequestInSchema,
+                                DischargeInSchema, InformationInSchema, OfferWithdrawalInSchema,
                                     DutyOfferInSchema, DutyResponseInSchema, FollowUpInSchema,
                                     MilestoneConfirmInSchema, MilestoneStartInSchema, ReassignmentInSchema,
                                     SetbackInSchema)
@@ -50,7 +52,7 @@ class PortalAction:
     run: Callable[[Actor, CaseSummary, dict, int | None, Options], Any]
     kind: str | None = None              # the kind of input this form fixes (a cardiology clearance)
     subject: str | None = None           # the record the subject id names (its id field), when it has one
-    done: str = "Saved."
+    done: str | Callable[[Any], str] = "Saved."   # or the words for the service's result (a red-flag session)
     preview: Callable[[Actor, CaseSummary, dict, Options], dict] | None = None   # shown before the user confirms
     options: Callable[[Actor, CaseSummary], dict] | None = None   # named choices for id fields (see `describe`)
 
@@ -73,7 +75,11 @@ def _clearance_form(kind: str, slug: str, done: str) -> PortalAction:
 ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
     PortalAction("request-clearance", "request_clearance", NoFields,
                  lambda actor, case, body, _, options: cases.request_clearance(actor, case.id, options=options),
-                 done="Sent to the physician for clearance."),
+                 kind="request", done="Sent to the physician for clearance."),
+    PortalAction("clearance-again", "request_clearance", ClearanceAgainInSchema,
+                 lambda actor, case, body, _, options: clearances.ask_for_clearance_again(actor, case.id, **body,
+                                                                                          options=options),
+                 kind="again", done="The physician will be asked for the clearance again from that day."),
     _clearance_form("physician", "clearance", "Clearance recorded."),
     _clearance_form("cardiology", "cardiology-clearance", "Cardiology clearance recorded."),
     _clearance_form("obstetric", "obstetric-clearance", "Obstetric clearance recorded."),
@@ -87,6 +93,14 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
     PortalAction("decision", "decide_authorization", AuthorizationDecisionInSchema,
                  lambda actor, case, body, subject, options: authorizations.decide_authorization(actor, subject, **body, options=options),
                  subject="authorization_id", done="Decision recorded."),
+    PortalAction("information", "supply_information", InformationInSchema,
+                 lambda actor, case, body, subject, options: authorizations.supply_information(actor, subject, **body,
+                                                                                              options=options),
+                 subject="authorization_id", done="Information sent; the insurer's decision clock restarts."),
+    PortalAction("appeal", "appeal_authorization", AppealInSchema,
+                 lambda actor, case, body, subject, options: authorizations.appeal_authorization(actor, subject, **body,
+                                                                                                options=options),
+                 subject="authorization_id", done="Appeal sent to the insurer."),
     PortalAction("baseline", "record_baseline", BaselineInSchema,
                  lambda actor, case, body, _, options: program.record_baseline(actor, case.id, **body, options=options),
                  done="Baseline recorded; week 1 starts once the program is authorized."),
@@ -94,7 +108,10 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
                  lambda actor, case, body, _, options: program.start_program(actor, case.id, **body, options=options),
                  done="Week 1 has started."),
     PortalAction("session", "log_session", SessionInSchema,
-                 lambda actor, case, body, _, options: program.log_session(actor, case.id, body, options=options), done="Session logged."),
+                 lambda actor, case, body, _, options: program.log_session(actor, case.id, body, options=options),
+                 done=lambda row: (f"Session stopped on a red flag ({'; '.join(f['text'] for f in row.red_flags)}). "
+                                   "The case is paused and the physician is asked to reassess the worker; no further "
+                                   "session until then.") if row.stopped else "Session logged."),
     PortalAction("resume", "resume_program", ResumptionInSchema,
                  lambda actor, case, body, _, options: program.resume_program(actor, case.id, **body, options=options),
                  done="Reassessed: the program resumes."),
@@ -122,6 +139,10 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
     PortalAction("offer-answer", "respond_to_duty_offer", DutyResponseInSchema,
                  lambda actor, case, body, subject, options: duty.respond_to_duty_offer(actor, subject, **body, options=options),
                  subject="offer_id", done="Answer sent to the employer."),
+    PortalAction("offer-withdrawal", "withdraw_duty_offer", OfferWithdrawalInSchema,
+                 lambda actor, case, body, subject, options: duty.withdraw_duty_offer(actor, subject, **body,
+                                                                                     options=options),
+                 subject="offer_id", done="Offer withdrawn."),
     PortalAction("milestone", "start_milestone", MilestoneStartInSchema,
                  lambda actor, case, body, _, options: rtw.start_milestone(actor, case.id, **body, options=options),
                  done="Milestone started; the employer is asked to confirm it."),

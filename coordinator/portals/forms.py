@@ -67,7 +67,7 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
             if action.preview is not None and request.form.get("confirm") != "1":
                 preview = action.preview(actor, case, body, options)   # computed, shown, nothing kept
             else:
-                action.run(actor, case, body, subject_id, options)
+                result = action.run(actor, case, body, subject_id, options)
         except ValidationError as invalid:
             errors, status = _flat(invalid.messages), 422
             message = "Please correct the fields marked below."
@@ -84,7 +84,7 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
             message, status = str(refused_now), status if status == 422 else 409
         else:
             if preview is None:
-                flash(action.done)
+                flash(action.done(result) if callable(action.done) else action.done)
                 return redirect(url_for(f"{portal}.case", case_id=case.id))
         case = case_summary(actor, case_id, purpose=f"portal form {slug}")   # as it stands now
     subject = subject_of(action, case, subject_id) if action.subject is not None else None

@@ -184,7 +184,8 @@ class CaseEventSchema(Schema):
     """One entry of a case's timeline."""
 
     id = fields.Integer()
-    at = fields.DateTime()
+    occurred_on = fields.Date(allow_none=True, metadata={"description": "the day the thing happened"})
+    at = fields.DateTime(metadata={"description": "when it was recorded"})
     actor_role = fields.String()
     actor_user_id = fields.Integer(allow_none=True)
     kind = fields.String()

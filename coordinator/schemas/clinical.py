@@ -45,6 +45,14 @@ def _domain(build):
 
 # -- input --------------------------------------------------------------------------------------
 
+class LoadLimitInSchema(Schema):
+    """The most a force task may load at a frequency."""
+
+    task = fields.String(required=True, validate=TASKS)
+    frequency = fields.String(required=True, validate=validate.OneOf([f.value for f in Frequency]))
+    max_kg = fields.Float(required=True, validate=KG)
+
+
 class ClearanceInSchema(Schema):
     """A physician's clearance, or a cardiology/obstetric clearance as reported."""
 
@@ -54,6 +62,11 @@ class ClearanceInSchema(Schema):
                                     validate=validate.Length(max=10))
     restrictions = fields.List(fields.String(validate=[validate.Length(min=1, max=300), NO_NUL]),
                                validate=validate.Length(max=20))
+    # restrictions given with a physician's clearance become the signed restrictions in force
+    max_lift_kg = fields.Float(allow_none=True, validate=KG)
+    max_hours_per_day = fields.Float(allow_none=True, validate=validate.Range(min=0, max=24))
+    avoid = fields.List(fields.String(validate=TASKS), validate=validate.Length(max=len(TaskKind)))
+    load_limits = fields.List(fields.Nested(LoadLimitInSchema), validate=validate.Length(max=30))
     cleared = fields.Boolean()
     heart_rate_ceiling = fields.Integer(strict=True, allow_none=True, validate=_range(HEART_RATE_CEILING_RANGE))
     rpe_ceiling = fields.Integer(strict=True, allow_none=True, validate=RPE)
@@ -71,6 +84,12 @@ class ClearanceInSchema(Schema):
             errors["cleared"] = [f"say whether the {kind} clearance is granted"]
         if errors:
             raise ValidationError(errors)
+
+
+class ClearanceAgainInSchema(Schema):
+    """After a refusal: the day from which the physician is asked for the clearance again."""
+
+    asked_on = fields.Date(required=True, metadata={"label": "Ask again from"})
 
 
 class PregnancyInSchema(Schema):
@@ -163,14 +182,6 @@ class ReviewInSchema(Schema):
         override = data.pop("override")
         data["override"] = _domain(lambda: StepOverride(**override)) if override else None
         return {**data, "measures": measures}
-
-
-class LoadLimitInSchema(Schema):
-    """The most a force task may load at a frequency."""
-
-    task = fields.String(required=True, validate=TASKS)
-    frequency = fields.String(required=True, validate=validate.OneOf([f.value for f in Frequency]))
-    max_kg = fields.Float(required=True, validate=KG)
 
 
 class RestrictionsInSchema(Schema):

@@ -46,6 +46,27 @@ class AuthorizationRequestInSchema(Schema):
     weeks = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=12))
 
 
+class InformationInSchema(Schema):
+    """What the clinic sends the insurer that pended a request."""
+
+    information = _text(2000, 1, required=True, label="What you are sending the insurer")
+    supplied_on = _date()
+
+
+class AppealInSchema(Schema):
+    """The clinic's appeal of a denial: why the insurer should reconsider."""
+
+    reason = _text(2000, 1, required=True, label="Why the denial should be reconsidered")
+    appealed_on = _date()
+
+
+class OfferWithdrawalInSchema(Schema):
+    """The employer withdraws its open offer."""
+
+    withdrawn_on = _date()
+    reason = _text(2000, label="Reason (shown to the clinic)")
+
+
 class AuthorizationDecisionInSchema(Schema):
     """The insurer's decision, always with a reason."""
 
@@ -177,6 +198,8 @@ class AuthorizationClinicalSchema(AuthorizationFunctionalSchema):
     packet = fields.Dict()
     assessment = fields.Dict()
     reason = fields.String(allow_none=True)
+    information = fields.List(fields.Dict(), allow_none=True)   # each pend: what was asked, what was supplied
+    appeal_of_id = fields.Integer(allow_none=True)
 
 
 class ConflictOutSchema(Schema):
@@ -223,6 +246,7 @@ class DutyOfferOutSchema(Schema):
     response_note = fields.String(allow_none=True, metadata={"description": "the clinical reason (clinical views)"})
     requested_changes = fields.String(allow_none=True)
     shared_reason = fields.String(allow_none=True, metadata={"description": "the reason shared with the employer"})
+    withdrawal_reason = fields.String(allow_none=True, metadata={"description": "the employer's words when it withdrew the round"})
 
 
 class MilestoneOutSchema(Schema):

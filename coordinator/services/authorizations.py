@@ -53,9 +53,9 @@ def authorization_covering(case_id: int, on: date) -> Authorization | None:
 
 
 def pending(case_id: int) -> Authorization | None:
-    """The undecided request of the case, if any."""
+    """The undecided request of the case, if any (waiting for the insurer, or pended for information)."""
     return db.session.scalar(select(Authorization).where(
-        Authorization.case_id == case_id, Authorization.status == "pending"))
+        Authorization.case_id == case_id, Authorization.status.in_(("pending", "pended"))))
 
 
 def _weeks(row: Authorization) -> int:
@@ -123,7 +123,7 @@ def request_authorization(actor: Actor, case_id: int, *, submitted_on: date, sta
         db.session.flush()
         record(case, actor, "authorization_requested",
                f"{row.kind.capitalize()} authorization requested: {row.requested_sessions} sessions "
-               f"{row.start_date} to {row.end_date}; decision due {row.due_on}",
+               f"{row.start_date} to {row.end_date}; decision due {row.due_on}", on=submitted_on,
                data={"authorization_id": row.id, "due_on": row.due_on.isoformat()},
                subject=f"authorization:{row.id}")
     return row
@@ -158,13 +158,79 @@ def decide_authorization(actor: Actor, authorization_id: int, *, decision: str, 
             raise InvalidValue("the decision date must lie between the request and today",
                                field="decided_on")
         result = rules.validate_decision(decision, row.requested_sessions, approved_sessions, reason)
-        row.status, row.decision, row.reason = "decided", str(result.decision), result.reason
+        # a pend is not final: the request waits for the information named, then goes back to the insurer
+        pended = result.decision is rules.Decision.PEND
+        row.status, row.decision, row.reason = "pended" if pended else "decided", str(result.decision), result.reason
         row.approved_sessions, row.decided_on, row.decided_by_id = (
             result.approved_sessions, decided_on, actor.user_id)
+        if pended:
+            row.information = [*(row.information or []), {"pended_on": decided_on.isoformat(), "asked": result.reason}]
         late = " (after the due date)" if rules.is_decision_overdue(row.due_on, decided_on) else ""
-        record(case, actor, "authorization_decided",
-               f"Insurer decided to {result.decision}: {result.approved_sessions} of "
-               f"{row.requested_sessions} sessions{late}",   # the reason may be clinical
+        summary = (f"Insurer pended the request{late}: the clinic is asked for more information" if pended else
+                   f"Insurer decided to {result.decision}: {result.approved_sessions} of "
+                   f"{row.requested_sessions} sessions{late}")   # the reason may be clinical
+        record(case, actor, "authorization_decided", summary, on=decided_on,
                data={"authorization_id": row.id, "decision": str(result.decision)},
+               subject=f"authorization:{row.id}")
+    return row
+
+
+def _open_request(actor: Actor, command_name: str, authorization_id: int, options: Options) -> tuple[Authorization, Case]:
+    """The request a clinic command acts on, with its case, both checked (a stranger learns nothing)."""
+    row = db.session.get(Authorization, authorization_id) if isinstance(authorization_id, int) else None
+    case = load_case(row.case_id) if row is not None else None
+    if row is None:
+        raise NotFound(f"authorization {authorization_id} does not exist", field="authorization_id")
+    authorize(actor, command_name, case, subject=row.id, options=options)
+    return row, case
+
+
+def supply_information(actor: Actor, authorization_id: int, *, information: str, supplied_on: date,
+                       options: Options = DEFAULT) -> Authorization:
+    """The clinic supplies what the insurer asked for: the request is complete again and the insurer's decision
+    clock restarts from that day."""
+    if not (information or "").strip():
+        raise InvalidValue("say what you are sending the insurer", field="information")
+    with command(options):
+        row, case = _open_request(actor, "supply_information", authorization_id, options)
+        if supplied_on < row.decided_on or supplied_on > date.today():
+            raise InvalidValue("the information is dated between the insurer's request for it and today",
+                               field="supplied_on")
+        rounds = list(row.information or [])
+        rounds[-1] = {**rounds[-1], "supplied_on": supplied_on.isoformat(), "supplied": information.strip()}
+        row.information = rounds
+        row.status, row.decision, row.decided_on, row.decided_by_id = "pending", None, None, None
+        row.due_on = rules.decision_due(supplied_on)
+        record(case, actor, "authorization_information_supplied",
+               f"Information sent to the insurer; decision due {row.due_on}", on=supplied_on,
+               data={"authorization_id": row.id, "due_on": row.due_on.isoformat()},
+               subject=f"authorization:{row.id}")
+    return row
+
+
+def appeal_authorization(actor: Actor, authorization_id: int, *, reason: str, appealed_on: date,
+                         options: Options = DEFAULT) -> Authorization:
+    """Appeal a denial: the same block goes back to the insurer as a new request naming the denial and why the
+    clinic contests it; the denial itself stays on record."""
+    if not (reason or "").strip():
+        raise InvalidValue("say why the denial should be reconsidered", field="reason")
+    with command(options):
+        denied, case = _open_request(actor, "appeal_authorization", authorization_id, options)
+        if appealed_on < denied.decided_on or appealed_on > date.today():
+            raise InvalidValue("the appeal is dated between the denial and today", field="appealed_on")
+        row = Authorization(
+            case_id=case.id, kind=denied.kind, status="pending", requested_sessions=denied.requested_sessions,
+            requested_weeks=denied.requested_weeks, start_date=denied.start_date, end_date=denied.end_date,
+            submitted_on=appealed_on, due_on=rules.decision_due(appealed_on),
+            packet={**(denied.packet or {}), "appeal": {"of": denied.id, "reason": reason.strip(),
+                                                        "denial_reason": denied.reason}},
+            assessment=denied.assessment, requested_by_id=actor.user_id, appeal_of_id=denied.id,
+        )
+        db.session.add(row)
+        db.session.flush()
+        record(case, actor, "authorization_appealed",
+               f"Denial of request {denied.id} appealed: {row.requested_sessions} sessions {row.start_date} to "
+               f"{row.end_date}; decision due {row.due_on}", on=appealed_on,
+               data={"authorization_id": row.id, "appeal_of": denied.id, "due_on": row.due_on.isoformat()},
                subject=f"authorization:{row.id}")
     return row

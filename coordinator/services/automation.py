@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from ..domain.actions import ActionKind, PendingAction, pending_actions
 from ..domain.actors import SYSTEM, Role
-from ..domain.automation import AutomaticStep, StepKind, automatic_steps, must_escalate, next_check, task_opens
+from ..domain.automation import (AutomaticStep, StepKind, automatic_steps, must_escalate, next_check, task_due,
+                                 task_opens)
 from ..domain.errors import DomainError
 from ..domain.pregnancy import pregnancy_plan
 from ..domain.stages import Stage
@@ -39,7 +40,15 @@ TASK_LABELS = {
     ActionKind.MILESTONE_START: "Next return-to-work milestone",
     ActionKind.MILESTONE_CONFIRMATION: "Milestone confirmation",
     ActionKind.FOLLOW_UP: "Follow-up after discharge",
+    ActionKind.INFORMATION_REQUESTED: "Information the insurer asked for",
+    ActionKind.AUTHORIZATION_DENIED: "Authorization denied: appeal, revise or discharge",
+    ActionKind.CLEARANCE_BLOCKED: "Clearance refused: defer or close",
+    ActionKind.OFFER_REVISION: "Counter-offer: revise or withdraw the offer",
 }
+
+# tasks whose notification says what to do in the rule's own words (none of them carries a clinical detail:
+# the insurer's request for information goes to the clinic only; a counter names the changes the employer reads)
+NAMED_TASKS = frozenset({ActionKind.INFORMATION_REQUESTED, ActionKind.AUTHORIZATION_DENIED})
 
 
 def due_steps(case_id: int, today: date | None = None) -> list[AutomaticStep]:
@@ -126,27 +135,31 @@ def _notify(case: Case, task: CaseTask, role: Role, kind: str, subject: str, bod
                                 user_id=user_id, kind=kind, subject=subject, body=body))
 
 
-def _open(case: Case, action: PendingAction) -> CaseTask:
+def _open(case: Case, action: PendingAction, today: date) -> CaseTask:
     label = TASK_LABELS[action.kind]
+    due = task_due(action, today)
     task = CaseTask(case_id=case.id, kind=str(action.kind), subject_key=action.subject_id or 0,
-                    role=str(action.role), org_id=party_org(case, action.role), due_on=action.due)
+                    role=str(action.role), org_id=party_org(case, action.role), due_on=due, opened_on=today)
     db.session.add(task)
     db.session.flush()
-    _notify(case, task, action.role, "task", f"{label} due {action.due} (claim {case.claim_number})",
-            f"{label} is due on {action.due} for claim {case.claim_number}. Sign in to the coordinator to act.")
-    note(case, SYSTEM, "task_opened", f"{label} for the {action.role.replace('_', ' ')}, due {action.due}",
-         data={"kind": str(action.kind), "role": str(action.role), "due": action.due.isoformat()})
+    # the task names what to do (the information to supply, the round to revise), never a clinical detail
+    what = action.reason.text if action.kind in NAMED_TASKS else ""
+    _notify(case, task, action.role, "task", f"{label} due {due} (claim {case.claim_number})",
+            f"{label} is due on {due} for claim {case.claim_number}{': ' + what if what else ''}. "
+            "Sign in to the coordinator to act.")
+    note(case, SYSTEM, "task_opened", f"{label} for the {action.role.replace('_', ' ')}, due {due}",
+         data={"kind": str(action.kind), "role": str(action.role), "due": due.isoformat()}, on=today)
     return task
 
 
-def _escalate(case: Case, task: CaseTask, action: PendingAction) -> None:
+def _escalate(case: Case, task: CaseTask, action: PendingAction, today: date) -> None:
     label = TASK_LABELS[action.kind]
     task.escalated_at = utcnow()
     owner = action.role.replace("_", " ")
     _notify(case, task, Role.CASE_MANAGER, "escalation", f"Overdue: {label} (claim {case.claim_number})",
-            f"{label} was due on {action.due} from the {owner} for claim {case.claim_number} and is overdue.")
-    note(case, SYSTEM, "task_escalated", f"Overdue since {action.due}: {label} ({owner}); escalated to the "
-         "case manager", data={"kind": str(action.kind), "due": action.due.isoformat()})
+            f"{label} was due on {task.due_on} from the {owner} for claim {case.claim_number} and is overdue.")
+    note(case, SYSTEM, "task_escalated", f"Overdue since {task.due_on}: {label} ({owner}); escalated to the "
+         "case manager", data={"kind": str(action.kind), "due": task.due_on.isoformat()}, on=today)
 
 
 def sync_tasks(case_id: int, today: date | None = None) -> dict[str, int]:
@@ -170,12 +183,14 @@ def sync_tasks(case_id: int, today: date | None = None) -> dict[str, int]:
         for key, action in wanted.items():
             task = open_tasks.get(key)
             if task is None:
-                task = _open(case, action)
+                task = _open(case, action, today)
                 counts["opened"] += 1
-            elif task.due_on != action.due:
-                task.due_on = action.due
-            if must_escalate(action, today) and task.escalated_at is None:
-                _escalate(case, task, action)
+            else:
+                due = task_due(action, task.opened_on or task.opened_at.date())
+                if task.due_on != due:
+                    task.due_on = due
+            if must_escalate(task.due_on, today) and task.escalated_at is None:
+                _escalate(case, task, action, today)
                 counts["escalated"] += 1
         schedule = _schedule(case.id)
         schedule.next_check_on = next_check(facts, actions, today) if case.stage != Stage.CLOSED else None

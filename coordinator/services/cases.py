@@ -169,7 +169,7 @@ def open_case(actor: Actor, ref: Referral, *, options: Options = DEFAULT) -> Cas
 def request_clearance(actor: Actor, case_id: int, *, options: Options = DEFAULT) -> Case:
     """Send an intake case to the physician (and cardiology/obstetrics) for clearance."""
     with command(options):
-        case = open_command(actor, "request_clearance", case_id, options=options)
+        case = open_command(actor, "request_clearance", case_id, kind="request", options=options)
         case.stage = transition(case.stage, Stage.CLEARANCE)
         # the summary reaches the employer's timeline: which specialists are needed would hint at a condition
         record(case, actor, "clearance_requested", "Medical clearance requested",
@@ -189,5 +189,5 @@ def update_pregnancy(actor: Actor, case_id: int, *, pregnant: bool, gestation_we
         case.gestation_recorded_on = recorded_on if pregnant else None
         record(case, actor, "pregnancy_updated",
                f"Pregnancy: {f'{gestation_weeks:g} weeks' if pregnant else 'not pregnant'}",
-               data={"pregnant": pregnant, "gestation_weeks": gestation_weeks})
+               on=recorded_on, data={"pregnant": pregnant, "gestation_weeks": gestation_weeks})
     return case

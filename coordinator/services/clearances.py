@@ -1,6 +1,6 @@
 """Clearance: the physician's, cardiologist's and obstetrician's decisions before the first session."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from ..domain.demands import DemandLevel
 from ..domain.errors import InvalidValue
 from ..extensions import db
 from ..models import Case, Clearance
+from .restrictions import sign_restrictions
 from .results import reasons_json
 from .unit_of_work import DEFAULT, Options, command, open_command, record
 
@@ -56,11 +57,15 @@ def _check_date(case: Case, decided_on: date) -> None:
         raise InvalidValue("a clearance cannot be dated in the future", field="decided_on")
 
 
-def record_clearance(actor: Actor, case_id: int, *, decided_on: date,
-                     contraindications: list[str] = (), restrictions: list[str] = (), note: str = "", options: Options = DEFAULT) -> Clearance:
-    """The physician's clearance: blocked by any contraindication, else cleared (with restrictions)."""
-    assessment = assess_physician_clearance([Contraindication(c) for c in contraindications],
-                                            restrictions)
+def record_clearance(actor: Actor, case_id: int, *, decided_on: date, contraindications: list[str] = (),
+                     restrictions: list[str] = (), max_lift_kg: float | None = None,
+                     max_hours_per_day: float | None = None, avoid: list[str] = (), load_limits: list[dict] = (),
+                     note: str = "", options: Options = DEFAULT) -> Clearance:
+    """The physician's clearance: blocked by any contraindication, else cleared. Restrictions given with it (limits,
+    hours, tasks to avoid, and the physician's words) become the restrictions in force, signed by the physician."""
+    limits_given = bool(max_lift_kg is not None or max_hours_per_day is not None or avoid or load_limits)
+    words = list(restrictions) or (["see the signed restrictions"] if limits_given else [])
+    assessment = assess_physician_clearance([Contraindication(c) for c in contraindications], words)
     with command(options):
         case = open_command(actor, "record_clearance", case_id, kind=ClearanceKind.PHYSICIAN, options=options)
         _check_date(case, decided_on)
@@ -68,16 +73,40 @@ def record_clearance(actor: Actor, case_id: int, *, decided_on: date,
             case_id=case.id, kind=ClearanceKind.PHYSICIAN, note=(note or "").strip()[:2000], decided_on=decided_on,
             outcome="cleared" if assessment.cleared else "blocked",
             contraindications=[str(c) for c in assessment.blocking],
-            restrictions_note="; ".join(assessment.restrictions),
+            restrictions_note="; ".join(r.strip() for r in restrictions if r and r.strip()),
             reasons=reasons_json(assessment.reasons), recorded_by_id=actor.user_id,
         )
         db.session.add(row)
         record(case, actor, "clearance_recorded",
                f"Physician {'cleared' if assessment.cleared else 'did not clear'} the worker"
-               + (" with restrictions" if assessment.with_restrictions else ""),
+               + (" with restrictions" if assessment.with_restrictions else ""), on=decided_on,
                data={"kind": "physician", "outcome": row.outcome,
                                     "reasons": row.reasons, "policy": str(assessment.policy)})
+        if assessment.cleared and assessment.with_restrictions:
+            sign_restrictions(actor, case, issued_on=decided_on, load_limits=load_limits, max_lift_kg=max_lift_kg,
+                              max_hours_per_day=max_hours_per_day, avoid=avoid, notes=row.restrictions_note,
+                              source=" with the clearance")
     return row
+
+
+def ask_for_clearance_again(actor: Actor, case_id: int, *, asked_on: date, options: Options = DEFAULT) -> Case:
+    """After a refusal, the case manager defers and asks for the clearance again from a day of their choosing
+    (today, or when the condition should have settled): the physician's task opens on that day."""
+    with command(options):
+        case = open_command(actor, "request_clearance", case_id, kind="again", options=options)
+        if asked_on < date.today() - timedelta(days=30) or asked_on > date.today() + timedelta(days=365):
+            raise InvalidValue("ask again from a day within the last month or the coming year", field="asked_on")
+        refused = [row for row in latest_clearances(case.id).values()
+                   if row.outcome == "blocked" and row.asked_again_on is None]
+        for row in refused:
+            row.asked_again_on = asked_on
+        kinds = " and ".join(str(row.kind) for row in refused)
+        # functional words only: the employer's timeline may show this event
+        record(case, actor, "clearance_requested",
+               f"Medical clearance asked for again{' from ' + asked_on.isoformat() if asked_on > date.today() else ''}",
+               on=min(asked_on, date.today()),
+               data={"again": True, "kinds": kinds, "asked_on": asked_on.isoformat()})
+    return case
 
 
 def record_specialist_clearance(actor: Actor, case_id: int, *, kind: str, decided_on: date,
@@ -105,5 +134,5 @@ def record_specialist_clearance(actor: Actor, case_id: int, *, kind: str, decide
                f"{kind.capitalize()} {'clearance granted' if cleared else 'clearance refused'}"
                + (f" ({ceilings})" if ceilings else ""),
                data={"kind": str(kind), "outcome": row.outcome, "heart_rate_ceiling": heart_rate_ceiling,
-                     "rpe_ceiling": rpe_ceiling})
+                     "rpe_ceiling": rpe_ceiling}, on=decided_on)
     return row

@@ -60,8 +60,8 @@ def propose_duty_offer(actor: Actor, case_id: int, *, tasks: list[dict], hours_p
         previous = latest_offer(case.id)
         if previous is not None and previous.status in OPEN_STATUSES:
             round_ = rules.revise(_offer_value(previous), previous.status, offer, restrictions)
-            if previous.status != "countered":
-                previous.status = "revised"  # superseded before it was answered
+            # the new round supersedes the open or countered one: only one round of a case is ever open
+            previous.status = str(rules.transition_offer(previous.status, rules.OfferStatus.REVISED))
         else:
             round_ = rules.propose(offer, restrictions)
         number = (db.session.scalar(select(func.max(DutyOffer.round)).where(DutyOffer.case_id == case.id)) or 0) + 1
@@ -73,7 +73,7 @@ def propose_duty_offer(actor: Actor, case_id: int, *, tasks: list[dict], hours_p
                f"Modified-duty offer round {number} sent ({row.hours_per_day:g} h/day from {start_date}); "
                f"{found} conflict{'s' if found != 1 else ''} with restrictions v{row.restriction_version}; "
                f"answer due {row.response_due}",
-               data={"offer_id": row.id, "conflicts": row.conflicts}, subject=f"duty_offer:{row.id}")
+               on=sent_on, data={"offer_id": row.id, "conflicts": row.conflicts}, subject=f"duty_offer:{row.id}")
     return row
 
 
@@ -123,7 +123,27 @@ def respond_to_duty_offer(actor: Actor, offer_id: int, *, answer: str, responded
                f"Offer round {row.round} {response.status}{late}"
                + "".join(f"; {label}: {text}" for label, text in (("changes requested", row.requested_changes),
                                                                   ("reason", row.shared_reason)) if text),
-               data={"offer_id": row.id, "answer": str(response.answer)}, subject=f"duty_offer:{row.id}")
+               on=responded_on, data={"offer_id": row.id, "answer": str(response.answer)},
+               subject=f"duty_offer:{row.id}")
+    return row
+
+
+def withdraw_duty_offer(actor: Actor, offer_id: int, *, withdrawn_on: date, reason: str = "",
+                        options: Options = DEFAULT) -> DutyOffer:
+    """The employer withdraws the open (or countered) round: no modified duty is on offer until a new one."""
+    with command(options):
+        row = db.session.get(DutyOffer, offer_id) if isinstance(offer_id, int) else None
+        case = load_case(row.case_id) if row is not None else None
+        if row is None:
+            raise NotFound(f"duty offer {offer_id} does not exist", field="offer_id")
+        authorize(actor, "withdraw_duty_offer", case, subject=row.id, options=options)
+        if withdrawn_on < row.sent_on or withdrawn_on > date.today():
+            raise InvalidValue("the withdrawal is dated between the offer and today", field="withdrawn_on")
+        row.status = str(rules.transition_offer(row.status, rules.OfferStatus.WITHDRAWN))
+        row.withdrawal_reason = (reason or "").strip() or None
+        record(case, actor, "duty_offer_withdrawn", f"Offer round {row.round} withdrawn by the employer"
+               + (f": {reason.strip()}" if (reason or "").strip() else ""), on=withdrawn_on,
+               data={"offer_id": row.id}, subject=f"duty_offer:{row.id}")
     return row
 
 

@@ -13,7 +13,7 @@ from ..domain.milestones import DEFAULT_LADDER_POLICY, next_rung_ready
 from ..domain.stages import Stage
 from ..extensions import db
 from ..models import (Authorization, CapacityMeasure, Case, CaseSchedule, Clearance, DutyOffer, FollowUp, Milestone,
-                      WeeklyReview)
+                      RestrictionSet, WeeklyReview)
 from .clearances import required_kinds
 
 
@@ -24,7 +24,7 @@ def _by_case(rows) -> dict[int, list]:
     return grouped
 
 
-def _load(case_ids: list[int]) -> dict[str, dict[int, list]]:
+def _load(case_ids: list[int], today: date) -> dict[str, dict[int, list]]:
     """Every related row of the cases, one query per kind."""
     def rows(model, *where, order=None):
         query = select(model).where(model.case_id.in_(case_ids), *where)
@@ -32,8 +32,9 @@ def _load(case_ids: list[int]) -> dict[str, dict[int, list]]:
 
     return {
         "clearances": rows(Clearance),
-        "pending": rows(Authorization, Authorization.status == "pending"),
-        "approved": rows(Authorization, Authorization.decision.in_(("approve", "modify")), order=(Authorization.end_date,)),
+        "requests": rows(Authorization),
+        "restricted": set(db.session.scalars(select(RestrictionSet.case_id).distinct().where(
+            RestrictionSet.case_id.in_(case_ids), RestrictionSet.issued_on <= today))),
         "reviews": rows(WeeklyReview, order=(WeeklyReview.week,)),
         "offers": rows(DutyOffer, order=(DutyOffer.round,)),
         "milestones": rows(Milestone, Milestone.status.in_(("started", "confirmed"))),
@@ -49,15 +50,24 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
     """The action rules' view of one case."""
     latest = {}
     for row in rel["clearances"][case.id]:
-        latest[row.kind] = row.outcome
-    missing = tuple(str(k) for k in required_kinds(case) if latest.get(str(k)) != "cleared")
-    blocked = tuple(k for k in missing if latest.get(k) == "blocked")
-    pending = rel["pending"][case.id]
-    approved = rel["approved"][case.id]
+        latest[row.kind] = row
+    missing = tuple(str(k) for k in required_kinds(case) if getattr(latest.get(str(k)), "outcome", None) != "cleared")
+    refused = [latest[k] for k in missing if k in latest and latest[k].outcome == "blocked"]
+    # a refusal stands until the case manager asks again (from a day of their choosing) or a clearance replaces it
+    blocked = [row for row in refused if row.asked_again_on is None]
+    asked_again = max((row.asked_again_on for row in refused if row.asked_again_on), default=None)
+    requests = rel["requests"][case.id]
+    pending = [r for r in requests if r.status == "pending"]
+    pended = [r for r in requests if r.status == "pended"]
+    approved = sorted((r for r in requests if r.decision in ("approve", "modify") and r.status == "decided"),
+                      key=lambda r: (r.end_date, r.id))
+    newest = requests[-1] if requests else None
     last_auth = approved[-1] if approved else None
     reviews = rel["reviews"][case.id]
     offers = rel["offers"][case.id]
-    open_offer = next((o for o in reversed(offers) if o.status in ("proposed", "revised")), None)
+    # only the newest round can be open: an older one was superseded by it, whatever its status says
+    open_offer = offers[-1] if offers and offers[-1].status in ("proposed", "revised") else None
+    countered = offers[-1] if offers and offers[-1].status == "countered" else None
     started = [m for m in rel["milestones"][case.id] if m.status == "started"]
     confirmed = [m.rung for m in rel["milestones"][case.id] if m.status == "confirmed"]
     accepted = any(o.status == "accepted" for o in offers)
@@ -66,9 +76,24 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
     if last_auth:
         value = auth_rules.Authorization(last_auth.start_date, last_auth.end_date, last_auth.approved_sessions)
         prepare_from = auth_rules.continuation_due(value, today).prepare_from
+    started_on = case.program_started_on
     return CaseFacts(
         stage=Stage(case.stage), stage_since=case.stage_since, missing_clearances=missing,
-        blocked_clearances=blocked,
+        blocked_clearances=tuple(row.kind for row in blocked),
+        blocked_reasons=tuple(_refusal_words(row) for row in blocked),
+        blocked_since=max((row.decided_on for row in blocked), default=None),
+        clearance_asked_again_on=asked_again,
+        pended_authorization=(pended[0].id, pended[0].decided_on, pended[0].reason or "") if pended else None,
+        denied_authorization=(newest.id, newest.decided_on) if newest and newest.decision == "deny" else None,
+        weeks_authorized=sum(((r.end_date - r.start_date).days + 1) // 7 for r in approved),
+        max_weeks=auth_rules.DEFAULT_AUTHORIZATION_POLICY.max_consecutive_weeks,
+        discharge_recommended=bool(reviews) and reviews[-1].recommendation == "discharge",
+        paused_since=case.stage_since if case.stage == Stage.PAUSED else None,
+        reassessed_on=case.reassessed_on,
+        countered_offer=(countered.id, countered.responded_on) if countered else None,
+        restrictions_in_force=case.id in rel["restricted"],
+        weeks_ended=((today - started_on).days + 1) // 7 if started_on and today >= started_on else 0,
+        today=today,
         pending_authorization=(pending[0].id, pending[0].due_on) if pending else None,
         authorized_until=last_auth.end_date if last_auth else None, continuation_prepare_from=prepare_from,
         program_started_on=case.program_started_on, weeks_reviewed=frozenset(r.week for r in reviews),
@@ -98,8 +123,15 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
 def facts_of(cases: list[Case], today: date | None = None) -> dict[int, CaseFacts]:
     """The action rules' view of each case, in a fixed number of queries."""
     today = today or date.today()
-    rel = _load([c.id for c in cases])
+    rel = _load([c.id for c in cases], today)
     return {case.id: _facts(case, rel, today) for case in cases}
+
+
+def _refusal_words(row: Clearance) -> str:
+    """Why a clearance was refused, in words: the contraindications named, or the specialist's refusal."""
+    if row.contraindications:
+        return ", ".join(str(c).replace("_", " ") for c in row.contraindications)
+    return f"the {row.kind} clearance was refused"
 
 
 def _readiness(review: WeeklyReview) -> dict[str, float]:

@@ -26,7 +26,9 @@ def current_gestation(case: Case, on: date) -> float | None:
 
 def limits_on(case: Case, on: date) -> IntensityLimits:
     """Every limit applying on `on`, the strictest of each kind (domain intensity_limits)."""
-    cardiology_row = latest_clearances(case.id).get(ClearanceKind.CARDIOLOGY)
+    latest = latest_clearances(case.id)
+    cardiology_row = latest.get(ClearanceKind.CARDIOLOGY)
+    obstetric_row = latest.get(ClearanceKind.OBSTETRIC)
     # a refused cardiology clearance sets no ceilings: session admission already blocks the case
     cardiology = (CardiologyClearance(cleared=True, heart_rate_ceiling=cardiology_row.heart_rate_ceiling,
                                       rpe_ceiling=cardiology_row.rpe_ceiling)
@@ -35,6 +37,8 @@ def limits_on(case: Case, on: date) -> IntensityLimits:
     restriction = restriction_in_force_on(case.id, on)
     return intensity_limits(
         cardiology=cardiology, pregnancy=pregnancy_plan(weeks) if weeks is not None else None,
+        obstetric_rpe_ceiling=obstetric_row.rpe_ceiling if obstetric_row and obstetric_row.outcome == "cleared"
+        else None,
         beta_blockers=(case.health or {}).get("beta_blockers", False),
         restriction_lift_limits_kg=lift_limits_by_frequency(restriction) if restriction else None,
         restriction_avoid_tasks=restriction.avoid if restriction else (),

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain.actors import Actor
 from ..domain.demands import TaskKind
@@ -80,7 +80,7 @@ def record_baseline(actor: Actor, case_id: int, *, measured_on: date,
             rows.append(CapacityMeasure(case_id=case.id, kind="baseline", week=0, task=task,
                                         amount=float(amount), measured_on=measured_on))
         db.session.add_all(rows)
-        record(case, actor, "baseline_recorded", f"Baseline measured for {len(rows)} demands",
+        record(case, actor, "baseline_recorded", f"Baseline measured for {len(rows)} demands", on=measured_on,
                data={"capacities": capacities})
     return rows
 
@@ -98,7 +98,7 @@ def start_program(actor: Actor, case_id: int, *, start_on: date, options: Option
         case.stage = transition(case.stage, Stage.PROGRAM)
         case.program_started_on = start_on
         save_targets(case.id, 1, decisions)
-        record(case, actor, "program_started", f"Program started on {start_on}; week 1 targets set",
+        record(case, actor, "program_started", f"Program started on {start_on}; week 1 targets set", on=start_on,
                data={"targets": {d.task: d.next for d in decisions}})
     return case
 
@@ -124,10 +124,10 @@ def log_session(actor: Actor, case_id: int, observations: SessionObservations, *
         if safety.pause:
             case.stage = transition(case.stage, Stage.PAUSED)
             case.paused_reason = "; ".join(r.text for r in safety.red_flags)
-            record(case, actor, "red_flag", f"Session stopped and case paused: {case.paused_reason}",
+            record(case, actor, "red_flag", f"Session stopped and case paused: {case.paused_reason}", on=on,
                    data={"red_flags": row.red_flags, "week": week, "notify": "physician"})
         else:
-            record(case, actor, "session_logged", f"Session logged (week {week}, {row.minutes} min)",
+            record(case, actor, "session_logged", f"Session logged (week {week}, {row.minutes} min)", on=on,
                    data={"week": week, "cautions": row.cautions})
     return row
 
@@ -141,14 +141,20 @@ def resume_program(actor: Actor, case_id: int, *, reassessed_on: date, note: str
         history = targets_by_week(case.id)
         if not history:
             raise RuleViolation("the program has no targets to resume from", field="targets")
-        if reassessed_on < case.program_started_on:
-            raise InvalidValue("the reassessment cannot predate the program", field="reassessed_on")
+        # the pause began with the session that stopped on a red flag, however late it was recorded
+        paused_on = db.session.scalar(select(func.max(ProgramSession.held_on)).where(
+            ProgramSession.case_id == case.id, ProgramSession.stopped.is_(True))) or case.stage_since
+        if reassessed_on < paused_on:
+            raise InvalidValue(f"the reassessment cannot predate the pause ({paused_on})", field="reassessed_on")
+        if reassessed_on > date.today():
+            raise InvalidValue("a reassessment cannot be dated in the future", field="reassessed_on")
         decision = resume_after_pause([history[w] for w in sorted(history)])
         # the current week restarts at the earlier phase, so the very next session is lighter
         save_targets(case.id, program_week(case, reassessed_on), _resume_decisions(decision))
         case.stage = transition(case.stage, Stage.PROGRAM)
         case.paused_reason = None
-        record(case, actor, "program_resumed", f"Resumed after reassessment: {note.strip()[:200]}",
+        case.reassessed_on = reassessed_on   # the red flags before it are dealt with: reviews progress again
+        record(case, actor, "program_resumed", f"Resumed after reassessment: {note.strip()[:200]}", on=reassessed_on,
                data={"targets": {str(k): v for k, v in decision.targets.items()},
                                     "reasons": reasons_json(decision.reasons)})
     return case

@@ -8,12 +8,13 @@ from ..domain.actors import Actor
 from ..domain.errors import InvalidValue, RuleViolation
 from ..domain.policies import Reason
 from ..domain.progression import ProgressSignals, StepOverride, TargetDecision, next_week_targets
-from ..domain.review import Measures, Recommendation, WeekRecord, progress_report, review_week
+from ..domain.review import (Measures, Recommendation, WeekRecord, check_override, check_review_date, progress_report,
+                             review_week, unresolved_flags)
 from ..domain.stages import Stage
 from ..extensions import db
 from ..models import ProgramSession, WeeklyReview
 from .limits import current_gestation, job_demands, limits_on
-from .program import baseline_of, program_week, save_targets, targets_by_week
+from .program import baseline_of, save_targets, targets_by_week
 from .results import reasons_json
 from .unit_of_work import DEFAULT, Options, command, open_command, record
 
@@ -26,12 +27,13 @@ def _previous_measures(case_id: int, week: int) -> list[Measures]:
     return [Measures(capacities=r.capacities, **r.measures) for r in rows]
 
 
-def _week_record(case_id: int, week: int, measures: Measures, scheduled: int, soreness: float,
+def _week_record(case, week: int, measures: Measures, scheduled: int, soreness: float,
                  week_ending: date) -> WeekRecord:
-    """Attendance and red flags of the week, from its logged sessions."""
+    """Attendance and the red flags of the week not yet dealt with by a reassessment, from its logged sessions."""
     sessions = db.session.scalars(select(ProgramSession).where(
-        ProgramSession.case_id == case_id, ProgramSession.week == week)).all()
-    flags = tuple(Reason(f["code"], f["text"]) for s in sessions for f in s.red_flags)
+        ProgramSession.case_id == case.id, ProgramSession.week == week)).all()
+    flags = unresolved_flags([(s.held_on, [Reason(f["code"], f["text"]) for f in s.red_flags]) for s in sessions],
+                             case.reassessed_on)
     return WeekRecord(measures=measures, sessions_attended=len(sessions), sessions_scheduled=scheduled,
                       soreness_hours=soreness, red_flags=flags, week_ending=week_ending)
 
@@ -42,7 +44,9 @@ def _next_targets(case, week: int, result, signals: ProgressSignals, override: S
     rec = result.recommendation
     if rec in (Recommendation.PAUSE, Recommendation.DISCHARGE):
         return []
-    current = targets_by_week(case.id).get(week)
+    history = targets_by_week(case.id)
+    # the week's own targets, else the latest set before it (a week begun while paused keeps the resumed ones)
+    current = history.get(week) or next((history[w] for w in sorted(history, reverse=True) if w < week), None)
     if not current:
         raise RuleViolation(f"week {week} has no targets to progress from", field="week")
     if rec is Recommendation.HOLD:
@@ -63,17 +67,15 @@ def submit_weekly_review(actor: Actor, case_id: int, *, week: int, reviewed_on: 
         if isinstance(week, bool) or not isinstance(week, int) or week < 1:
             raise InvalidValue("week must be a whole number from 1", field="week")
         case = open_command(actor, "submit_weekly_review", case_id, subject=week, options=options)
-        if week > program_week(case, reviewed_on):
-            raise InvalidValue(f"week {week} has not started by {reviewed_on}", field="week")
-        if reviewed_on > date.today():
-            raise InvalidValue("a review cannot be dated in the future", field="reviewed_on")
+        check_review_date(case.program_started_on, week, reviewed_on, date.today())
         if db.session.scalar(select(WeeklyReview.id).where(WeeklyReview.case_id == case.id,
                                                            WeeklyReview.week == week)):
             raise RuleViolation(f"week {week} is already reviewed", field="week")
         baseline = Measures(capacities=baseline_of(case.id))
-        record_ = _week_record(case.id, week, measures, sessions_scheduled, soreness_hours, reviewed_on)
+        record_ = _week_record(case, week, measures, sessions_scheduled, soreness_hours, reviewed_on)
         result = review_week(job_demands(case), baseline, _previous_measures(case.id, week), record_,
                              gestation_weeks=current_gestation(case, reviewed_on))
+        check_override(result.recommendation, override, paused=case.stage == Stage.PAUSED)
         signals = ProgressSignals(soreness_hours=soreness_hours, fatigue=measures.fatigue,
                                   rpe_at_target=measures.rpe)
         targets = [] if case.stage == Stage.PAUSED else _next_targets(
@@ -95,7 +97,7 @@ def submit_weekly_review(actor: Actor, case_id: int, *, week: int, reviewed_on: 
         if targets:
             save_targets(case.id, week + 1, targets)
         record(case, actor, "weekly_review_submitted",
-               f"Week {week} reviewed: {result.recommendation}",
+               f"Week {week} reviewed: {result.recommendation}", on=reviewed_on,
                data={"week": week, "recommendation": str(result.recommendation),
                      "reasons": reasons_json(result.reasons)})
     return review

@@ -99,7 +99,7 @@ def start_milestone(actor: Actor, case_id: int, *, started_on: date, options: Op
             case.stage = transition(case.stage, Stage.RETURN_TO_WORK)
         db.session.flush()
         record(case, actor, "milestone_started", f"{str(rung).capitalize()} started on {started_on}",
-               data={"milestone_id": row.id, "reasons": reasons_json(gate.reasons)},
+               on=started_on, data={"milestone_id": row.id, "reasons": reasons_json(gate.reasons)},
                subject=f"milestone:{row.id}")
     return row
 
@@ -128,7 +128,7 @@ def confirm_milestone(actor: Actor, milestone_id: int, *, confirmed_on: date, op
                                       started_on=row.started_on, confirmed_on=confirmed_on)
         row.status, row.confirmed_on, row.confirmed_by_id = str(result.status), confirmed_on, actor.user_id
         record(case, actor, "milestone_confirmed", f"{str(rung).capitalize()} confirmed by the employer",
-               data={"milestone_id": row.id, "discharge_ready": result.discharge_ready},
+               on=confirmed_on, data={"milestone_id": row.id, "discharge_ready": result.discharge_ready},
                subject=f"milestone:{row.id}")
     return row
 
@@ -153,7 +153,7 @@ def report_setback(actor: Actor, case_id: int, *, on: date, reason: str, shared_
         if step.back_to_program:
             case.stage = transition(case.stage, Stage.PROGRAM)
         record(case, actor, "setback_reported", f"Setback: {step.reasons[0].text}." + (f" {shared}" if shared else ""),
-               data={"milestone_id": current.id, "back_to_program": step.back_to_program},
+               on=on, data={"milestone_id": current.id, "back_to_program": step.back_to_program},
                subject=f"milestone:{current.id}")
     return case
 
@@ -177,11 +177,12 @@ def discharge_case(actor: Actor, case_id: int, *, discharged_on: date, program_e
                                   "reasons": reasons_json(assessment.reasons),
                                   "last_report": review.result["report"] if review else None,
                                   "milestones_confirmed": sorted(m.rung for m in confirmed)}
-        for f in discharge_rules.follow_up_schedule(discharged_on):
+        for f in discharge_rules.follow_up_schedule(discharged_on, treated=case.program_started_on is not None):
             db.session.add(FollowUp(case_id=case.id, months_after=f.months_after, due_on=f.due_on))
         record(case, actor, "case_discharged",
-               f"Discharged ({str(assessment.outcome).replace('_', ' ')}); follow-ups scheduled",
-               data={"outcome": str(assessment.outcome)})
+               f"Discharged ({str(assessment.outcome).replace('_', ' ')})"
+               + ("; follow-ups scheduled" if case.program_started_on else "; no program, so no follow-ups"),
+               on=discharged_on, data={"outcome": str(assessment.outcome)})
     return case
 
 
@@ -208,7 +209,7 @@ def record_follow_up(actor: Actor, follow_up_id: int, *, recorded_on: date, work
         row.recorded_by_id = actor.user_id
         record(case, actor, "follow_up_recorded",
                f"{row.months_after}-month follow-up: {row.work_status.replace('_', ' ')}",
-               data={"follow_up_id": row.id}, subject=f"follow_up:{row.id}")
+               on=recorded_on, data={"follow_up_id": row.id}, subject=f"follow_up:{row.id}")
     return row
 
 

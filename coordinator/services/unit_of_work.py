@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -103,11 +104,12 @@ def _check_version(case: Case, expected: int | None) -> None:
                            field="If-Match")
 
 
-def record(case: Case, actor: Actor, kind: str, summary: str, *,
+def record(case: Case, actor: Actor, kind: str, summary: str, *, on: date | None = None,
            data: dict | None = None, subject: str | None = None) -> CaseEvent:
     """Append the timeline event, the audit entry and (for a party's command) the outbox row; bump the version.
     Whether the event is clinical is the domain's word on its kind (domain/disclosure.py); a summary of a
-    functional event carries no free text but what its author shared with the employer."""
+    functional event carries no free text but what its author shared with the employer. `on` is the day the
+    thing happened (the session's, the decision's), which the timeline shows; today when the command has none."""
     clinical = is_clinical_event(kind)
     session = db.session
     session.info["case_id"] = case.id   # the case this command wrote, for the commit hook
@@ -115,7 +117,7 @@ def record(case: Case, actor: Actor, kind: str, summary: str, *,
     session.flush()
     event_row = CaseEvent(
         case_id=case.id, actor_user_id=actor.user_id, actor_role=str(actor.role), kind=kind,
-        summary=summary, clinical=clinical, data=data or {},
+        summary=summary, clinical=clinical, data=data or {}, occurred_on=on or date.today(),
     )
     session.add(event_row)
     if actor.role != Role.SYSTEM:
@@ -128,12 +130,13 @@ def record(case: Case, actor: Actor, kind: str, summary: str, *,
     return event_row
 
 
-def note(case: Case, actor: Actor, kind: str, summary: str, *, data: dict | None = None) -> CaseEvent:
+def note(case: Case, actor: Actor, kind: str, summary: str, *, data: dict | None = None,
+         on: date | None = None) -> CaseEvent:
     """A timeline event and its audit entry for bookkeeping that changes no case state (a task opened):
     no version bump, so a party's If-Match stays valid, and no outbox row, so nothing re-drives the case."""
     clinical = is_clinical_event(kind)
     event_row = CaseEvent(case_id=case.id, actor_user_id=actor.user_id, actor_role=str(actor.role), kind=kind,
-                          summary=summary, clinical=clinical, data=data or {})
+                          summary=summary, clinical=clinical, data=data or {}, occurred_on=on or date.today())
     db.session.add(event_row)
     audit_append(actor, kind, f"case:{case.id}", case_id=case.id,
                  category="clinical" if clinical else "functional", purpose="automation",

@@ -49,7 +49,13 @@ def _run(command: str, actor: Actor, case: Case, kind: str, subject, options: Op
                  hours_per_day=4, schedule="Mon-Fri", location="Dock", wage=20, wage_period="hourly",
                  start_date=TODAY, sent_on=TODAY)
     calls = {
-        "request_clearance": lambda o: cases.request_clearance(actor, c, options=o),
+        "request_clearance": lambda o: cases.request_clearance(actor, c, options=o) if kind == "request"
+        else clearances.ask_for_clearance_again(actor, c, asked_on=TODAY, options=o),
+        "supply_information": lambda o: authorizations.supply_information(actor, subject, information="the report",
+                                                                          supplied_on=TODAY, options=o),
+        "appeal_authorization": lambda o: authorizations.appeal_authorization(actor, subject, reason="gains shown",
+                                                                              appealed_on=TODAY, options=o),
+        "withdraw_duty_offer": lambda o: duty.withdraw_duty_offer(actor, subject, withdrawn_on=TODAY, options=o),
         "record_clearance": lambda o: clearances.record_clearance(actor, c, decided_on=TODAY, options=o)
         if kind == "physician" else clearances.record_specialist_clearance(actor, c, kind=kind, decided_on=TODAY,
                                                                            cleared=True, options=o),
@@ -159,8 +165,9 @@ def _party(role: Role, case: Case) -> Actor:
 
 
 def _extra_cases() -> None:
-    """Three moments the demo passes through but does not stop at: authorized and baselined (the program may
-    start), ready for the first rung, and every follow-up recorded (the case may close)."""
+    """Moments the demo passes through but does not stop at: authorized and baselined (the program may start),
+    ready for the first rung, every follow-up recorded (the case may close), and the branches: a request pended
+    for information, one denied, a clearance refused."""
     from coordinator.demo import cases as d
     from coordinator.demo import _cast, _ensure_parties
 
@@ -175,6 +182,16 @@ def _extra_cases() -> None:
     program.record_baseline(cast.a["therapist"], case_id, measured_on=start, capacities=d.BASELINE["warehouse"])
     d.ready_for_ladder(cast, d.referral(cast, "X-LADDER", "Lee Ladder", "acme-logistics", "keystone-mutual",
                                         "warehouse"), start)
+    for claim, name, decision in (("X-PEND", "Pat Pend", "pend"), ("X-DENY", "Dee Deny", "deny")):
+        case_id = d.cleared(cast, d.referral(cast, claim, name, "acme-logistics", "keystone-mutual", "warehouse"))
+        auth = authorizations.request_authorization(cast.a["case_manager"], case_id, submitted_on=start,
+                                                    start_date=start)
+        authorizations.decide_authorization(cast.a["insurer_keystone"], auth.id, decision=decision,
+                                            reason="the job description, please", decided_on=start)
+    ref = d.referral(cast, "X-BLOCK", "Bo Block", "acme-logistics", "keystone-mutual", "warehouse")
+    case_id = cases.open_case(cast.a["therapist"], ref).id
+    cases.request_clearance(cast.a["therapist"], case_id)
+    clearances.record_clearance(cast.a["physician"], case_id, decided_on=start, contraindications=["unhealed_fracture"])
     ref = d.referral(cast, "X-CLOSE", "Cy Close", "acme-logistics", "keystone-mutual", "warehouse")
     case_id = d.in_program(cast, ref, start, "warehouse")
     rtw.discharge_case(cast.a["case_manager"], case_id, discharged_on=TODAY, program_ended=True)

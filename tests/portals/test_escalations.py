@@ -15,11 +15,13 @@ PAGE = "/case-manager/escalations"
 
 
 def overdue_clearance(parties, referral, **changes) -> int:
-    """A case whose physician clearance was asked for a month ago: the flows escalate it today."""
+    """A case whose physician clearance was asked for a month ago (its task opened then): the flows escalate it
+    today."""
     case_id = opened(parties, referral, **changes)
     request_clearance(parties.therapist, case_id)
     db.session.execute(update(Case).where(Case.id == case_id).values(stage_since=TODAY - timedelta(days=30)))
     db.session.commit()
+    assert sync_tasks(case_id, TODAY - timedelta(days=30))["opened"] == 1
     assert sync_tasks(case_id)["escalated"] == 1
     return case_id
 

@@ -70,6 +70,11 @@ CALLS = {
         a, c, submitted_on=TODAY, start_date=TODAY),
     "decide_authorization": lambda a, c, o: authorizations.decide_authorization(
         a, o["authorization"], decision="approve", reason="ok", decided_on=TODAY),
+    "supply_information": lambda a, c, o: authorizations.supply_information(
+        a, o["authorization"], information="the job description", supplied_on=TODAY),
+    "appeal_authorization": lambda a, c, o: authorizations.appeal_authorization(
+        a, o["authorization"], reason="gains shown", appealed_on=TODAY),
+    "withdraw_duty_offer": lambda a, c, o: duty.withdraw_duty_offer(a, o["offer"], withdrawn_on=TODAY),
     "start_program": lambda a, c, o: program.start_program(a, c, start_on=TODAY),
     "log_session": lambda a, c, o: program.log_session(a, c, SessionObservations(
         session_date=TODAY, minutes=60, rpe=12, pain=2)),

@@ -12,7 +12,8 @@ from sqlalchemy import JSON, String, Text, func, inspect, select
 from coordinator.schemas.clinical import (ClearanceInSchema, OverrideInSchema, RestrictionsInSchema,
                                               ResumptionInSchema, SessionInSchema)
 from coordinator.schemas.cases import JobDemandInSchema, ReferralSchema
-from coordinator.schemas.workflow import (AuthorizationDecisionInSchema, DischargeInSchema, DutyOfferInSchema,
+from coordinator.schemas.workflow import (AppealInSchema, AuthorizationDecisionInSchema, DischargeInSchema,
+                                          DutyOfferInSchema, InformationInSchema, OfferWithdrawalInSchema,
                                               DutyResponseInSchema, FollowUpInSchema, OfferedTaskInSchema,
                                               ReassignmentInSchema, SetbackInSchema)
 from coordinator.domain.actors import Role
@@ -178,6 +179,11 @@ def journey(client, parties, texts: Texts, bearer, user_bearer) -> int:
                                 **texts.of(ClearanceInSchema, "note")})
     auth = api.post(cm, "authorizations", {"submitted_on": (TODAY - timedelta(days=50)).isoformat(),
                                            "start_date": d(0)})
+    # the insurer pends first: the clinic supplies what it asked for, then it decides
+    api.post(ins, f"authorizations/{auth['id']}/decision", {
+        "decision": "pend", "reason": "Send the job description", "decided_on": (TODAY - timedelta(days=49)).isoformat()})
+    api.post(cm, f"authorizations/{auth['id']}/information", {"supplied_on": (TODAY - timedelta(days=49)).isoformat(),
+                                                              **texts.of(InformationInSchema)})
     api.post(ins, f"authorizations/{auth['id']}/decision", {
         "decision": "approve", "decided_on": (TODAY - timedelta(days=48)).isoformat(),
         **texts.of(AuthorizationDecisionInSchema)})
@@ -191,6 +197,13 @@ def journey(client, parties, texts: Texts, bearer, user_bearer) -> int:
     # week 1 rises, so the override (and its reason) is used; week 2 shows capacity for the first milestone
     api.post(th, "reviews", {"week": 1, "reviewed_on": d(6), **review, "capacities": FAIR,
                              "override": {"step_pct": 20, **texts.of(OverrideInSchema)}})
+    # a continuation denied, appealed and approved on appeal
+    asked = api.post(cm, "authorizations", {"submitted_on": d(7)})
+    api.post(ins, f"authorizations/{asked['id']}/decision", {"decision": "deny", "reason": "No gain yet",
+                                                             "decided_on": d(7)})
+    appeal = api.post(cm, f"authorizations/{asked['id']}/appeal", {"appealed_on": d(8), **texts.of(AppealInSchema)})
+    api.post(ins, f"authorizations/{appeal['id']}/decision", {"decision": "approve", "reason": "Gain shown",
+                                                              "decided_on": d(8)})
     api.post(th, "sessions", {"session_date": d(12), **session, "symptoms": ["chest_pain"]})   # pauses the case
     api.post(md, "resumption", {"reassessed_on": d(12), **texts.of(ResumptionInSchema)})
     api.post(th, "reviews", {"week": 2, "reviewed_on": d(13), **review, "sessions_scheduled": 5,
@@ -200,6 +213,9 @@ def journey(client, parties, texts: Texts, bearer, user_bearer) -> int:
     offer = {"tasks": [task], "hours_per_day": 4, "wage": 24.5, "wage_period": "hourly", "start_date": d(24),
              **texts.of(DutyOfferInSchema)}
     # a decline keeps its clinical reason and the reason shared with the employer; a counter its changes
+    withdrawn = api.post(emp, "duty-offers", {**offer, "sent_on": d(16)})
+    api.post(emp, f"duty-offers/{withdrawn['id']}/withdrawal", {"withdrawn_on": d(16),
+                                                                **texts.of(OfferWithdrawalInSchema)})
     for round_, (answer, notes) in enumerate([("decline", ("reason", "shared_reason")),
                                               ("counter", ("requested_changes",)), ("accept", ())]):
         offered = api.post(emp, "duty-offers", {**offer, "sent_on": d(17 + 2 * round_)})
@@ -275,7 +291,7 @@ def check_stored_verbatim_and_nothing_dropped(texts: Texts, cases: int) -> None:
     assert set(inspect(db.engine).get_table_names()) >= {t.name for t in db.metadata.sorted_tables}
     counts = [db.session.scalar(select(func.count()).select_from(m))
               for m in (Case, Clearance, DutyOffer, Milestone, FollowUp, ProgramSession)]
-    assert counts == [cases, 2, 3, 1, 2, 9]
+    assert counts == [cases, 2, 4, 1, 2, 9]   # four offer rounds: withdrawn, declined, countered, accepted
 
 
 def form_urls(portal: str, actor, case_id: int) -> dict[str, str]:

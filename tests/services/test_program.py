@@ -118,10 +118,13 @@ def test_the_same_week_cannot_be_reviewed_twice(parties, referral):
         review(parties, case_id, 1, WEEK1)
 
 
-def test_a_week_not_yet_started_cannot_be_reviewed(parties, referral):
+def test_a_week_is_reviewed_only_once_it_has_ended(parties, referral):
     case_id = to_program(parties, referral)
-    with pytest.raises(InvalidValue, match="has not started"):
+    with pytest.raises(InvalidValue, match="week 2 ends on .*: review it on or after that day"):
         review(parties, case_id, 2, WEEK1, reviewed_on=START + timedelta(days=3))
+    with pytest.raises(InvalidValue, match="week 1 ends on"):
+        review(parties, case_id, 1, WEEK1, reviewed_on=START + timedelta(days=5))   # its last day is day 7
+    assert review(parties, case_id, 1, WEEK1, reviewed_on=START + timedelta(days=6)).week == 1
 
 
 def test_sessions_and_reviews_run_under_restrictions_and_targets_stop_at_the_restricted_load(parties, referral):

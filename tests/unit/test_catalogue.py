@@ -36,7 +36,8 @@ def test_every_stage_has_words_and_every_command_a_role():
 
 
 def test_the_clearance_kinds_take_their_own_inputs():
-    assert inputs_of("record_clearance", "physician") == ("decided_on", "contraindications", "restrictions", "note")
+    assert inputs_of("record_clearance", "physician") == ("decided_on", "contraindications", "max_lift_kg",
+                                                          "max_hours_per_day", "avoid", "load_limits", "restrictions", "note")
     assert inputs_of("record_clearance", "cardiology") == (
         "decided_on", "cleared", "heart_rate_ceiling", "rpe_ceiling", "note")
     assert "heart_rate_ceiling" not in inputs_of("record_clearance", "obstetric")
@@ -76,8 +77,37 @@ def test_subject_commands_name_the_records_they_may_act_on():
     with pytest.raises(Unavailable, match="authorization request 8 is not waiting"):
         require_available("decide_authorization", facts(Stage.PROGRAM, pending_authorization=(7, DAY)), subject=8)
     weeks = availability("submit_weekly_review", facts(Stage.PROGRAM, program_started_on=DAY, weeks_started=3,
-                                                       weeks_reviewed=frozenset({1})))
-    assert weeks.subjects == (2, 3)
+                                                       weeks_ended=2, weeks_reviewed=frozenset({1})))
+    assert weeks.subjects == (2,)   # week 3 has begun and not ended: it cannot be reviewed yet
+    with pytest.raises(Unavailable, match="week 3 has not ended yet"):
+        require_available("submit_weekly_review", facts(Stage.PROGRAM, program_started_on=DAY, weeks_started=3,
+                                                        weeks_ended=2), subject=3)
+    early = availability("submit_weekly_review", facts(Stage.PROGRAM, program_started_on=DAY, weeks_started=1))
+    assert not early.available and early.reason == "week 1 has not ended yet"
+
+
+def test_after_a_denial_or_a_pend_the_clinic_appeals_or_supplies_and_nobody_files_again():
+    from coordinator.domain.actions import continuation_refusal
+
+    denied = facts(Stage.PROGRAM, authorized_until=DAY, denied_authorization=(4, DAY))
+    assert availability("appeal_authorization", denied).subjects == (4,)
+    assert continuation_refusal(denied) == "the insurer denied the last request: appeal it or revise it"
+    assert availability("request_authorization", denied).kinds == ("continuation",)   # a person may revise
+    pended = facts(Stage.PROGRAM, authorized_until=DAY, pended_authorization=(5, DAY, "the job description"))
+    assert availability("supply_information", pended).subjects == (5,)
+    assert not availability("request_authorization", pended).available
+    assert not availability("decide_authorization", pended).available
+    paused = facts(Stage.PAUSED, authorized_until=DAY)
+    assert "paused" in continuation_refusal(paused)
+    assert "discharge" in continuation_refusal(facts(Stage.PROGRAM, authorized_until=DAY, discharge_recommended=True))
+
+
+def test_a_refused_clearance_is_named_to_the_clinic_and_asked_for_again_by_the_case_manager():
+    blocked = facts(Stage.CLEARANCE, missing_clearances=("physician",), blocked_clearances=("physician",),
+                    blocked_reasons=("unhealed fracture",))
+    assert availability("log_session", blocked).reason == "the physician clearance was refused (unhealed fracture)"
+    assert availability("request_clearance", blocked).kinds == ("again",)
+    assert not availability("request_clearance", facts(Stage.CLEARANCE, missing_clearances=("physician",))).available
 
 
 def test_discharge_is_offered_from_every_stage_the_state_machine_allows():

@@ -1,6 +1,6 @@
 """A case's timeline through the actor's view: the employer's leaves out the clinical events."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...domain.actors import Actor
 from ...extensions import db
@@ -17,7 +17,8 @@ def _events(actor: Actor, case: Case):
     return query
 
 
-ORDER = (CaseEvent.at, CaseEvent.id)
+# by the day things happened (a back-dated session sits on its own day), then as they were recorded
+ORDER = (func.coalesce(CaseEvent.occurred_on, func.date(CaseEvent.at)), CaseEvent.at, CaseEvent.id)
 
 
 def timeline_page(actor: Actor, case_id: int, page: int, per_page: int) -> Page:
@@ -30,6 +31,7 @@ def timeline(actor: Actor, case: Case) -> list:
     """Every event of a case already read, oldest first, with who acted (the same filter and order as the
     API's pages)."""
     events = _events(actor, case).subquery()
-    query = (select(events.c.at, events.c.kind, events.c.summary, events.c.actor_role, User.name)
-             .outerjoin(User, User.id == events.c.actor_user_id).order_by(events.c.at, events.c.id))
+    query = (select(events.c.occurred_on, events.c.at, events.c.kind, events.c.summary, events.c.actor_role, User.name)
+             .outerjoin(User, User.id == events.c.actor_user_id)
+             .order_by(func.coalesce(events.c.occurred_on, func.date(events.c.at)), events.c.at, events.c.id))
     return db.session.execute(query).all()
