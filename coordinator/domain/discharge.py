@@ -173,10 +173,14 @@ class ClosureCheck:
     policy: PolicyRef
 
 
-def case_can_close(follow_ups: Iterable[FollowUp],
-                   policy: FollowUpPolicy = DEFAULT_FOLLOW_UP_POLICY) -> ClosureCheck:
-    """True when follow-ups were scheduled and every one of them is recorded."""
+def case_can_close(follow_ups: Iterable[FollowUp], policy: FollowUpPolicy = DEFAULT_FOLLOW_UP_POLICY, *,
+                   treated: bool = True) -> ClosureCheck:
+    """True when follow-ups were scheduled and every one of them is recorded; a worker the program never treated
+    has none to wait for."""
     follow_ups = tuple(follow_ups)
+    if not follow_ups and not treated:
+        why = reason("never_treated", "the program never started: no follow-up is due")
+        return ClosureCheck(True, (), (why,), policy.ref)
     if not follow_ups:
         why = reason("no_follow_up_scheduled", "no follow-up is scheduled yet")
         return ClosureCheck(False, (), (why,), policy.ref)

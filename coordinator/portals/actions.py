@@ -122,7 +122,8 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
                  lambda actor, case, body, _, options: rtw.report_setback(actor, case.id, **body, options=options), done="Setback recorded."),
     PortalAction("discharge", "discharge_case", DischargeInSchema,
                  lambda actor, case, body, _, options: rtw.discharge_case(actor, case.id, **body, options=options),
-                 done="Discharged; follow-ups at 3 and 6 months are scheduled."),
+                 done=lambda case: "Discharged; follow-ups at 3 and 6 months are scheduled." if case.program_started_on
+                 else "Discharged; the program never started, so no follow-up is due."),
     PortalAction("follow-up", "record_follow_up", FollowUpInSchema,
                  lambda actor, case, body, subject, options: rtw.record_follow_up(actor, subject, **body, options=options),
                  subject="follow_up_id", done="Follow-up recorded."),

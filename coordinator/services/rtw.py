@@ -218,9 +218,10 @@ def close_case(actor: Actor, case_id: int, *, options: Options = DEFAULT) -> Cas
     with command(options):
         case = open_command(actor, "close_case", case_id, options=options)
         rows = db.session.scalars(select(FollowUp).where(FollowUp.case_id == case.id)).all()
-        check = discharge_rules.case_can_close([_follow_up_value(r, case) for r in rows])
+        check = discharge_rules.case_can_close([_follow_up_value(r, case) for r in rows],
+                                               treated=case.program_started_on is not None)
         if not check.can_close:
             raise RuleViolation("; ".join(r.text for r in check.reasons), field="follow_ups")
         case.stage = transition(case.stage, Stage.CLOSED)
-        record(case, actor, "case_closed", "Case closed: every follow-up recorded")
+        record(case, actor, "case_closed", "Case closed: " + check.reasons[0].text)
     return case

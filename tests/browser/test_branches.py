@@ -1,0 +1,240 @@
+"""The branches of a case in chromium: each party in their own browser context acts from their portal, and the
+real flows run (the dispatcher drives the case) between the steps, as they would in production."""
+
+from datetime import timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from coordinator.extensions import db
+from coordinator.models import Authorization, Case, CaseTask, DutyOffer, WeeklyTarget
+from coordinator.services import authorizations, clearances
+from coordinator.services.cases import request_clearance
+from coordinator.services.restrictions import issue_restrictions
+from tests.services.journey import START, TODAY, opened, session, to_program
+
+from .test_full_journey import as_party, fill  # noqa: F401 (a fixture, used by name)
+from .test_journeys import drain
+
+
+def on_case(page, portal: str, case_id: int, action: str | None = None):
+    """The party's page of the case, then the action's form when named."""
+    page.goto(f"/{portal}/cases/{case_id}")
+    if action:
+        page.get_by_role("link", name=action, exact=True).click()
+    return page
+
+
+def done(page, words: str) -> None:
+    expect(page.get_by_text(words).first).to_be_visible()
+
+
+def tasks_of(case_id: int) -> dict[str, str]:
+    """Open tasks of the case: kind -> role."""
+    db.session.rollback()
+    return {t.kind: t.role for t in db.session.scalars(select(CaseTask).where(CaseTask.case_id == case_id,
+                                                                             CaseTask.closed_at.is_(None)))}
+
+
+def requested(parties, referral, claim: str) -> tuple[int, int]:
+    """A cleared case whose initial request waits for the insurer (the flows sent it); (case id, request id)."""
+    case_id = opened(parties, referral, claim_number=claim, referral_date=TODAY - timedelta(days=20))
+    request_clearance(parties.therapist, case_id)
+    clearances.record_clearance(parties.physician, case_id, decided_on=TODAY - timedelta(days=15))
+    drain()
+    db.session.rollback()
+    auth = db.session.scalar(select(Authorization).where(Authorization.case_id == case_id))
+    assert auth is not None and auth.status == "pending"
+    return case_id, auth.id
+
+
+def decide(page, case_id: int, decision: str, reason: str, sessions: str | None = None) -> None:
+    on_case(page, "insurer", case_id, "Decide the authorization")
+    page.get_by_label("Decision").select_option(decision)
+    if sessions:
+        page.get_by_label("Approved sessions").fill(sessions)
+    fill(page, {"Reason (required)": reason, "Decided on (required)": TODAY.isoformat()})
+    page.get_by_role("button", name="Decide the authorization").click()
+    done(page, "Decision recorded.")
+
+
+def test_deny_then_appeal_then_approve(as_party, parties, referral, flows):
+    case_id, auth_id = requested(parties, referral, "WC-6001")
+    decide(as_party(parties.insurer_user), case_id, "deny", "Not medically necessary yet")
+    drain()
+    assert tasks_of(case_id) == {"authorization_denied": "case_manager"}   # nothing filed again
+    cm = as_party(parties.case_manager)
+    on_case(cm, "case-manager", case_id)
+    expect(cm.get_by_text("appeal the decision, revise the request or discharge the worker").first).to_be_visible()
+    cm.get_by_role("link", name="Appeal the denial").click()
+    expect(cm.get_by_text("Not medically necessary yet").first).to_be_visible()   # the denial it answers
+    fill(cm, {"Why the denial should be reconsidered (required)": "Attendance 100 %, lift up 30 % since baseline",
+              "Appealed on (required)": TODAY.isoformat()})
+    cm.get_by_role("button", name="Appeal the denial").click()
+    done(cm, "Appeal sent to the insurer.")
+    drain()
+    assert tasks_of(case_id) == {"authorization_decision": "insurer"}
+    decide(as_party(parties.insurer_user), case_id, "approve", "Gains documented on appeal")
+    drain()
+    db.session.rollback()
+    rows = db.session.scalars(select(Authorization).where(Authorization.case_id == case_id)
+                              .order_by(Authorization.id)).all()
+    assert [(r.decision, r.appeal_of_id) for r in rows] == [("deny", None), ("approve", auth_id)]
+
+
+def test_pend_then_information_then_approve_with_fewer_sessions(as_party, parties, referral, flows):
+    case_id, auth_id = requested(parties, referral, "WC-6002")
+    decide(as_party(parties.insurer_user), case_id, "pend", "Send the job description and the last report")
+    drain()
+    assert tasks_of(case_id) == {"information_requested": "case_manager"}
+    cm = as_party(parties.case_manager)
+    on_case(cm, "case-manager", case_id)
+    expect(cm.get_by_text("Pended: the insurer is waiting for information")).to_be_visible()
+    cm.get_by_role("link", name="Supply the information").click()
+    expect(cm.get_by_text("Send the job description and the last report").first).to_be_visible()
+    fill(cm, {"What you are sending the insurer (required)": "Job description and report of week 0 attached",
+              "Supplied on (required)": TODAY.isoformat()})
+    cm.get_by_role("button", name="Supply the information").click()
+    done(cm, "Information sent; the insurer's decision clock restarts.")
+    drain()
+    assert tasks_of(case_id) == {"authorization_decision": "insurer"}
+    decide(as_party(parties.insurer_user), case_id, "modify", "A shorter trial first", sessions="6")
+    db.session.rollback()
+    assert db.session.get(Authorization, auth_id).approved_sessions == 6
+
+
+def test_a_blocked_clearance_is_named_and_the_case_manager_closes_the_case(as_party, parties, referral, flows):
+    case_id = opened(parties, referral, claim_number="WC-6003", referral_date=TODAY - timedelta(days=20))
+    request_clearance(parties.therapist, case_id)
+    drain()
+    md = as_party(parties.physician)
+    on_case(md, "physician", case_id, "Record the physician's clearance")
+    md.get_by_label("unhealed fracture").check()
+    fill(md, {"Decided on (required)": TODAY.isoformat()})
+    md.get_by_role("button", name="Record the physician's clearance").click()
+    done(md, "Clearance recorded.")
+    drain()
+    assert tasks_of(case_id) == {"clearance_blocked": "case_manager"}   # not the physician's task again
+    cm = as_party(parties.case_manager)
+    on_case(cm, "case-manager", case_id)
+    expect(cm.get_by_text("unhealed fracture").first).to_be_visible()
+    cm.get_by_role("link", name="Discharge", exact=True).click()
+    cm.get_by_label("Program ended").check()
+    fill(cm, {"Discharged on (required)": TODAY.isoformat()})
+    cm.get_by_role("button", name="Discharge").click()
+    done(cm, "Discharged")
+    drain()
+    on_case(cm, "case-manager", case_id, "Close the case")
+    cm.get_by_role("button", name="Close the case").click()
+    done(cm, "Case closed.")
+    db.session.rollback()
+    assert db.session.get(Case, case_id).stage == "closed"
+
+
+def test_red_flag_reassess_resume_one_phase_back_and_review_on(as_party, parties, referral, flows):
+    case_id = to_program(parties, referral, claim_number="WC-6004")
+    for day in range(4):
+        session(parties, case_id, START + timedelta(days=day))
+    th = as_party(parties.therapist)
+    on_case(th, "therapist", case_id, "Log a session")
+    fill(th, {"Session date (required)": (START + timedelta(days=7)).isoformat(), "Minutes (required)": "60",
+              "Rpe (required)": "13", "Pain (required)": "3"})
+    th.get_by_label("chest pain").check()
+    th.get_by_role("button", name="Log a session").click()
+    done(th, "Session stopped on a red flag")
+    expect(th.get_by_text("physician is asked to reassess").first).to_be_visible()
+    drain()
+    assert tasks_of(case_id).get("reassessment") == "physician" and "continuation_request" not in tasks_of(case_id)
+    md = as_party(parties.physician)
+    on_case(md, "physician", case_id, "Reassess and resume the program")
+    fill(md, {"Reassessed on (required)": "2100-01-01", "Note (required)": "ECG normal"})
+    md.get_by_role("button", name="Reassess and resume the program").click()
+    expect(md.get_by_text("cannot be dated in the future").first).to_be_visible()
+    fill(md, {"Reassessed on (required)": (START + timedelta(days=8)).isoformat()})
+    md.get_by_role("button", name="Reassess and resume the program").click()
+    done(md, "Reassessed: the program resumes.")
+    drain()
+    db.session.rollback()
+    targets = {w: {t.task: t.amount for t in db.session.scalars(select(WeeklyTarget).where(
+        WeeklyTarget.case_id == case_id, WeeklyTarget.week == w))} for w in (1, 2)}
+    assert targets[2] == targets[1]   # one phase back
+    assert db.session.get(Case, case_id).stage == "program"
+    on_case(th, "therapist", case_id, "Review week 1")   # the week of the flag is reviewed like any other
+    fill(th, {"Reviewed on (required)": (START + timedelta(days=9)).isoformat()})
+    for task, amount in (("lift floor to waist", "14"), ("carry", "8"), ("stand", "150")):
+        th.get_by_label(task, exact=True).fill(amount)
+    fill(th, {"Pain": "3", "Rpe": "13", "Fatigue": "3", "Sessions scheduled (required)": "4"})
+    th.get_by_role("button", name="Preview the review").click()
+    expect(th.get_by_text("Recommendation: progress").first).to_be_visible()
+    th.get_by_role("button", name="Confirm the review").click()
+    done(th, "Week reviewed")
+
+
+def test_counter_offer_rounds_to_acceptance_with_the_offer_in_view(as_party, parties, referral, flows):
+    case_id = to_program(parties, referral, claim_number="WC-6005")
+    issue_restrictions(parties.physician, case_id, issued_on=START, max_lift_kg=10)
+    emp = as_party(parties.employer_user)
+
+    def offer(hours: str, sent: int) -> None:
+        on_case(emp, "employer", case_id, "Propose modified duty")
+        emp.get_by_label("Hours per day").fill(hours)
+        fill(emp, {"Schedule (required)": "Mon-Fri mornings", "Location (required)": "Dock 2",
+                   "Wage (required)": "24.5", "Start date (required)": (START + timedelta(days=20)).isoformat(),
+                   "Sent on (required)": (START + timedelta(days=sent)).isoformat(),
+                   "Description, row 1": "Scan parcels"})
+        emp.get_by_label("Wage period").select_option("hourly")
+        emp.get_by_label("Task, row 1").select_option("carry")
+        emp.get_by_label("Amount, row 1").fill("5")
+        emp.get_by_label("Frequency, row 1").select_option("occasional")
+        emp.get_by_role("button", name="Check for conflicts").click()
+        emp.get_by_role("button", name="Propose modified duty").click()
+        done(emp, "Offer sent")
+
+    offer("6", 10)   # nobody asked for one: restrictions are in force, so the employer may
+    drain()
+    assert tasks_of(case_id).get("offer_answer") == "therapist"
+    th = as_party(parties.therapist)
+    on_case(th, "therapist", case_id, "Answer the modified-duty offer")
+    expect(th.get_by_text("Scan parcels")).to_be_visible()   # the offer, in view while answering it
+    th.get_by_label("Answer").select_option("counter")
+    fill(th, {"Changes requested, for a counter-offer (shared with the employer)": "Start at 4 hours a day",
+              "Responded on (required)": (START + timedelta(days=11)).isoformat()})
+    th.get_by_role("button", name="Answer the modified-duty offer").click()
+    done(th, "Answer sent to the employer.")
+    drain()
+    tasks = tasks_of(case_id)
+    assert tasks.get("offer_revision") == "employer" and "offer_answer" not in tasks
+    on_case(emp, "employer", case_id)
+    expect(emp.get_by_text("Counter-offer: revise or withdraw the offer").first).to_be_visible()
+    offer("4", 12)
+    drain()
+    on_case(th, "therapist", case_id, "Answer the modified-duty offer")
+    th.get_by_label("Answer").select_option("accept")
+    fill(th, {"Responded on (required)": (START + timedelta(days=13)).isoformat()})
+    th.get_by_role("button", name="Answer the modified-duty offer").click()
+    done(th, "Answer sent to the employer.")
+    drain()
+    db.session.rollback()
+    assert [o.status for o in db.session.scalars(select(DutyOffer).where(DutyOffer.case_id == case_id)
+                                                 .order_by(DutyOffer.round))] == ["revised", "accepted"]
+    assert not {"offer_answer", "offer_revision"} & set(tasks_of(case_id))
+
+
+def test_a_week_that_has_not_ended_cannot_be_reviewed(as_party, parties, referral, flows):
+    case_id = opened(parties, referral, claim_number="WC-6006", referral_date=TODAY - timedelta(days=20))
+    request_clearance(parties.therapist, case_id)
+    clearances.record_clearance(parties.physician, case_id, decided_on=TODAY - timedelta(days=15))
+    auth = authorizations.request_authorization(parties.case_manager, case_id, submitted_on=TODAY - timedelta(days=14),
+                                                start_date=TODAY - timedelta(days=2))
+    authorizations.decide_authorization(parties.insurer_user, auth.id, decision="approve", reason="ok",
+                                        decided_on=TODAY - timedelta(days=13))
+    from coordinator.services.program import record_baseline, start_program
+    from tests.services.journey import BASELINE
+
+    record_baseline(parties.therapist, case_id, measured_on=TODAY - timedelta(days=3), capacities=BASELINE)
+    start_program(parties.therapist, case_id, start_on=TODAY - timedelta(days=2))
+    th = as_party(parties.therapist)
+    on_case(th, "therapist", case_id)
+    expect(th.get_by_role("link", name="Review week 1", exact=True)).to_have_count(0)
+    th.goto(f"/therapist/cases/{case_id}/act/review/1")
+    expect(th.get_by_text("Not possible now: week 1 has not ended yet.")).to_be_visible()
