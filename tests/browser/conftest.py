@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from coordinator.demo import DEMO_PASSWORD
+from tests.factories import set_password
+
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run"]
@@ -55,3 +58,36 @@ def axe_violations(page) -> list:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
                                                                               "wcag21aa", "wcag22aa"]}})
     return [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+@pytest.fixture
+def as_party(browser, live_server, parties):
+    """Each party in their own browser context, signed in once through the real form (as five people would
+    be, and within the sign-in throttle)."""
+    pages, contexts = {}, []
+
+    def sign(actor):
+        if actor.user_id not in pages:
+            context = browser.new_context(base_url=live_server)
+            contexts.append(context)
+            tab = context.new_page()
+            tab.set_default_timeout(10_000)
+            sign_in(tab, set_password(actor, DEMO_PASSWORD), DEMO_PASSWORD)
+            pages[actor.user_id] = tab
+        return pages[actor.user_id]
+
+    yield sign
+    for context in contexts:
+        context.close()
+
+
+def fill(page, values: dict) -> None:
+    """Type each labelled value; a tuple selects an option instead."""
+    for label, value in values.items():
+        field = page.get_by_label(label, exact=True)
+        if isinstance(value, tuple):
+            field.select_option(value[0])
+        elif value is True:
+            field.check()
+        else:
+            field.fill(value)

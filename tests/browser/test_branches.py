@@ -13,7 +13,7 @@ from coordinator.services.cases import request_clearance
 from coordinator.services.restrictions import issue_restrictions
 from tests.services.journey import START, TODAY, opened, session, to_program
 
-from .test_full_journey import as_party, fill  # noqa: F401 (a fixture, used by name)
+from .conftest import fill
 from .test_journeys import drain
 
 

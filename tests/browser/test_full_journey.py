@@ -5,15 +5,12 @@ can be climbed in one run; the flows' own steps are covered by test_journeys.py 
 
 from datetime import date, timedelta
 
-import pytest
 from playwright.sync_api import expect
 
-from coordinator.demo import DEMO_PASSWORD
 from coordinator.extensions import db
 from coordinator.models import Case, Milestone
-from tests.factories import set_password
 
-from .conftest import axe_violations, sign_in
+from .conftest import axe_violations, fill
 
 CLAIM = "WC-5001"
 DIAGNOSIS = "Strain of lower back muscle"
@@ -24,39 +21,6 @@ CAPACITY = {"lift floor to waist": "22", "carry": "11", "stand": "250"}   # at o
 def day(offset: int) -> str:
     """An ISO date `offset` days from today (negative: in the past)."""
     return (date.today() + timedelta(days=offset)).isoformat()
-
-
-@pytest.fixture
-def as_party(browser, live_server, parties):
-    """Each party in their own browser context, signed in once through the real form (as five people would
-    be, and within the sign-in throttle)."""
-    pages, contexts = {}, []
-
-    def sign(actor):
-        if actor.user_id not in pages:
-            context = browser.new_context(base_url=live_server)
-            contexts.append(context)
-            tab = context.new_page()
-            tab.set_default_timeout(10_000)
-            sign_in(tab, set_password(actor, DEMO_PASSWORD), DEMO_PASSWORD)
-            pages[actor.user_id] = tab
-        return pages[actor.user_id]
-
-    yield sign
-    for context in contexts:
-        context.close()
-
-
-def fill(page, values: dict) -> None:
-    """Type each labelled value; a tuple selects an option instead."""
-    for label, value in values.items():
-        field = page.get_by_label(label, exact=True)
-        if isinstance(value, tuple):
-            field.select_option(value[0])
-        elif value is True:
-            field.check()
-        else:
-            field.fill(value)
 
 
 def act(page, link: str, values: dict, button: str | None = None, done: str = "") -> None:
