@@ -1,4 +1,4 @@
-"""Load generator: the demo's nine cases, built once through the real services, copied in bulk to any caseload.
+"""Load generator: the demo's cases, built once through the real services, copied in bulk to any caseload.
 
 Each copy is a whole case (demands, schedule, clearances, authorizations, sessions, reviews, targets, offers,
 milestones, restrictions, follow-ups, open tasks, pending actions and timeline) in the stage its template is in,

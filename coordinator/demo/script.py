@@ -1,4 +1,5 @@
-"""The nine demo cases: one per stage, plus cardiology, pregnancy, red flag and negotiation."""
+"""The demo cases: one per stage, plus cardiology, pregnancy, red flag and negotiation, and the branches (a denial,
+a pend, a refused clearance)."""
 
 from datetime import timedelta
 
@@ -12,13 +13,14 @@ from ..services import authorizations, cases, clearances, duty, program, rtw
 def intake(cast: Cast) -> None:
     """WC-1001: just referred; therapy has not plateaued (a screening flag)."""
     cases.open_case(cast.a["therapist"], referral(cast, "WC-1001", "Alex Moreno", "acme-logistics", "keystone-mutual",
-                                                  "warehouse", therapy_plateaued=False))
+                                                  "warehouse", therapy_plateaued=False,
+                                                  referral_date=TODAY - timedelta(days=2)))
 
 
 def cardiology(cast: Cast) -> None:
     """WC-1002: known heart disease on beta-blockers; physician cleared, cardiology pending."""
     ref = referral(cast, "WC-1002", "Dana Kowalski", "baker-construction", "summit-casualty", "construction",
-                   health=HealthFlags(cardiovascular_disease=True, beta_blockers=True))
+                   referral_date=TODAY - timedelta(days=8), health=HealthFlags(cardiovascular_disease=True, beta_blockers=True))
     case = cases.open_case(cast.a["therapist"], ref)
     cases.request_clearance(cast.a["therapist"], case.id)
     clearances.record_clearance(cast.a["physician"], case.id, decided_on=TODAY - timedelta(days=2),
@@ -113,5 +115,38 @@ def closed(cast: Cast) -> None:
     rtw.close_case(cast.a["case_manager"], case_id)
 
 
+def denied(cast: Cast) -> None:
+    """WC-1010: the insurer denied the initial request; the case manager appeals, revises or discharges."""
+    ref = referral(cast, "WC-1010", "Noor Haddad", "acme-logistics", "keystone-mutual", "warehouse",
+                   referral_date=TODAY - timedelta(days=14))
+    case_id = cleared(cast, ref)
+    asked = authorizations.request_authorization(cast.a["case_manager"], case_id, submitted_on=TODAY - timedelta(days=8),
+                                                 start_date=TODAY - timedelta(days=1))
+    authorizations.decide_authorization(cast.a["insurer_keystone"], asked.id, decision="deny", decided_on=TODAY - timedelta(days=3),
+                                        reason="No documented plateau of conventional therapy: send the therapy notes")
+
+
+def pended(cast: Cast) -> None:
+    """WC-1011: the insurer pended the initial request for the job description; the clinic supplies it."""
+    ref = referral(cast, "WC-1011", "Kim Sato", "baker-construction", "summit-casualty", "warehouse",
+                   referral_date=TODAY - timedelta(days=12))
+    case_id = cleared(cast, ref)
+    asked = authorizations.request_authorization(cast.a["case_manager"], case_id, submitted_on=TODAY - timedelta(days=6),
+                                                 start_date=TODAY + timedelta(days=3))
+    authorizations.decide_authorization(cast.a["insurer_summit"], asked.id, decision="pend", decided_on=TODAY - timedelta(days=2),
+                                        reason="Send the employer's job description with the physical demands")
+
+
+def not_cleared(cast: Cast) -> None:
+    """WC-1012: the physician refused clearance (an unhealed fracture); the case manager defers or closes."""
+    ref = referral(cast, "WC-1012", "Ola Brandt", "acme-logistics", "summit-casualty", "warehouse",
+                   referral_date=TODAY - timedelta(days=9))
+    case = cases.open_case(cast.a["therapist"], ref)
+    cases.request_clearance(cast.a["therapist"], case.id)
+    clearances.record_clearance(cast.a["physician"], case.id, decided_on=TODAY - timedelta(days=4),
+                                contraindications=["unhealed_fracture"], note="Fracture line still visible on X-ray")
+
+
 SCRIPTS = {"WC-1001": intake, "WC-1002": cardiology, "WC-1003": pending_authorization, "WC-1004": pregnant,
-           "WC-1005": paused, "WC-1006": negotiation, "WC-1007": on_ladder, "WC-1008": discharged, "WC-1009": closed}
+           "WC-1005": paused, "WC-1006": negotiation, "WC-1007": on_ladder, "WC-1008": discharged, "WC-1009": closed,
+           "WC-1010": denied, "WC-1011": pended, "WC-1012": not_cleared}

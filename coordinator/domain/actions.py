@@ -1,6 +1,6 @@
 """Pending actions: who must act on a case next, by when, and when it is overdue (the inboxes)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -55,6 +55,19 @@ class ActionPolicy:
 
 
 DEFAULT_ACTION_POLICY = ActionPolicy()
+
+
+# actions whose words (shown to every party on the case, sent in the task's notice by e-mail) say what to do in
+# the rule's own words: none of them is clinical (the insurer's question goes to the clinic; a decline names only the reason the clinic
+# chose to share with the employer); every other notice names only the task and its due date
+_SHAREABLE_REASONS = frozenset({ActionKind.INFORMATION_REQUESTED, ActionKind.AUTHORIZATION_DENIED,
+                                ActionKind.DUTY_OFFER, ActionKind.OFFER_REVISION})
+
+
+def shareable_reason(kind: ActionKind | str) -> bool:
+    """The rule's words of why the action is due carry nothing clinical: any party on the case may read them,
+    and the task's notice may carry them."""
+    return kind in _SHAREABLE_REASONS
 
 
 @dataclass(frozen=True)
@@ -117,8 +130,21 @@ class CaseFacts:
     paused_since: date | None = None
     reassessed_on: date | None = None                             # the latest reassessment after a red flag
     countered_offer: tuple[int, date] | None = None               # (id, countered on): the employer's move
+    declined_offer: tuple[int, date, str] | None = None           # (id, declined on, the reason shared with them)
     restrictions_in_force: bool = False
+    setback_on: date | None = None                                # the newest setback on the ladder
+    tasks_opened: dict[tuple[str, int], date] = field(default_factory=dict)   # open task (kind, subject) -> opened on
     today: date | None = None                                     # the day the facts were read for
+
+    @property
+    def reviewed_since_setback(self) -> bool:
+        """A setback is new evidence: the ladder climbs again only on a weekly review dated after it."""
+        return self.setback_on is None or (self.latest_review_on is not None and self.latest_review_on > self.setback_on)
+
+    @property
+    def milestone_may_start(self) -> bool:
+        """The next rung's gate passes on the latest review, and that review came after any setback."""
+        return self.next_milestone_ready and self.reviewed_since_setback
 
     @property
     def offer_wanted_since(self) -> date | None:
@@ -130,12 +156,24 @@ class CaseFacts:
         return None
 
 
+def task_due(action: PendingAction, opened_on: date, holidays=()) -> date:
+    """A task's due date: the rule's, but never before the business day after the task opened, so that no task
+    is born overdue (a back-dated record still shows its own dates; the person gets a day to act)."""
+    return max(action.due, add_business_days(opened_on, 1, holidays))
+
+
 def pending_actions(f: CaseFacts, today: date, policy: ActionPolicy = DEFAULT_ACTION_POLICY,
                     holidays=()) -> list[PendingAction]:
-    """Every action due on the case, most urgent first."""
+    """Every action due on the case, most urgent first; one a party was already given as a task is due when
+    the task said (the inbox, the case page and the task agree)."""
     actions = (_clearances(f, today, policy, holidays) + _authorization(f, today, policy, holidays)
                + _program(f, today, policy, holidays) + _duty(f, policy, holidays) + _after(f))
+    actions = [_as_given(a, f.tasks_opened.get((str(a.kind), a.subject_id or 0)), holidays) for a in actions]
     return sorted(actions, key=lambda a: (a.due, a.kind))
+
+
+def _as_given(action: PendingAction, opened_on: date | None, holidays) -> PendingAction:
+    return action if opened_on is None else replace(action, due=task_due(action, opened_on, holidays))
 
 
 def _clearances(f: CaseFacts, today: date, p: ActionPolicy, holidays) -> list[PendingAction]:
@@ -259,10 +297,14 @@ def _duty(f: CaseFacts, p: ActionPolicy, holidays) -> list[PendingAction]:
                                      reason("offer_countered", "the clinic asked for changes to the offer: revise "
                                                                "it or withdraw it"), offer_id))
     elif f.offer_wanted_since:
-        due = add_business_days(f.offer_wanted_since, p.offer_business_days, holidays)
-        actions.append(PendingAction(ActionKind.DUTY_OFFER, Role.EMPLOYER, due,
-                                     reason("offer_due", "the worker is ready for modified duty: send a written offer")))
-    if (f.next_milestone_ready and not f.started_milestone and f.latest_review_on
+        since, text = f.offer_wanted_since, "the worker is ready for modified duty: send a written offer"
+        if f.declined_offer and f.declined_offer[1] >= since:
+            # the worker said no to that round: a new one is wanted, counted from the decline, and says why
+            _, since, words = f.declined_offer
+            text = f"the worker declined the last offer{f' ({words})' if words else ''}: send a new written offer"
+        due = add_business_days(since, p.offer_business_days, holidays)
+        actions.append(PendingAction(ActionKind.DUTY_OFFER, Role.EMPLOYER, due, reason("offer_due", text)))
+    if (f.milestone_may_start and not f.started_milestone and f.latest_review_on
             and Stage(f.stage) in (Stage.PROGRAM, Stage.RETURN_TO_WORK)):
         due = add_business_days(f.latest_review_on, p.milestone_start_business_days, holidays)
         actions.append(PendingAction(ActionKind.MILESTONE_START, Role.THERAPIST, due,

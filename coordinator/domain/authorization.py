@@ -383,3 +383,15 @@ def continuation_due(
     why = reason("notice_period", f"the authorization ends on {auth.end_date}; prepare the continuation "
                                   f"now (notice of {policy.notice_business_days} business days)")
     return ContinuationTiming(True, start, (why,), policy.ref)
+
+
+_DECISION_WORDS = {"approve": "Approved", "modify": "Approved with fewer sessions", "deny": "Denied"}
+
+
+def decision_words(status: str, decision: str | None, appeal: bool = False) -> str:
+    """Where a request stands, in the words every party reads on the case page."""
+    if status == "pended":
+        return "Pended: the insurer is waiting for information"
+    if status == "pending":
+        return "Waiting for the insurer" + (" (appeal)" if appeal else "")
+    return _DECISION_WORDS.get(decision or "", decision or "") + (" on appeal" if appeal else "")

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from .actions import ActionKind, CaseFacts, PendingAction, continuation_due_now
-from .calendar import add_business_days
 from .catalogue import refusal
 from .policies import PolicyRef, Reason, reason
 from .stages import Stage
@@ -102,12 +101,6 @@ def task_opens(action: PendingAction, today: date, policy: AutomationPolicy = DE
     if action.kind is ActionKind.FOLLOW_UP:
         return today >= action.due - timedelta(days=policy.follow_up_lead_days)
     return True
-
-
-def task_due(action: PendingAction, opened_on: date, holidays=()) -> date:
-    """A task's due date: the rule's, but never before the business day after the task opened, so that no task
-    is born overdue (a back-dated record still shows its own dates; the person gets a day to act)."""
-    return max(action.due, add_business_days(opened_on, 1, holidays))
 
 
 def must_escalate(due: date, today: date) -> bool:

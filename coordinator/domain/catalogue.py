@@ -250,6 +250,9 @@ CATALOGUE: tuple[Command, ...] = (
                         Condition(lambda f: not f.full_duty_confirmed, "full duty is already confirmed"),
                         Condition(lambda f: f.latest_review_on is not None,
                                   "a milestone starts only after a weekly review"),
+                        Condition(lambda f: f.reviewed_since_setback,
+                                  lambda f: f"after the setback on {f.setback_on} a weekly review must show the "
+                                            "capacity again first"),
                         Condition(lambda f: f.next_milestone_ready, _not_ready_words))),
     Command("confirm_milestone", "Confirm the milestone", frozenset({Role.EMPLOYER}), IN_CARE,
             (_kind("confirmation", "Confirmation", "confirmed_on"),),

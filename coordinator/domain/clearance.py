@@ -204,3 +204,9 @@ def clearance_status(required: Iterable[ClearanceKind], granted: Iterable[Cleara
         return ClearanceStatus(False, missing, reasons, policy.ref)
     return ClearanceStatus(True, (), (reason("clearances_complete",
                                              "every required clearance is granted"),), policy.ref)
+
+
+def refusal_words(kind: str, contraindications: Iterable[str] | None) -> str:
+    """Why a clearance was refused, in words: the contraindications named, or the specialist's refusal."""
+    named = [str(c).replace("_", " ") for c in contraindications or ()]
+    return ", ".join(named) if named else f"the {kind} clearance was refused"

@@ -53,8 +53,15 @@ CLINICAL_MEASURES = ("pain", "fear_of_reinjury", "fatigue", "rpe", "grip_strengt
 FUNCTIONAL_ACTIONS = frozenset({"duty_offer", "offer_answer", "offer_revision", "milestone_confirmation", "follow_up"})
 
 
-def is_clinical_event(kind: str) -> bool:
-    """An event of this kind is clinical: an employer's timeline leaves it out."""
+# the flows' bookkeeping about a task (opened, escalated): as private as the action the task is for
+TASK_EVENTS = frozenset({"task_opened", "task_escalated"})
+
+
+def is_clinical_event(kind: str, data: dict | None = None) -> bool:
+    """An event of this kind (about this task) is clinical: an employer's timeline leaves it out. A task's event
+    shows to the employer only when the task's action is one the employer sees (an offer, a milestone)."""
+    if kind in TASK_EVENTS:
+        return (data or {}).get("kind") not in FUNCTIONAL_ACTIONS
     return kind in CLINICAL_EVENTS
 
 

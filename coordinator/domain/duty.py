@@ -238,6 +238,17 @@ class OfferStatus(StrEnum):
     EXPIRED = "expired"
 
 
+AWAITING_ANSWER = frozenset({OfferStatus.PROPOSED, OfferStatus.REVISED})   # the clinic's move
+AWAITING_REVISION = frozenset({OfferStatus.COUNTERED})                     # the employer's move
+STILL_OPEN = AWAITING_ANSWER | AWAITING_REVISION   # a new round supersedes it; otherwise it stands as it ended
+
+
+def newest_round(statuses: list[str], wanted: frozenset[OfferStatus]) -> int | None:
+    """The index of the newest round if it is in one of the `wanted` statuses: only the newest round can be
+    open, an older one was superseded by it whatever its own status says."""
+    return len(statuses) - 1 if statuses and statuses[-1] in wanted else None
+
+
 _AWAITING_ANSWER = frozenset({OfferStatus.COUNTERED, OfferStatus.REVISED, OfferStatus.ACCEPTED,
                               OfferStatus.DECLINED, OfferStatus.WITHDRAWN, OfferStatus.EXPIRED})
 OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {

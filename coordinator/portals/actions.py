@@ -68,6 +68,15 @@ class PortalAction:
         return {"kind": self.kind} if self.kind and "kind" in self.schema._declared_fields else {}
 
 
+def _session_done(row) -> str:
+    """What the therapist reads after logging a session: the stop and what follows it, or each caution."""
+    if row.stopped:
+        return (f"Session stopped on a red flag ({'; '.join(f['text'] for f in row.red_flags)}). The case is paused "
+                "and the physician is asked to reassess the worker; no further session until then.")
+    cautions = "; ".join(c["text"] for c in row.cautions or [])
+    return "Session logged." + (f" Caution: {cautions}." if cautions else "")
+
+
 def _clearance_form(kind: str, slug: str, done: str) -> PortalAction:
     return PortalAction(slug, "record_clearance", ClearanceInSchema, _clearance, kind=kind, done=done)
 
@@ -109,9 +118,7 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
                  done="Week 1 has started."),
     PortalAction("session", "log_session", SessionInSchema,
                  lambda actor, case, body, _, options: program.log_session(actor, case.id, body, options=options),
-                 done=lambda row: (f"Session stopped on a red flag ({'; '.join(f['text'] for f in row.red_flags)}). "
-                                   "The case is paused and the physician is asked to reassess the worker; no further "
-                                   "session until then.") if row.stopped else "Session logged."),
+                 done=lambda row: _session_done(row)),
     PortalAction("resume", "resume_program", ResumptionInSchema,
                  lambda actor, case, body, _, options: program.resume_program(actor, case.id, **body, options=options),
                  done="Reassessed: the program resumes."),

@@ -5,6 +5,7 @@ from datetime import date
 from flask import abort, render_template, request
 
 from ..auth.sessions import current_actor
+from ..domain.actions import shareable_reason
 from ..domain.actors import Actor, Role
 from ..domain.stages import Stage
 from ..services.automation import TASK_LABELS
@@ -55,7 +56,7 @@ def inbox_items(actor: Actor, page: int = 1) -> tuple[InboxPage, list[dict]]:
     clinical = is_clinical_reader(actor)
     return found, [{"case_id": i.case_id, "claim": i.claim_number, "label": _label(str(i.action.kind)),
                     "clock": clock(i.action.due), "role": str(i.action.role).replace("_", " "),
-                    "due": i.action.due, "overdue": i.overdue, "why": i.action.reason.text if clinical else ""}
+                    "due": i.action.due, "overdue": i.overdue, "why": i.action.reason.text if clinical or shareable_reason(i.action.kind) else ""}
                    for i in found.items]
 
 
@@ -82,10 +83,11 @@ def render_case(portal: str, case_id: int):
     functional = not is_clinical_reader(actor)
     return render_template(
         "portals/case.html", portal=portal, case=page.case, functional=functional, timeline=page.timeline,
+        standing=page.standing,
         waiting=[{"label": _label(str(i.action.kind)), "role": str(i.action.role).replace("_", " "),
                   "due": i.action.due, "overdue": i.overdue,
                   "mine": (str(i.action.kind), i.action.subject_id) in page.owed,
-                  "why": "" if functional else i.action.reason.text} for i in page.waiting],
+                  "why": i.action.reason.text if not functional or shareable_reason(i.action.kind) else ""} for i in page.waiting],
         available=_available(page.commands, page.case.id, portal), authorizations=page.authorizations,
         work=page.work, charts=progress_charts(page.charts))
 

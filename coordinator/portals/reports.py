@@ -95,6 +95,8 @@ def _facts(pdf: FPDF, report: ProgressReport) -> None:
     if report.program_started_on:
         facts.append(("Program started", report.program_started_on.isoformat()))
     facts.append(("Report date", date.today().isoformat()))
+    if report.standing:
+        facts.append(("Status", report.standing))
     pdf.set_font("Helvetica", size=10)
     for label, value in facts:
         _line(pdf, f"{label}: {value}")
@@ -108,7 +110,7 @@ def _authorization_table(pdf: FPDF, rows: list[dict]) -> None:
     for a in rows:
         r = a["row"]
         table.append([r.kind, f"{r.start_date.isoformat()} to {r.end_date.isoformat()}",
-                      f"{r.requested_sessions} sessions", r.decision or "pending",
+                      f"{r.requested_sessions} sessions", a["status"],
                       "-" if a["used"] is None else f"{a['used']} / {r.approved_sessions}"])
     _table(pdf, table, widths=[2, 4, 2, 2, 3])
 

@@ -3,13 +3,14 @@
 Each function is one transaction and idempotent: run twice, the second run changes nothing."""
 
 import logging
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
 
-from ..domain.actions import ActionKind, PendingAction, pending_actions
+from ..domain.actions import ActionKind, PendingAction, pending_actions, shareable_reason, task_due
 from ..domain.actors import SYSTEM, Role
-from ..domain.automation import (AutomaticStep, StepKind, automatic_steps, must_escalate, next_check, task_due,
+from ..domain.automation import (AutomaticStep, StepKind, automatic_steps, must_escalate, next_check,
                                  task_opens)
 from ..domain.errors import DomainError
 from ..domain.pregnancy import pregnancy_plan
@@ -45,10 +46,6 @@ TASK_LABELS = {
     ActionKind.CLEARANCE_BLOCKED: "Clearance refused: defer or close",
     ActionKind.OFFER_REVISION: "Counter-offer: revise or withdraw the offer",
 }
-
-# tasks whose notification says what to do in the rule's own words (none of them carries a clinical detail:
-# the insurer's request for information goes to the clinic only; a counter names the changes the employer reads)
-NAMED_TASKS = frozenset({ActionKind.INFORMATION_REQUESTED, ActionKind.AUTHORIZATION_DENIED})
 
 
 def due_steps(case_id: int, today: date | None = None) -> list[AutomaticStep]:
@@ -143,7 +140,7 @@ def _open(case: Case, action: PendingAction, today: date) -> CaseTask:
     db.session.add(task)
     db.session.flush()
     # the task names what to do (the information to supply, the round to revise), never a clinical detail
-    what = action.reason.text if action.kind in NAMED_TASKS else ""
+    what = action.reason.text if shareable_reason(action.kind) else ""
     _notify(case, task, action.role, "task", f"{label} due {due} (claim {case.claim_number})",
             f"{label} is due on {due} for claim {case.claim_number}{': ' + what if what else ''}. "
             "Sign in to the coordinator to act.")
@@ -183,7 +180,7 @@ def sync_tasks(case_id: int, today: date | None = None) -> dict[str, int]:
         for key, action in wanted.items():
             task = open_tasks.get(key)
             if task is None:
-                task = _open(case, action, today)
+                task = open_tasks[key] = _open(case, action, today)
                 counts["opened"] += 1
             else:
                 due = task_due(action, task.opened_on or task.opened_at.date())
@@ -195,5 +192,8 @@ def sync_tasks(case_id: int, today: date | None = None) -> dict[str, int]:
         schedule = _schedule(case.id)
         schedule.next_check_on = next_check(facts, actions, today) if case.stage != Stage.CLOSED else None
         schedule.driven_at = utcnow()
-        store_pending(case, actions, today, schedule.next_check_on)   # what the inbox reads until then
+        # what the inbox reads until then, each action due when its task says
+        given = [replace(a, due=open_tasks[key].due_on) if (key := (str(a.kind), a.subject_id or 0)) in wanted else a
+                 for a in actions]
+        store_pending(case, given, today, schedule.next_check_on)
     return counts

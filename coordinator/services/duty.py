@@ -12,9 +12,6 @@ from ..models import DutyOffer
 from .restrictions import restriction_in_force_on
 from .unit_of_work import DEFAULT, Options, NotFound, authorize, command, load_case, open_command, record
 
-OPEN_STATUSES = ("proposed", "revised", "countered")
-
-
 def _offer_value(row: DutyOffer) -> rules.DutyOffer:
     """The domain's view of a stored round."""
     return rules.DutyOffer(
@@ -58,7 +55,7 @@ def propose_duty_offer(actor: Actor, case_id: int, *, tasks: list[dict], hours_p
             raise InvalidValue("modified duty cannot start before the offer is sent", field="start_date")
         restrictions = restriction_in_force_on(case.id, sent_on)
         previous = latest_offer(case.id)
-        if previous is not None and previous.status in OPEN_STATUSES:
+        if previous is not None and previous.status in rules.STILL_OPEN:
             round_ = rules.revise(_offer_value(previous), previous.status, offer, restrictions)
             # the new round supersedes the open or countered one: only one round of a case is ever open
             previous.status = str(rules.transition_offer(previous.status, rules.OfferStatus.REVISED))

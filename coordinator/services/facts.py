@@ -7,13 +7,15 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ..domain import authorization as auth_rules
+from ..domain import duty as duty_rules
 from ..domain.actions import CaseFacts
 from ..domain.catalogue import Kind, require_available, why_not
+from ..domain.clearance import refusal_words
 from ..domain.milestones import DEFAULT_LADDER_POLICY, next_rung_ready
 from ..domain.stages import Stage
 from ..extensions import db
-from ..models import (Authorization, CapacityMeasure, Case, CaseSchedule, Clearance, DutyOffer, FollowUp, Milestone,
-                      RestrictionSet, WeeklyReview)
+from ..models import (Authorization, CapacityMeasure, Case, CaseSchedule, CaseTask, Clearance, DutyOffer, FollowUp,
+                      Milestone, RestrictionSet, WeeklyReview)
 from .clearances import required_kinds
 
 
@@ -37,10 +39,13 @@ def _load(case_ids: list[int], today: date) -> dict[str, dict[int, list]]:
             RestrictionSet.case_id.in_(case_ids), RestrictionSet.issued_on <= today))),
         "reviews": rows(WeeklyReview, order=(WeeklyReview.week,)),
         "offers": rows(DutyOffer, order=(DutyOffer.round,)),
-        "milestones": rows(Milestone, Milestone.status.in_(("started", "confirmed"))),
+        "milestones": rows(Milestone, Milestone.status.in_(("started", "confirmed", "stepped_back"))),
         "follow_ups": rows(FollowUp, FollowUp.recorded_on.is_(None)),
         "baselines": set(db.session.scalars(select(CapacityMeasure.case_id).distinct().where(
             CapacityMeasure.case_id.in_(case_ids), CapacityMeasure.kind == "baseline"))),
+        "tasks": _by_case(db.session.execute(select(
+            CaseTask.case_id, CaseTask.kind, CaseTask.subject_key, CaseTask.opened_on, CaseTask.opened_at).where(
+            CaseTask.case_id.in_(case_ids), CaseTask.closed_at.is_(None))).all()),
         "schedules": {row.case_id: row for row in db.session.scalars(
             select(CaseSchedule).where(CaseSchedule.case_id.in_(case_ids)))},
     }
@@ -65,10 +70,14 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
     last_auth = approved[-1] if approved else None
     reviews = rel["reviews"][case.id]
     offers = rel["offers"][case.id]
-    # only the newest round can be open: an older one was superseded by it, whatever its status says
-    open_offer = offers[-1] if offers and offers[-1].status in ("proposed", "revised") else None
-    countered = offers[-1] if offers and offers[-1].status == "countered" else None
+    statuses = [o.status for o in offers]
+    open_offer, countered, declined = (
+        offers[i] if i is not None else None for i in (
+            duty_rules.newest_round(statuses, duty_rules.AWAITING_ANSWER),
+            duty_rules.newest_round(statuses, duty_rules.AWAITING_REVISION),
+            duty_rules.newest_round(statuses, frozenset({duty_rules.OfferStatus.DECLINED}))))
     started = [m for m in rel["milestones"][case.id] if m.status == "started"]
+    setbacks = [m.setback_on for m in rel["milestones"][case.id] if m.status == "stepped_back" and m.setback_on]
     confirmed = [m.rung for m in rel["milestones"][case.id] if m.status == "confirmed"]
     accepted = any(o.status == "accepted" for o in offers)
     schedule = rel["schedules"].get(case.id)
@@ -80,7 +89,7 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
     return CaseFacts(
         stage=Stage(case.stage), stage_since=case.stage_since, missing_clearances=missing,
         blocked_clearances=tuple(row.kind for row in blocked),
-        blocked_reasons=tuple(_refusal_words(row) for row in blocked),
+        blocked_reasons=tuple(refusal_words(row.kind, row.contraindications) for row in blocked),
         blocked_since=max((row.decided_on for row in blocked), default=None),
         clearance_asked_again_on=asked_again,
         pended_authorization=(pended[0].id, pended[0].decided_on, pended[0].reason or "") if pended else None,
@@ -91,6 +100,9 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
         paused_since=case.stage_since if case.stage == Stage.PAUSED else None,
         reassessed_on=case.reassessed_on,
         countered_offer=(countered.id, countered.responded_on) if countered else None,
+        setback_on=max(setbacks, default=None),
+        tasks_opened={(t.kind, t.subject_key): t.opened_on or t.opened_at.date() for t in rel["tasks"][case.id]},
+        declined_offer=(declined.id, declined.responded_on, declined.shared_reason or "") if declined else None,
         restrictions_in_force=case.id in rel["restricted"],
         weeks_ended=((today - started_on).days + 1) // 7 if started_on and today >= started_on else 0,
         today=today,
@@ -127,13 +139,6 @@ def facts_of(cases: list[Case], today: date | None = None) -> dict[int, CaseFact
     return {case.id: _facts(case, rel, today) for case in cases}
 
 
-def _refusal_words(row: Clearance) -> str:
-    """Why a clearance was refused, in words: the contraindications named, or the specialist's refusal."""
-    if row.contraindications:
-        return ", ".join(str(c).replace("_", " ") for c in row.contraindications)
-    return f"the {row.kind} clearance was refused"
-
-
 def _readiness(review: WeeklyReview) -> dict[str, float]:
     return {d["task"]: d["readiness"] for d in review.result.get("report", {}).get("demands", [])
             if d.get("critical") and d.get("readiness") is not None}
@@ -155,7 +160,7 @@ def gate(command: str, case: Case, *, kind: str | None = None, subject: int | No
     return require_available(command, case_facts(case), kind=kind, subject=subject)
 
 
-def commands_for(actor, case: Case, today: date | None = None) -> list:
+def commands_for(actor, case: Case, today: date | None = None, facts: CaseFacts | None = None) -> list:
     """What the actor may do on the case now, by the catalogue: each command of the actor's role with whether
     it may run now (its kinds and the records it may act on) or why not. Empty for an actor not on the case."""
     from ..domain.catalogue import available_commands
@@ -164,7 +169,7 @@ def commands_for(actor, case: Case, today: date | None = None) -> list:
 
     if not is_on_case(actor, parties_of(case)):
         return []
-    return available_commands(actor.role, case_facts(case, today))
+    return available_commands(actor.role, facts or case_facts(case, today))
 
 
 def refusal_on(case: Case, command: str, *, kind: str | None = None, subject: int | None = None) -> str:

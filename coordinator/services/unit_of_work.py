@@ -134,7 +134,7 @@ def note(case: Case, actor: Actor, kind: str, summary: str, *, data: dict | None
          on: date | None = None) -> CaseEvent:
     """A timeline event and its audit entry for bookkeeping that changes no case state (a task opened):
     no version bump, so a party's If-Match stays valid, and no outbox row, so nothing re-drives the case."""
-    clinical = is_clinical_event(kind)
+    clinical = is_clinical_event(kind, data)
     event_row = CaseEvent(case_id=case.id, actor_user_id=actor.user_id, actor_role=str(actor.role), kind=kind,
                           summary=summary, clinical=clinical, data=data or {}, occurred_on=on or date.today())
     db.session.add(event_row)

@@ -9,6 +9,7 @@ import pytest
 from coordinator.demo import DEMO_PASSWORD
 from tests.factories import set_password
 
+SHOTS = os.environ.get("SCREENSHOTS_DIR")
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run"]
@@ -91,3 +92,12 @@ def fill(page, values: dict) -> None:
             field.check()
         else:
             field.fill(value)
+
+
+def shot(page, name: str) -> None:
+    """Screenshots at a phone's and a desktop's width, when SCREENSHOTS_DIR asks for them (to look at, by eye)."""
+    if SHOTS:
+        for width in (375, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 720})

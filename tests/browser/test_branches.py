@@ -7,13 +7,15 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from coordinator.extensions import db
-from coordinator.models import Authorization, Case, CaseTask, DutyOffer, WeeklyTarget
-from coordinator.services import authorizations, clearances
+from coordinator.domain.clearance import HealthFlags
+from coordinator.models import Authorization, Case, CaseTask, DutyOffer, FollowUp, Milestone, WeeklyTarget
+from coordinator.services import authorizations, clearances, duty, rtw
 from coordinator.services.cases import request_clearance
+from coordinator.services.program import record_baseline, start_program
 from coordinator.services.restrictions import issue_restrictions
-from tests.services.journey import START, TODAY, opened, session, to_program
+from tests.services.journey import BASELINE, START, TODAY, opened, review, session, to_program
 
-from .conftest import fill
+from .conftest import fill, shot
 from .test_journeys import drain
 
 
@@ -48,6 +50,32 @@ def requested(parties, referral, claim: str) -> tuple[int, int]:
     return case_id, auth.id
 
 
+READY = {"lift_floor_to_waist": 22.0, "carry": 11.0, "stand": 250.0}
+TASKS = (("lift floor to waist", "lift_floor_to_waist"), ("carry", "carry"), ("stand", "stand"))
+
+
+def sent_offer(parties, case_id: int, sent: int, start: int) -> DutyOffer:
+    """The employer's written offer (its own form is walked in test_journeys.py and the counter journey)."""
+    return duty.propose_duty_offer(parties.employer_user, case_id, sent_on=START + timedelta(days=sent),
+                                   start_date=START + timedelta(days=start), hours_per_day=4, schedule="Mon-Fri 8-12",
+                                   location="Dock 2", wage=24.5, wage_period="hourly",
+                                   tasks=[{"description": "Pick light orders", "task": "carry", "amount": 5,
+                                           "frequency": "occasional"}])
+
+
+def review_in_portal(page, case_id: int, week: int, capacities: dict, reviewed_on, expected: str) -> None:
+    """The therapist reviews the week from the case page: measures, preview (the recommendation), confirm."""
+    on_case(page, "therapist", case_id, f"Review week {week}")
+    fill(page, {"Reviewed on (required)": reviewed_on.isoformat(), "Pain": "2", "Rpe": "12", "Fatigue": "2",
+                "Sessions scheduled (required)": "4", "Hours tolerated": "8"})
+    for label, task in TASKS:
+        page.get_by_label(label, exact=True).fill(f"{capacities[task]:g}")
+    page.get_by_role("button", name="Preview the review").click()
+    expect(page.get_by_text(f"Recommendation: {expected}").first).to_be_visible()
+    page.get_by_role("button", name="Confirm the review").click()
+    done(page, "Week reviewed")
+
+
 def decide(page, case_id: int, decision: str, reason: str, sessions: str | None = None) -> None:
     on_case(page, "insurer", case_id, "Decide the authorization")
     page.get_by_label("Decision").select_option(decision)
@@ -68,6 +96,7 @@ def test_deny_then_appeal_then_approve(as_party, parties, referral, flows):
     expect(cm.get_by_text("appeal the decision, revise the request or discharge the worker").first).to_be_visible()
     cm.get_by_role("link", name="Appeal the denial").click()
     expect(cm.get_by_text("Not medically necessary yet").first).to_be_visible()   # the denial it answers
+    shot(cm, "appeal")
     fill(cm, {"Why the denial should be reconsidered (required)": "Attendance 100 %, lift up 30 % since baseline",
               "Appealed on (required)": TODAY.isoformat()})
     cm.get_by_role("button", name="Appeal the denial").click()
@@ -92,6 +121,7 @@ def test_pend_then_information_then_approve_with_fewer_sessions(as_party, partie
     expect(cm.get_by_text("Pended: the insurer is waiting for information")).to_be_visible()
     cm.get_by_role("link", name="Supply the information").click()
     expect(cm.get_by_text("Send the job description and the last report").first).to_be_visible()
+    shot(cm, "information")
     fill(cm, {"What you are sending the insurer (required)": "Job description and report of week 0 attached",
               "Supplied on (required)": TODAY.isoformat()})
     cm.get_by_role("button", name="Supply the information").click()
@@ -117,7 +147,9 @@ def test_a_blocked_clearance_is_named_and_the_case_manager_closes_the_case(as_pa
     assert tasks_of(case_id) == {"clearance_blocked": "case_manager"}   # not the physician's task again
     cm = as_party(parties.case_manager)
     on_case(cm, "case-manager", case_id)
-    expect(cm.get_by_text("unhealed fracture").first).to_be_visible()
+    expect(cm.get_by_text("Not eligible for the program: the worker was not cleared (unhealed fracture)")) \
+        .to_be_visible()
+    shot(cm, "case-not-cleared")
     cm.get_by_role("link", name="Discharge", exact=True).click()
     cm.get_by_label("Program ended").check()
     fill(cm, {"Discharged on (required)": TODAY.isoformat()})
@@ -142,6 +174,7 @@ def test_red_flag_reassess_resume_one_phase_back_and_review_on(as_party, parties
     th.get_by_label("chest pain").check()
     th.get_by_role("button", name="Log a session").click()
     done(th, "Session stopped on a red flag")
+    shot(th, "red-flag-session")
     expect(th.get_by_text("physician is asked to reassess").first).to_be_visible()
     drain()
     assert tasks_of(case_id).get("reassessment") == "physician" and "continuation_request" not in tasks_of(case_id)
@@ -196,6 +229,7 @@ def test_counter_offer_rounds_to_acceptance_with_the_offer_in_view(as_party, par
     th = as_party(parties.therapist)
     on_case(th, "therapist", case_id, "Answer the modified-duty offer")
     expect(th.get_by_text("Scan parcels")).to_be_visible()   # the offer, in view while answering it
+    shot(th, "offer-answer")
     th.get_by_label("Answer").select_option("counter")
     fill(th, {"Changes requested, for a counter-offer (shared with the employer)": "Start at 4 hours a day",
               "Responded on (required)": (START + timedelta(days=11)).isoformat()})
@@ -228,9 +262,6 @@ def test_a_week_that_has_not_ended_cannot_be_reviewed(as_party, parties, referra
                                                 start_date=TODAY - timedelta(days=2))
     authorizations.decide_authorization(parties.insurer_user, auth.id, decision="approve", reason="ok",
                                         decided_on=TODAY - timedelta(days=13))
-    from coordinator.services.program import record_baseline, start_program
-    from tests.services.journey import BASELINE
-
     record_baseline(parties.therapist, case_id, measured_on=TODAY - timedelta(days=3), capacities=BASELINE)
     start_program(parties.therapist, case_id, start_on=TODAY - timedelta(days=2))
     th = as_party(parties.therapist)
@@ -238,3 +269,153 @@ def test_a_week_that_has_not_ended_cannot_be_reviewed(as_party, parties, referra
     expect(th.get_by_role("link", name="Review week 1", exact=True)).to_have_count(0)
     th.goto(f"/therapist/cases/{case_id}/act/review/1")
     expect(th.get_by_text("Not possible now: week 1 has not ended yet.")).to_be_visible()
+
+
+def test_the_clinic_declines_an_offer_with_a_reason_and_the_employer_is_asked_for_a_new_one(as_party, parties,
+                                                                                            referral, flows):
+    case_id = to_program(parties, referral, claim_number="WC-6007")
+    issue_restrictions(parties.physician, case_id, issued_on=START, max_lift_kg=10)
+    review(parties, case_id, 1, READY)                   # ready for modified duty: the employer was asked for an offer
+    sent_offer(parties, case_id, 8, 12)
+    drain()
+    th = as_party(parties.therapist)
+    on_case(th, "therapist", case_id, "Answer the modified-duty offer")
+    expect(th.get_by_text("Pick light orders")).to_be_visible()
+    th.get_by_label("Answer").select_option("decline")
+    fill(th, {"Clinical reason for a decline (not shared with the employer)": "Childcare in the mornings",
+              "Reason shared with the employer": "Mornings cannot work for the worker",
+              "Responded on (required)": (START + timedelta(days=9)).isoformat()})
+    th.get_by_role("button", name="Answer the modified-duty offer").click()
+    done(th, "Answer sent to the employer.")
+    drain()
+    assert tasks_of(case_id).get("duty_offer") == "employer" and "offer_answer" not in tasks_of(case_id)
+    emp = as_party(parties.employer_user)
+    on_case(emp, "employer", case_id)
+    expect(emp.get_by_text("the worker declined the last offer (Mornings cannot work for the worker)").first) \
+        .to_be_visible()
+    assert "Childcare" not in emp.content()                           # the clinic's own reason stays with it
+    expect(emp.get_by_role("link", name="Propose modified duty", exact=True)).to_be_visible()
+    shot(emp, "employer-after-decline")
+    db.session.rollback()
+    assert [o.status for o in db.session.scalars(select(DutyOffer).where(DutyOffer.case_id == case_id))] == [
+        "declined"]
+
+
+def test_a_setback_steps_back_a_rung_and_the_ladder_climbs_again_after_a_review(as_party, parties, referral, flows):
+    case_id = to_program(parties, referral, claim_number="WC-6008")
+    issue_restrictions(parties.physician, case_id, issued_on=START, max_hours_per_day=8)
+    accepted = sent_offer(parties, case_id, 1, 7)
+    duty.respond_to_duty_offer(parties.therapist, accepted.id, answer="accept", responded_on=START + timedelta(days=2))
+    review(parties, case_id, 1, READY, hours_tolerated=8)
+    first = rtw.start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=7))
+    rtw.confirm_milestone(parties.employer_user, first.id, confirmed_on=START + timedelta(days=7))
+    rtw.start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=8))
+    emp = as_party(parties.employer_user)
+    on_case(emp, "employer", case_id, "Report a setback")
+    shot(emp, "setback")
+    fill(emp, {"On (required)": (START + timedelta(days=9)).isoformat(),
+               "What happened (required)": "Sore back after the afternoon at the dock"})
+    emp.get_by_role("button", name="Report a setback").click()
+    done(emp, "Setback")
+    drain()
+    tasks = tasks_of(case_id)
+    assert "milestone_start" not in tasks and "milestone_confirmation" not in tasks
+    th = as_party(parties.therapist)
+    on_case(th, "therapist", case_id)
+    expect(th.get_by_text("Sore back after the afternoon at the dock").first).to_be_visible()
+    expect(th.get_by_role("link", name="Start the next milestone", exact=True)).to_have_count(0)
+    th.goto(f"/therapist/cases/{case_id}/act/milestone")
+    expect(th.get_by_text(f"after the setback on {START + timedelta(days=9)} a weekly review must show the capacity "
+                          "again first").first).to_be_visible()
+    review_in_portal(th, case_id, 2, READY, START + timedelta(days=13), "discharge")
+    drain()
+    assert tasks_of(case_id).get("milestone_start") == "therapist"
+    on_case(th, "therapist", case_id, "Start the next milestone")
+    fill(th, {"Started on (required)": (START + timedelta(days=14)).isoformat()})
+    th.get_by_role("button", name="Start the next milestone").click()
+    done(th, "Milestone started")
+    db.session.rollback()
+    rungs = [(m.rung, m.status) for m in db.session.scalars(select(Milestone).where(Milestone.case_id == case_id)
+                                                            .order_by(Milestone.id))]
+    assert rungs == [(1, "confirmed"), (2, "stepped_back"), (2, "started")]
+
+
+def test_an_obstetric_ceiling_from_the_clearance_cautions_the_session_above_it(as_party, parties, referral, flows):
+    case_id = opened(parties, referral, claim_number="WC-6009", referral_date=START - timedelta(days=20),
+                     health=HealthFlags(pregnant=True, gestation_weeks=16))
+    request_clearance(parties.therapist, case_id)
+    clearances.record_clearance(parties.physician, case_id, decided_on=START - timedelta(days=15))
+    drain()
+    md = as_party(parties.physician)
+    on_case(md, "physician", case_id, "Record the obstetric clearance")
+    fill(md, {"Decided on (required)": (START - timedelta(days=14)).isoformat(), "Rpe ceiling": "12"})
+    md.get_by_label("Cleared", exact=True).check()
+    md.get_by_role("button", name="Record the obstetric clearance").click()
+    done(md, "Obstetric clearance recorded.")
+    auth = authorizations.request_authorization(parties.case_manager, case_id, submitted_on=START - timedelta(days=12),
+                                                start_date=START)
+    authorizations.decide_authorization(parties.insurer_user, auth.id, decision="approve", reason="ok",
+                                        decided_on=START - timedelta(days=10))
+    record_baseline(parties.therapist, case_id, measured_on=START - timedelta(days=2), capacities=BASELINE)
+    start_program(parties.therapist, case_id, start_on=START)
+    th = as_party(parties.therapist)
+    on_case(th, "therapist", case_id, "Log a session")
+    fill(th, {"Session date (required)": START.isoformat(), "Minutes (required)": "120", "Rpe (required)": "13",
+              "Pain (required)": "2"})
+    th.get_by_role("button", name="Log a session").click()
+    done(th, "RPE 13 is above the ceiling of 12: lower the intensity")   # the obstetrician's 12, not the policy's 14
+    db.session.rollback()
+    assert db.session.get(Case, case_id).stage == "program"            # a caution, not a stop
+
+
+def test_after_a_red_flag_the_program_goes_on_to_discharge_and_follow_ups(as_party, parties, referral, flows):
+    case_id = to_program(parties, referral, claim_number="WC-6010")
+    for day in range(4):
+        session(parties, case_id, START + timedelta(days=day))
+    session(parties, case_id, START + timedelta(days=7), symptoms=frozenset({"dizziness"}))
+    from coordinator.services.program import resume_program
+
+    resume_program(parties.physician, case_id, reassessed_on=START + timedelta(days=8), note="Orthostatic, resolved")
+    drain()
+    th = as_party(parties.therapist)
+    review_in_portal(th, case_id, 1, READY | {"lift_floor_to_waist": 14.0}, START + timedelta(days=9), "progress")
+    for day in (9, 10, 11):                                     # with the stopped one, the four scheduled
+        session(parties, case_id, START + timedelta(days=day))
+    met = {"lift_floor_to_waist": 20.0, "carry": 10.0, "stand": 240.0}
+    review_in_portal(th, case_id, 2, met, START + timedelta(days=13), "discharge")
+    drain()
+    assert "continuation_request" not in tasks_of(case_id)      # no more sessions asked for after that review
+    on_case(th, "therapist", case_id, "Discharge")
+    th.get_by_label("Program ended").check()
+    fill(th, {"Discharged on (required)": (START + timedelta(days=14)).isoformat()})
+    th.get_by_role("button", name="Discharge").click()
+    done(th, "Discharged")
+    db.session.rollback()
+    assert db.session.get(Case, case_id).stage == "discharged"
+    assert len(db.session.scalars(select(FollowUp).where(FollowUp.case_id == case_id)).all()) == 2
+
+
+def test_a_refused_clearance_is_asked_for_again_and_the_physician_then_clears(as_party, parties, referral, flows):
+    case_id = opened(parties, referral, claim_number="WC-6011", referral_date=TODAY - timedelta(days=30))
+    request_clearance(parties.therapist, case_id)
+    clearances.record_clearance(parties.physician, case_id, decided_on=TODAY - timedelta(days=25),
+                                contraindications=["uncontrolled_pain"])
+    drain()
+    assert tasks_of(case_id) == {"clearance_blocked": "case_manager"}
+    cm = as_party(parties.case_manager)
+    on_case(cm, "case-manager", case_id, "Ask for the clearance again")
+    shot(cm, "clearance-again")
+    fill(cm, {"Ask again from (required)": TODAY.isoformat()})
+    cm.get_by_role("button", name="Ask for the clearance again").click()
+    done(cm, "The physician will be asked for the clearance again from that day.")
+    drain()
+    assert tasks_of(case_id) == {"physician_clearance": "physician"}
+    md = as_party(parties.physician)
+    on_case(md, "physician", case_id, "Record the physician's clearance")
+    fill(md, {"Decided on (required)": TODAY.isoformat(), "Note": "Pain controlled on the new regimen"})
+    md.get_by_role("button", name="Record the physician's clearance").click()
+    done(md, "Clearance recorded.")
+    drain()
+    db.session.rollback()
+    assert db.session.get(Case, case_id).stage == "authorization"
+    assert "clearance_blocked" not in tasks_of(case_id)

@@ -2,8 +2,6 @@
 needs all three (a pregnant worker with heart disease), each form showing only the inputs of its kind, each
 accepted at the first try."""
 
-import os
-
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -15,19 +13,8 @@ from coordinator.services.cases import request_clearance
 from tests.factories import set_password
 from tests.services.journey import TODAY, opened
 
-from .conftest import axe_violations, sign_in
+from .conftest import axe_violations, shot, sign_in
 from .test_journeys import drain
-
-SHOTS = os.environ.get("SCREENSHOTS_DIR")
-
-
-def _shot(page, name: str) -> None:
-    """Screenshots at a phone's and a desktop's width, when SCREENSHOTS_DIR asks for them."""
-    if SHOTS:
-        for width in (375, 1280):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-
 
 def _labels(page) -> set[str]:
     return {t.strip() for t in page.locator("main form label, main form legend").all_inner_texts()}
@@ -58,7 +45,7 @@ def test_the_physician_records_each_kind_of_clearance_at_the_first_try(page, par
         "link", name="Record the cardiology clearance", exact=True).click()
     assert axe_violations(page) == []
     assert not _labels(page) & {"Contraindications", "Restrictions (one per line)"}
-    _shot(page, "cardiology-clearance")
+    shot(page, "cardiology-clearance")
     page.get_by_label("Decided on (required)").fill(TODAY.isoformat())
     page.get_by_label("Cleared", exact=True).check()
     page.get_by_label("Heart rate ceiling").fill("125")

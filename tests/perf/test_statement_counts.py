@@ -77,16 +77,16 @@ def _signed_in(app, account: str):
 
 @pytest.fixture(scope="module")
 def counts(app):
-    """Every account's reads counted at the demo's 9 cases, then again once 90 copies are added: built once, the
+    """Every account's reads counted at the demo's cases, then again once 90 copies are added: built once, the
     demo loaded once, for the whole module (each account's test then compares its own two counts)."""
     with app.app_context():
         try:
-            load_demo()
+            demo = len(load_demo()["loaded"])
             db.session.commit()
             readers = {account: _signed_in(app, account) for account in ACCOUNTS}
             small = {a: {url: counted(c, url, h) for url in pages(a, case)} for a, (c, case, h) in readers.items()}
             copy_cases(90)
-            assert db.session.scalar(select(db.func.count(Case.id))) == 99
+            assert db.session.scalar(select(db.func.count(Case.id))) == demo + 90
             large = {a: {url: counted(c, url, h) for url in pages(a, case)} for a, (c, case, h) in readers.items()}
         finally:   # the counts are all the tests need: the rows go before any other test runs
             db.session.rollback()

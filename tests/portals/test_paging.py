@@ -6,18 +6,16 @@ import io
 import re
 
 import pytest
-from sqlalchemy import select
 
 from coordinator.demo.copies import copy_cases
 from coordinator.demo import load_demo
 from coordinator.extensions import db
 from coordinator.policy import visible_cases
 from coordinator.portals.common import CASELOAD_PER_PAGE, INBOX_PER_PAGE
-from coordinator.services.automation import sync_tasks
 from coordinator.services.inbox import inbox
 from coordinator.models import Case
 from tests.factories import sign_in
-from tests.services.test_inbox_pages import actor_of
+from tests.services.test_inbox_pages import actor_of, left_for_a_month
 
 
 def section(page: str, heading_id: str) -> str:
@@ -37,8 +35,7 @@ def caseload_rows(module_ctx):
     """The demo, synced, and enough copies that both lists need more than one page."""
     load_demo()
     db.session.commit()
-    for case_id in db.session.scalars(select(Case.id)).all():
-        sync_tasks(case_id)
+    left_for_a_month()   # some actions overdue, so the overdue filter has something to find
     copy_cases(CASELOAD_PER_PAGE + 41)
 
 

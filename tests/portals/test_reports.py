@@ -40,6 +40,21 @@ def test_a_clinical_party_downloads_the_stored_review_as_pdf(parties, referral, 
     assert all(r["text"] in text for r in stored["reasons"])
 
 
+def test_a_paused_case_says_so_and_puts_the_latest_recommendation_on_hold(parties, referral, browser_of):
+    from datetime import timedelta
+
+    from tests.services.journey import session
+
+    case_id = to_program(parties, referral)
+    review(parties, case_id, 1, READY | {"lift_floor_to_waist": 14.0})
+    session(parties, case_id, START + timedelta(days=8), symptoms=frozenset({"chest_pain"}))
+    text = pdf_text(browser_of(parties.insurer_user).get(f"/insurer/cases/{case_id}/progress.pdf"))
+    assert f"Status: Paused since {START + timedelta(days=8)} after a red flag" in text
+    assert "the latest review's recommendation is on hold" in text
+    page = browser_of(parties.therapist).get(f"/therapist/cases/{case_id}").get_data(as_text=True)
+    assert "after a red flag: no session until the physician reassesses" in page
+
+
 def test_a_case_without_a_review_says_so(parties, referral, browser_of):
     case_id = opened(parties, referral)
     text = pdf_text(browser_of(parties.insurer_user).get(f"/insurer/cases/{case_id}/progress.pdf"))

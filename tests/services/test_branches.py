@@ -17,6 +17,7 @@ from coordinator.models import (Authorization, Case, CaseEvent, CaseSchedule, Ca
 from coordinator.services import authorizations, clearances, duty, program
 from coordinator.services.cases import request_clearance
 from coordinator.services.facts import refusal_on
+from coordinator.services.restrictions import issue_restrictions
 from flows.drive_case import drive_case
 
 from .journey import BASELINE, START, TODAY, events, opened, review, session, to_program
@@ -56,6 +57,14 @@ def requests(case_id: int) -> list[Authorization]:
 def notes_of(task: CaseTask) -> list[Notification]:
     return list(db.session.scalars(select(Notification).where(Notification.task_id == task.id,
                                                                 Notification.kind == "task")))
+
+
+def offer(parties, case_id: int, sent: int, start: int = 5, **changes) -> DutyOffer:
+    """The employer's offer (or next round) sent `sent` days into the program, for a light carry task."""
+    return duty.propose_duty_offer(parties.employer_user, case_id, sent_on=START + timedelta(days=sent),
+                                   start_date=START + timedelta(days=start), **(OFFER | changes),
+                                   tasks=[{"description": "Scan", "task": "carry", "amount": 5,
+                                           "frequency": "occasional"}])
 
 
 def continuation(parties, case_id, on: date) -> Authorization:
@@ -272,15 +281,10 @@ def test_an_override_that_cannot_apply_is_refused_with_the_reason(ctx, parties, 
 
 
 def test_counter_offers_go_round_to_acceptance_each_party_told_once(ctx, flows, parties, referral):
-    from coordinator.services.restrictions import issue_restrictions
-
     case_id = to_program(parties, referral)
     issue_restrictions(parties.physician, case_id, issued_on=START, max_lift_kg=10)
     # nobody asked for an offer yet (no review shows readiness): restrictions are in force, so the employer may
-    first = duty.propose_duty_offer(parties.employer_user, case_id, sent_on=START + timedelta(days=1),
-                                    start_date=START + timedelta(days=5), **OFFER,
-                                    tasks=[{"description": "Scan", "task": "carry", "amount": 5,
-                                            "frequency": "occasional"}])
+    first = offer(parties, case_id, 1)
     flows_for_thirty_days(case_id, START + timedelta(days=1))
     [answer] = open_tasks(case_id)["offer_answer"]
     assert answer.role == "therapist" and len(notes_of(answer)) == 1
@@ -291,10 +295,7 @@ def test_counter_offers_go_round_to_acceptance_each_party_told_once(ctx, flows, 
     assert "offer_answer" not in tasks
     [revise] = tasks["offer_revision"]
     assert revise.role == "employer" and revise.org_id == parties.employer.id and len(notes_of(revise)) == 1
-    second = duty.propose_duty_offer(parties.employer_user, case_id, sent_on=START + timedelta(days=3),
-                                     start_date=START + timedelta(days=5), **(OFFER | {"hours_per_day": 3}),
-                                     tasks=[{"description": "Scan", "task": "carry", "amount": 5,
-                                             "frequency": "occasional"}])
+    second = offer(parties, case_id, 3, hours_per_day=3)
     duty.respond_to_duty_offer(parties.therapist, second.id, answer="accept", responded_on=START + timedelta(days=4))
     flows_for_thirty_days(case_id, START + timedelta(days=4))
     db.session.rollback()
@@ -309,18 +310,35 @@ def test_counter_offers_go_round_to_acceptance_each_party_told_once(ctx, flows, 
 
 
 def test_the_employer_withdraws_a_countered_offer(ctx, parties, referral):
-    from coordinator.services.restrictions import issue_restrictions
-
     case_id = to_program(parties, referral)
     issue_restrictions(parties.physician, case_id, issued_on=START, max_lift_kg=10)
-    offer = duty.propose_duty_offer(parties.employer_user, case_id, sent_on=START + timedelta(days=1),
-                                    start_date=START + timedelta(days=5), **OFFER,
-                                    tasks=[{"description": "Scan", "task": "carry", "amount": 5,
-                                            "frequency": "occasional"}])
-    duty.respond_to_duty_offer(parties.therapist, offer.id, answer="counter", responded_on=START + timedelta(days=2),
+    first = offer(parties, case_id, 1)
+    duty.respond_to_duty_offer(parties.therapist, first.id, answer="counter", responded_on=START + timedelta(days=2),
                                requested_changes="Mornings only")
-    assert duty.withdraw_duty_offer(parties.employer_user, offer.id, withdrawn_on=START + timedelta(days=3)).status \
+    assert duty.withdraw_duty_offer(parties.employer_user, first.id, withdrawn_on=START + timedelta(days=3)).status \
         == "withdrawn"
+
+
+def test_a_declined_offer_stands_and_the_employer_is_asked_for_a_new_one_with_the_reason(ctx, flows, parties,
+                                                                                         referral):
+    case_id = to_program(parties, referral)
+    issue_restrictions(parties.physician, case_id, issued_on=START, max_lift_kg=10)
+    review(parties, case_id, 1, READY)                        # ready for modified duty: an offer is wanted
+    first = offer(parties, case_id, 8, start=12)
+    duty.respond_to_duty_offer(parties.therapist, first.id, answer="decline", responded_on=START + timedelta(days=9),
+                               reason="Childcare in the mornings", shared_reason="Mornings cannot work for the worker")
+    flows_for_thirty_days(case_id, START + timedelta(days=9))
+    db.session.rollback()
+    assert db.session.get(DutyOffer, first.id).status == "declined"      # nobody reopens it
+    tasks = open_tasks(case_id)
+    assert "offer_answer" not in tasks and "offer_revision" not in tasks
+    [ask] = tasks["duty_offer"]
+    [told] = notes_of(ask)
+    assert ask.role == "employer" and "Mornings cannot work for the worker" in told.body
+    assert "Childcare" not in told.body                                   # the clinical reason stays with the clinic
+    assert ask.due_on == add_business_days(START + timedelta(days=9), 10)  # counted from the decline
+    second = offer(parties, case_id, 10, start=12, schedule="Mon-Fri 13-17")   # a new round, proposed afresh
+    assert (second.round, second.status) == (2, "proposed")
 
 
 # -- dates ---------------------------------------------------------------------------------------------------------
@@ -337,3 +355,36 @@ def test_no_task_is_born_overdue_and_events_carry_the_day_they_happened(ctx, flo
     cleared = db.session.scalar(select(CaseEvent).where(CaseEvent.case_id == case_id,
                                                         CaseEvent.kind == "clearance_recorded"))
     assert cleared.occurred_on == decided and cleared.at.date() == date.today()
+
+
+# -- the ladder --------------------------------------------------------------------------------------------------
+
+
+def test_after_a_setback_the_ladder_waits_for_a_new_review_then_the_therapist_restarts_the_rung(ctx, flows, parties,
+                                                                                                referral):
+    from coordinator.services import rtw
+
+    case_id = to_program(parties, referral)
+    issue_restrictions(parties.physician, case_id, issued_on=START, max_hours_per_day=8)
+    accepted = offer(parties, case_id, 1, start=7)
+    duty.respond_to_duty_offer(parties.therapist, accepted.id, answer="accept", responded_on=START + timedelta(days=2))
+    review(parties, case_id, 1, READY, hours_tolerated=8)
+    first = rtw.start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=7))
+    rtw.confirm_milestone(parties.employer_user, first.id, confirmed_on=START + timedelta(days=7))
+    second = rtw.start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=8))
+    rtw.report_setback(parties.employer_user, case_id, on=START + timedelta(days=9),
+                       reason="Back pain after lifting at the dock")
+    flows_for_thirty_days(case_id, START + timedelta(days=9))
+    db.session.rollback()
+    assert db.session.get(type(second), second.id).status == "stepped_back"   # the employer's report stands
+    tasks = open_tasks(case_id)
+    assert "milestone_start" not in tasks and "milestone_confirmation" not in tasks
+    assert {t.subject_key for t in tasks["weekly_review"]} >= {2}              # the therapist reviews first
+    with pytest.raises(DomainError, match=f"after the setback on {START + timedelta(days=9)} a weekly review"):
+        rtw.start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=12))
+    review(parties, case_id, 2, READY, hours_tolerated=8)
+    flows_for_thirty_days(case_id, START + timedelta(days=13))
+    [restart] = open_tasks(case_id)["milestone_start"]
+    assert restart.role == "therapist"
+    again = rtw.start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=14))
+    assert again.rung == 2                                                     # one rung back, then up again

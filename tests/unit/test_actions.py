@@ -83,3 +83,48 @@ def test_follow_ups_are_owed_by_the_case_manager_most_urgent_first():
     facts = CaseFacts(stage=Stage.DISCHARGED, stage_since=MONDAY,
                       follow_ups_due=((2, date(2027, 5, 2)), (1, date(2027, 2, 2))))
     assert [a.subject_id for a in pending_actions(facts, MONDAY)] == [1, 2]
+
+
+def test_an_action_given_as_a_task_is_due_when_the_task_said_never_before_the_day_after_it_opened():
+    facts = CaseFacts(stage=Stage.CLEARANCE, stage_since=MONDAY, missing_clearances=("physician",),
+                      tasks_opened={("physician_clearance", 0): date(2026, 11, 20)})
+    (action,) = pending_actions(facts, date(2026, 11, 20))
+    assert action.due == date(2026, 11, 23)            # the rule said 9 November; the task opened on the 20th
+
+
+def test_a_declined_offer_asks_the_employer_for_a_new_one_from_the_decline_with_the_shared_reason():
+    from coordinator.domain.actions import shareable_reason
+
+    facts = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, latest_review_on=MONDAY,
+                      latest_readiness={"carry": 0.9}, declined_offer=(3, date(2026, 11, 10), "mornings only"))
+    (action,) = [a for a in pending_actions(facts, date(2026, 11, 11)) if a.kind is ActionKind.DUTY_OFFER]
+    assert action.role is Role.EMPLOYER and action.due == date(2026, 11, 24)
+    assert "declined the last offer (mornings only)" in action.reason.text and shareable_reason(action.kind)
+
+
+def test_after_a_setback_the_next_rung_waits_for_a_review_dated_after_it():
+    facts = CaseFacts(stage=Stage.RETURN_TO_WORK, stage_since=MONDAY, latest_review_on=MONDAY,
+                      next_milestone_ready=True, setback_on=date(2026, 11, 4))
+    assert not facts.milestone_may_start
+    assert ActionKind.MILESTONE_START not in [a.kind for a in pending_actions(facts, date(2026, 11, 5))]
+    later = CaseFacts(stage=Stage.RETURN_TO_WORK, stage_since=MONDAY, latest_review_on=date(2026, 11, 6),
+                      next_milestone_ready=True, setback_on=date(2026, 11, 4))
+    assert later.milestone_may_start
+
+
+def test_a_tasks_timeline_event_is_as_private_as_its_action():
+    from coordinator.domain.disclosure import is_clinical_event
+
+    assert is_clinical_event("task_opened", {"kind": "reassessment"})
+    assert not is_clinical_event("task_opened", {"kind": "milestone_confirmation"})
+
+
+def test_where_a_case_stands_names_the_clinical_reason_to_clinical_readers_only():
+    from coordinator.domain.standing import standing
+
+    refused = CaseFacts(stage=Stage.CLEARANCE, stage_since=MONDAY, missing_clearances=("physician",),
+                        blocked_clearances=("physician",), blocked_reasons=("unhealed fracture",))
+    assert "(unhealed fracture)" in standing(refused, clinical_reader=True)
+    assert "fracture" not in standing(refused, clinical_reader=False)
+    paused = CaseFacts(stage=Stage.PAUSED, stage_since=MONDAY, paused_since=MONDAY)
+    assert "red flag" in standing(paused, True) and "red flag" not in standing(paused, False)

@@ -58,3 +58,18 @@ def test_every_demo_account_lands_on_an_inbox_with_a_real_pending_action(runner,
         page = browser.get("/").get_data(as_text=True)
         assert f"{role} inbox" in page, email
         assert "Nothing waits for you" not in page and "Needs you (0)" not in page, email
+
+
+def test_a_fresh_demo_shows_nothing_overdue_and_its_branches_wait_on_the_right_party(runner):
+    from coordinator.models import CaseTask
+    from coordinator.services.inbox import all_pending
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    overdue = [(i.claim_number, str(i.action.kind), i.action.due) for i in all_pending(select(Case)) if i.overdue]
+    assert overdue == []                                     # dates relative to today; the tasks opened at load
+    tasks = {(claim, kind): role for claim, kind, role in db.session.execute(
+        select(Case.claim_number, CaseTask.kind, CaseTask.role).join(Case, Case.id == CaseTask.case_id)
+        .where(CaseTask.closed_at.is_(None)))}
+    assert tasks[("WC-1010", "authorization_denied")] == "case_manager"
+    assert tasks[("WC-1011", "information_requested")] == "case_manager"
+    assert tasks[("WC-1012", "clearance_blocked")] == "case_manager"

@@ -3,6 +3,7 @@ and the PDF."""
 
 from sqlalchemy import func, select
 
+from ...domain.authorization import decision_words
 from ...extensions import db
 from ...models import Authorization, Case, ProgramSession
 
@@ -19,8 +20,10 @@ def sessions_used(rows: list[Authorization]) -> dict[int, int | None]:
 
 
 def authorization_usage(case: Case) -> list[dict]:
-    """The case's authorizations by start date, each with the sessions used against it once approved."""
+    """The case's authorizations by start date, each with where it stands in words and the sessions used
+    against it once approved."""
     rows = list(db.session.scalars(select(Authorization).where(Authorization.case_id == case.id)
                                    .order_by(Authorization.start_date, Authorization.id)))
     used = sessions_used(rows)
-    return [{"row": r, "used": used[r.id]} for r in rows]
+    return [{"row": r, "used": used[r.id], "status": decision_words(r.status, r.decision, bool(r.appeal_of_id))}
+            for r in rows]

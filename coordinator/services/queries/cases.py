@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from ...domain.actors import Actor, OrgKind, Role
 from ...domain.disclosure import FUNCTIONAL_ACTIONS
+from ...domain.standing import standing
 from ...extensions import db
 from ...models import Case, Organisation, User
 from ...policy import visible_cases
-from ..facts import commands_for
+from ..facts import case_facts, commands_for
 from ..inbox import all_pending, inbox
 from .access import case_for, is_clinical_reader
 from .authorizations import authorization_usage
@@ -68,6 +69,7 @@ class CasePage:
     authorizations: list[dict]
     work: dict
     charts: dict
+    standing: str = ""          # what holds the case now, in the reader's words
 
 
 def case_page(actor: Actor, case_id: int) -> CasePage:
@@ -78,9 +80,10 @@ def case_page(actor: Actor, case_id: int) -> CasePage:
     this = visible_cases(actor).where(Case.id == case.id)
     waiting = [i for i in all_pending(this) if clinical or str(i.action.kind) in FUNCTIONAL_ACTIONS]
     owed = {(str(i.action.kind), i.action.subject_id) for i in inbox(actor, this)}
-    return CasePage(summary_of(actor, case), waiting, owed, commands_for(actor, case), timeline(actor, case),
-                    authorization_usage(case) if clinical else [], work_status_for(actor, case),
-                    chart_data(actor, case))
+    facts = case_facts(case)
+    return CasePage(summary_of(actor, case), waiting, owed, commands_for(actor, case, facts=facts),
+                    timeline(actor, case), authorization_usage(case) if clinical else [], work_status_for(actor, case),
+                    chart_data(actor, case), standing(facts, clinical))
 
 
 def commands_on(actor: Actor, case_id: int) -> list:

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from ...domain.actors import Actor
+from ...domain.standing import standing
 from ..authorizations import latest_report
+from ..facts import case_facts
 from .access import case_for, is_clinical_reader
 from .authorizations import authorization_usage
 from .cases import CaseSummary, summary_of
@@ -38,6 +40,7 @@ class ProgressReport:
     authorizations: list[dict]
     latest: dict | None
     table: MeasuresTable
+    standing: str = ""          # what holds the case now (a pause puts the latest recommendation on hold)
 
 
 def progress_report(actor: Actor, case_id: int) -> ProgressReport:
@@ -47,4 +50,5 @@ def progress_report(actor: Actor, case_id: int) -> ProgressReport:
     case = case_for(actor, case_id, purpose="progress report")
     summary = summary_of(actor, case)
     table = MeasuresTable(summary, {d.task: d.amount for d in case.demands}, weeks_of(actor, case))
-    return ProgressReport(summary, case.program_started_on, authorization_usage(case), latest_report(case.id), table)
+    return ProgressReport(summary, case.program_started_on, authorization_usage(case), latest_report(case.id), table,
+                          standing(case_facts(case), clinical_reader=True))
