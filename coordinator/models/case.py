@@ -104,3 +104,4 @@ def _stage_changed(case: Case, value, old, _initiator) -> None:
     """Every stage change restarts the stage's clock."""
     if value != old:
         case.stage_since = date.today()
+        case.__dict__["_stage_moved"] = True   # record() dates it to the event's day when the command has one

@@ -123,7 +123,6 @@ def log_session(actor: Actor, case_id: int, observations: SessionObservations, *
         db.session.add(row)
         if safety.pause:
             case.stage = transition(case.stage, Stage.PAUSED)
-            case.stage_since = on   # paused from the session that stopped, however late it is recorded
             case.paused_reason = "; ".join(r.text for r in safety.red_flags)
             record(case, actor, "red_flag", f"Session stopped and case paused: {case.paused_reason}", on=on,
                    data={"red_flags": row.red_flags, "week": week, "notify": "physician"})

@@ -113,6 +113,8 @@ def record(case: Case, actor: Actor, kind: str, summary: str, *, on: date | None
     clinical = is_clinical_event(kind)
     session = db.session
     session.info["case_id"] = case.id   # the case this command wrote, for the commit hook
+    if on is not None and case.__dict__.pop("_stage_moved", False):
+        case.stage_since = on   # the stage began the day the thing happened, however late it is recorded
     case.updated_at = utcnow()  # touching the row makes SQLAlchemy bump Case.version
     session.flush()
     event_row = CaseEvent(

@@ -419,3 +419,25 @@ def test_a_refused_clearance_is_asked_for_again_and_the_physician_then_clears(as
     db.session.rollback()
     assert db.session.get(Case, case_id).stage == "authorization"
     assert "clearance_blocked" not in tasks_of(case_id)
+
+
+def test_after_a_denial_the_case_manager_discharges_and_the_untreated_case_closes(as_party, parties, referral, flows):
+    case_id, _ = requested(parties, referral, "WC-6012")
+    decide(as_party(parties.insurer_user), case_id, "deny", "Outside the policy's criteria")
+    drain()
+    cm = as_party(parties.case_manager)
+    on_case(cm, "case-manager", case_id)
+    expect(cm.get_by_text("The insurer denied the last request").first).to_be_visible()
+    cm.get_by_role("link", name="Discharge", exact=True).click()
+    cm.get_by_label("Program ended").check()
+    fill(cm, {"Discharged on (required)": TODAY.isoformat(), "Summary": "Insurer denied the program; back to the GP"})
+    cm.get_by_role("button", name="Discharge").click()
+    done(cm, "Discharged")
+    drain()
+    assert tasks_of(case_id) == {}                          # never treated: no follow-ups, nothing more asked
+    on_case(cm, "case-manager", case_id, "Close the case")
+    cm.get_by_role("button", name="Close the case").click()
+    done(cm, "Case closed.")
+    db.session.rollback()
+    assert db.session.get(Case, case_id).stage == "closed"
+    assert db.session.scalars(select(FollowUp).where(FollowUp.case_id == case_id)).all() == []
