@@ -17,6 +17,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     # ids in URLs stop at the database's integer range: a larger one is simply not found
     app.before_request(_ids_in_range)
+    app.before_request(_json_nesting)
     app.config.from_object(Config())
     if overrides:
         app.config.update(overrides)
@@ -59,6 +60,26 @@ def _ids_in_range():
     for value in (request.view_args or {}).values():
         if isinstance(value, int) and not 0 <= value <= 2**31 - 1:
             abort(404)
+
+
+def _json_nesting():
+    """400 for a JSON body nested deeper than JSON_MAX_DEPTH, before any parser recurses into it (Python's own
+    parser gives up near 1,000 levels with an error that is not the client's)."""
+    import re
+
+    from flask import abort, current_app, request
+
+    if not request.is_json:
+        return
+    # strings removed first (a bracket inside one is text), then the brackets counted; the size limit bounds both
+    brackets = re.findall(rb"[\[\]{}]", re.sub(rb'"(?:[^"\\]|\\.)*"', b"", request.get_data(cache=True)))
+    depth = deepest = 0
+    for bracket in brackets:
+        depth += 1 if bracket in (b"[", b"{") else -1
+        deepest = max(deepest, depth)
+    limit = current_app.config["JSON_MAX_DEPTH"]
+    if deepest > limit:
+        abort(400, description=f"the JSON body is nested more than {limit} levels deep")
 
 
 def _security_headers(app: Flask) -> dict:

@@ -48,6 +48,10 @@ class Config:
     SESSION_ABSOLUTE_HOURS = 10         # and after this long whatever happens
     OAUTH2_ACCESS_TOKEN_SECONDS = 3600
     OAUTH2_REFRESH_TOKEN_DAYS = 14
+    # no request body the API or a form takes is near this: a larger one is refused (413) before it is read
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    JSON_MAX_DEPTH = 32                 # our deepest input nests 4 levels; a deeper body is refused (400)
 
     def __init__(self):
         self.SQLALCHEMY_DATABASE_URI = database_url()

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import socket
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -42,6 +43,8 @@ class Dispatcher:
     lease: timedelta = timedelta(minutes=5)
     idle_seconds: float = 0.25
     max_pause_seconds: float = 30.0
+    seal_seconds: float = 5.0          # the audit log is sealed into a signed checkpoint this often
+    _sealed_at: float = 0.0
     name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     _pause: float = 0.0
 
@@ -72,6 +75,22 @@ class Dispatcher:
             done += 1
         return done
 
+    def seal_audit_log(self) -> int:
+        """Every `seal_seconds`, seal the audit entries that committed since (one sealer at a time holds the
+        lock; another dispatcher's seal simply finds nothing); the number sealed."""
+        now = time.monotonic()
+        if now - self._sealed_at < self.seal_seconds:
+            return 0
+        self._sealed_at = now
+        from coordinator.audit import seal_all
+
+        try:
+            with app_context():
+                return seal_all()
+        except Exception:   # the log waits for the next round; the outbox must go on meanwhile
+            log.exception("sealing the audit log failed")
+            return 0
+
     async def drain(self, max_rounds: int = 100) -> int:
         """Rounds until the backlog is empty (tests and the embedded start-up); returns the runs."""
         total = 0
@@ -87,6 +106,7 @@ class Dispatcher:
         stop = stop or asyncio.Event()
         log.info("dispatcher %s started", self.name)
         while not stop.is_set():
+            self.seal_audit_log()
             try:
                 runs = await self.run_once()
                 self._pause = 0.0

@@ -20,6 +20,10 @@ os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="coordinator-prefect-")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# the audit log's signing key: the suite's own, outside the repository, shared with the flows it starts
+_KEYS = tempfile.mkdtemp(prefix="coordinator-audit-keys-")
+os.environ.setdefault("AUDIT_SIGNING_KEY_FILE", os.path.join(_KEYS, "audit-signing-key.pem"))
+os.environ.setdefault("AUDIT_PUBLIC_KEYS_DIR", os.path.join(_KEYS, "retired"))
 
 
 def _reset_postgres(url: str) -> None:
@@ -68,9 +72,9 @@ def _empty_all_tables() -> None:
     """Remove every row so each test starts from an empty database."""
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     for name in tables:
-        if name == "audit_entry" and db.engine.dialect.name == "postgresql":
-            # its trigger refuses DELETE; TRUNCATE of one small table is cheap (of all twenty, not)
-            db.session.execute(text("TRUNCATE audit_entry"))
+        if name in ("audit_entry", "audit_checkpoint") and db.engine.dialect.name == "postgresql":
+            # their triggers refuse DELETE; TRUNCATE of a small table is cheap (of all twenty, not)
+            db.session.execute(text(f"TRUNCATE {name}"))
         else:
             db.session.execute(text(f'DELETE FROM "{name}"'))
     db.session.commit()

@@ -2,24 +2,25 @@
 
 from flask import g, jsonify
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from ..auth.bearer import require_token
 from ..services.queries.caseload import inbox_for
 from ..schemas.cases import PageArgsSchema
 from ..schemas.paging import page_schema
+from ..schemas.bounds import Bounded
 
 bp = Blueprint("inbox", __name__, url_prefix="/api/v1", description="Pending actions of the caller")
 
 
-class InboxReasonSchema(Schema):
+class InboxReasonSchema(Bounded):
     """Why an action is due."""
 
     code = fields.String()
     text = fields.String()
 
 
-class InboxItemSchema(Schema):
+class InboxItemSchema(Bounded):
     """One pending action."""
 
     case_id = fields.Integer()

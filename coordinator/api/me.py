@@ -2,14 +2,15 @@
 
 from flask import g
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from ..auth.bearer import require_token
+from ..schemas.bounds import Bounded
 
 bp = Blueprint("me", __name__, url_prefix="/api/v1", description="The caller's own identity")
 
 
-class MeSchema(Schema):
+class MeSchema(Bounded):
     """The client, role, organisation, user (for a user's token) and scopes of a bearer token."""
 
     client_id = fields.String()

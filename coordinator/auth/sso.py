@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ..audit import append as audit_append
 from ..domain.actors import Actor, Role
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import ExternalIdentity, User
 from ..models.base import utcnow
 from .sessions import current_user, start_session
@@ -73,7 +73,13 @@ def _client():
     return current_app.extensions["authlib.integrations.flask_client"].create_client(CLIENT_NAME)
 
 
+def _sso_limits() -> str:
+    # the same per-address throttle as the password form: each call costs the provider (and us) a round trip
+    return current_app.config["LOGIN_RATE_LIMITS"]
+
+
 @bp.get("/login/sso")
+@limiter.limit(_sso_limits)
 def start():
     """Send the browser to the provider with state, nonce and a PKCE S256 challenge."""
     target = request.args.get("next")
@@ -90,6 +96,7 @@ def start():
 
 
 @bp.get("/login/sso/callback")
+@limiter.limit(_sso_limits)
 def callback():
     """Finish sign-in: exchange the code, check the ID token, find the user by issuer and subject."""
     try:

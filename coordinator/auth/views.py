@@ -1,5 +1,7 @@
 """Sign-in and sign-out pages for local accounts."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -37,9 +39,14 @@ def _account_key() -> str:
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: an absolute or scheme-relative URL would be an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Only a path on this site: an absolute or scheme-relative URL would be an open redirect. Browsers drop tabs
+    and line breaks from a URL and read a backslash as a slash, so a slash, a tab and `/evil.example` mean `//evil.example`: any
+    control character, space or backslash refuses the target (CR and LF would also break the Location header)."""
+    if (target and target.startswith("/") and not target.startswith("//")
+            and not any(c <= " " or c in "\\\x7f" for c in target)):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("home.index")
 
 
@@ -61,7 +68,9 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(User.email == email))
-        if user is not None and user.active and verify_password(user.password_hash, form.password.data):
+        # the hash is checked whether or not the account exists, so the time taken tells nothing about it
+        known = user is not None and user.active
+        if verify_password(user.password_hash if known else None, form.password.data) and known:
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
             start_session(user)

@@ -94,16 +94,55 @@ def revoke_sessions(email: str) -> None:
     _emit({"email": user.email, "revoked": revoke_user_sessions(user.id, "admin_revoke")})
 
 
-audit = AppGroup("audit", help="Check the audit log.")
+audit = AppGroup("audit", help="Seal, check and export the audit log.")
 
 
 @audit.command("verify")
 def verify_audit() -> None:
-    """Recompute the hash chain; exit 1 and name the first broken entry if any."""
+    """Check every checkpoint's signature and every sealed entry; exit 1 and name the first bad entry if any."""
     result = verify_chain()
-    _emit({"ok": result.ok, "checked": result.checked, "broken_at": result.broken_at})
+    _emit({"ok": result.ok, "checked": result.checked, "broken_at": result.broken_at, "reason": result.reason,
+           "unsealed": result.unsealed})
     if not result.ok:
         raise SystemExit(1)
+
+
+@audit.command("seal")
+def seal_audit() -> None:
+    """Seal every committed entry that waits into signed checkpoints (the flows do it every few seconds)."""
+    from ..audit import seal_all
+
+    _emit({"sealed": seal_all()})
+
+
+@audit.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def export_audit(path: str) -> None:
+    """Write every entry and checkpoint to PATH (JSON lines) for coordinator/audit/verifier.py to check."""
+    from ..audit import export
+
+    with open(path, "w", encoding="utf-8") as out:
+        lines = export(out)
+    _emit({"exported": path, "lines": lines})
+
+
+@audit.command("public-key")
+def audit_public_key() -> None:
+    """Print the public key (PEM) a third party verifies the checkpoints with."""
+    from ..audit.keys import public_pem
+
+    click.echo(public_pem().decode(), nl=False)
+
+
+@audit.command("rotate-key")
+def rotate_audit_key() -> None:
+    """Start a new signing key; the old public key is kept so its checkpoints still verify (runbook)."""
+    from ..audit import seal_all
+    from ..audit.keys import rotate
+
+    sealed = seal_all()   # what the old key can still seal, it seals
+    old, new = rotate()
+    _emit({"sealed_with_the_old_key": sealed, "retired": old, "current": new})
 
 
 @click.command("demo")

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..audit import verify_chain
+from ..audit import seal_all, verify_chain
 from ..backup import BackupError, backup, restore
 from ..extensions import db
 
@@ -19,7 +19,9 @@ def _emit(payload: dict) -> None:
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup_command(path: str) -> None:
-    """Copy the database to PATH, with its manifest in PATH.json; safe while the app runs."""
+    """Copy the database to PATH, with its manifest in PATH.json; safe while the app runs. The audit entries
+    committed so far are sealed first, so the copy carries the signed checkpoints that verify them."""
+    seal_all()
     try:
         manifest = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
     except BackupError as exc:
@@ -42,7 +44,8 @@ def restore_command(path: str, force: bool) -> None:
         raise click.ClickException(str(exc)) from None
     check = verify_chain()
     audit = (f"audit chain intact ({check.checked} entries)" if check.ok else
-             f"audit chain broken at entry {check.broken_at} ({check.checked} entries before it verified)")
+             f"audit chain broken at entry {check.broken_at} ({check.checked} entries before it verified): "
+             f"{check.reason}")
     _emit({"restored": path, "ok": check.ok, "audit": audit, "backend": manifest["backend"],
            "revision": manifest.get("revision"), "rows": manifest.get("rows"),
            "created_at": manifest.get("created_at")})

@@ -10,10 +10,10 @@ from .identity import ExternalIdentity, UserSession
 from .oauth import OAuth2AuthorizationCode, OAuth2Client, OAuth2Token
 from .org import Organisation, User
 from .rtw import FollowUp, Milestone
-from .timeline import AuditEntry, CaseEvent, OutboxRow
+from .timeline import AuditCheckpoint, AuditEntry, AuditPending, CaseEvent, OutboxRow
 
 __all__ = [
-    "AuditEntry", "Authorization", "CaseSchedule", "CaseTask", "Notification", "PendingRow", "ExternalIdentity", "OAuth2AuthorizationCode", "OAuth2Client",
+    "AuditCheckpoint", "AuditEntry", "AuditPending", "Authorization", "CaseSchedule", "CaseTask", "Notification", "PendingRow", "ExternalIdentity", "OAuth2AuthorizationCode", "OAuth2Client",
     "OAuth2Token", "UserSession", "CapacityMeasure", "Case", "CaseEvent", "Clearance", "DutyOffer",
     "FollowUp", "IdempotencyRecord", "JobDemandRow", "Milestone", "Organisation", "OutboxRow", "ProgramSession",
     "RestrictionSet", "User", "WeeklyReview", "WeeklyTarget",

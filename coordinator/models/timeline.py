@@ -30,7 +30,7 @@ class CaseEvent(db.Model):
 
 
 class AuditEntry(db.Model):
-    """An append-only, hash-chained record of who read or changed what, and why."""
+    """An append-only record of who read or changed what, and why; sealed into signed checkpoints (audit/)."""
 
     __tablename__ = "audit_entry"
 
@@ -48,9 +48,35 @@ class AuditEntry(db.Model):
     request_id: Mapped[str] = mapped_column(String(64), default="")
     purpose: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[dict] = mapped_column(JSONType, default=dict)
-    # unique: two writers can never both extend the same link, so the chain cannot fork
-    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # the link of the old hash chain (entries written before the checkpoints); NULL since
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))      # the content's digest, for a quick look only
+
+
+class AuditPending(db.Model):
+    """An entry not yet sealed: written in the entry's own transaction, so the sealer sees exactly the entries
+    that committed, whatever their order, and never skips one whose transaction was still open."""
+
+    __tablename__ = "audit_pending"
+
+    entry_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+
+
+class AuditCheckpoint(db.Model):
+    """A signed tree head: the entries it sealed (in order), their leaf hashes, the tree's size and root, and the
+    Ed25519 signature of the key named (which lives outside the database)."""
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    root: Mapped[str] = mapped_column(String(64))
+    frontier: Mapped[list] = mapped_column(JSONType, default=list)      # the tree's right edge: the next seal's start
+    entry_ids: Mapped[list] = mapped_column(JSONType, default=list)
+    leaves: Mapped[list] = mapped_column(JSONType, default=list)
+    sealed_at: Mapped[str] = mapped_column(String(40))
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(100))
 
 
 class OutboxRow(db.Model):

@@ -25,12 +25,13 @@ from ..services import assignments, authorizations, cases, clearances, duty, pro
 from ..services.queries import records
 from ..services.queries.cases import CaseSummary, clinic_staff
 from ..services.unit_of_work import Options
+from ..schemas.bounds import Bounded
 
 
 ROWS = 5   # rows offered for a list of items (the tasks of a duty offer); empty rows are ignored
 
 
-class NoFields(Schema):
+class NoFields(Bounded):
     """A command without input."""
 
 

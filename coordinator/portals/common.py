@@ -8,6 +8,7 @@ from ..auth.sessions import current_actor
 from ..domain.actions import shareable_reason
 from ..domain.actors import Actor, Role
 from ..domain.stages import Stage
+from ..schemas.bounds import plain_query
 from ..services.automation import TASK_LABELS
 from ..services.inbox import InboxPage
 from ..services.queries import caseload as caseloads
@@ -32,7 +33,7 @@ def filters_from_request() -> CaseloadFilters:
     stage = request.args.get("stage", "")
     return CaseloadFilters(stage=stage if stage in {s.value for s in Stage} else "",
                            overdue=request.args.get("overdue") == "1", employer_id=number("employer"),
-                           insurer_id=number("insurer"), q=request.args.get("q", "").strip()[:100],
+                           insurer_id=number("insurer"), q=plain_query(request.args.get("q", "")),
                            page=max(1, number("page") or 1), inbox_page=max(1, number("inbox_page") or 1))
 
 

@@ -9,9 +9,10 @@ from ..domain.stages import Stage
 from ..policy import View
 from ..services.cases import Referral
 from .paging import page_schema
+from .bounds import NO_NUL, Bounded
 
 
-class JobDemandSchema(Schema):
+class JobDemandSchema(Bounded):
     """One job demand: functional information every party may see."""
 
     task = fields.String()
@@ -21,7 +22,7 @@ class JobDemandSchema(Schema):
     description = fields.String()
 
 
-class AvailableCommandSchema(Schema):
+class AvailableCommandSchema(Bounded):
     """A command the caller may run on the case now: its kinds of input and the records it may act on."""
 
     command = fields.String()
@@ -31,7 +32,7 @@ class AvailableCommandSchema(Schema):
     subject_ids = fields.List(fields.Integer(), attribute="subjects")
 
 
-class UnavailableCommandSchema(Schema):
+class UnavailableCommandSchema(Bounded):
     """A command of the caller's role that may not run on the case now, and why, in the users' words."""
 
     command = fields.String()
@@ -39,7 +40,7 @@ class UnavailableCommandSchema(Schema):
     reason = fields.String()
 
 
-class CaseFunctionalSchema(Schema):
+class CaseFunctionalSchema(Bounded):
     """What an employer may see: work status, the job, dates; never diagnosis or health data."""
 
     id = fields.Integer()
@@ -92,11 +93,10 @@ def case_schema(view: View, many: bool = False) -> Schema:
 # -- input --------------------------------------------------------------------------------------
 
 # PostgreSQL text cannot hold NUL: refuse it as a field error rather than fail in the database
-NO_NUL = validate.Regexp(r"^[^\x00]*$", error="must not contain NUL characters")
 NAME = [validate.Length(min=1, max=200), NO_NUL]
 
 
-class JobDemandInSchema(Schema):
+class JobDemandInSchema(Bounded):
     """A critical job demand of the referral."""
 
     task = fields.String(required=True, validate=validate.OneOf([t.value for t in TaskKind]))
@@ -106,7 +106,7 @@ class JobDemandInSchema(Schema):
     description = fields.String(load_default="", validate=[validate.Length(max=300), NO_NUL])
 
 
-class HealthFlagsSchema(Schema):
+class HealthFlagsSchema(Bounded):
     """Health facts that decide the clearances (clinical)."""
 
     cardiovascular_disease = fields.Boolean(load_default=False)
@@ -119,7 +119,7 @@ class HealthFlagsSchema(Schema):
     beta_blockers = fields.Boolean(load_default=False)
 
 
-class ReferralSchema(Schema):
+class ReferralSchema(Bounded):
     """A referral that opens a case (DOMAIN.md section 2)."""
 
     class Meta:
@@ -166,7 +166,7 @@ class ReferralSchema(Schema):
         return Referral(**data, health=health, demands=demands)
 
 
-class CaseQueryArgsSchema(Schema):
+class CaseQueryArgsSchema(Bounded):
     """Filters and paging of the case list."""
 
     stage = fields.String(validate=validate.OneOf([s.value for s in Stage]))
@@ -180,7 +180,7 @@ class CaseQueryArgsSchema(Schema):
 CasePageSchema = page_schema(CaseClinicalSchema, "CasePageSchema")
 
 
-class CaseEventSchema(Schema):
+class CaseEventSchema(Bounded):
     """One entry of a case's timeline."""
 
     id = fields.Integer()
@@ -195,7 +195,7 @@ class CaseEventSchema(Schema):
 TimelinePageSchema = page_schema(CaseEventSchema, "TimelinePageSchema")
 
 
-class PageArgsSchema(Schema):
+class PageArgsSchema(Bounded):
     """Paging of any list."""
 
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))

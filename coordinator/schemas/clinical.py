@@ -1,6 +1,6 @@
 """Schemas of the clinical commands (clearances, pregnancy, program, sessions, reviews, restrictions)."""
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from ..domain.catalogue import inputs_of
 from ..domain.clearance import ClearanceKind, Contraindication
@@ -11,7 +11,7 @@ from ..domain.review import Measures
 from ..domain.safety import SessionObservations
 from ..domain.scales import DIASTOLIC_RANGE, HEART_RATE_CEILING_RANGE, HEART_RATE_RANGE, SYSTOLIC_RANGE
 from ..domain.symptoms import Symptom
-from .cases import NO_NUL
+from .bounds import NO_NUL, Bounded
 
 
 TASKS = validate.OneOf([t.value for t in TaskKind])
@@ -45,7 +45,7 @@ def _domain(build):
 
 # -- input --------------------------------------------------------------------------------------
 
-class LoadLimitInSchema(Schema):
+class LoadLimitInSchema(Bounded):
     """The most a force task may load at a frequency."""
 
     task = fields.String(required=True, validate=TASKS)
@@ -53,7 +53,7 @@ class LoadLimitInSchema(Schema):
     max_kg = fields.Float(required=True, validate=KG)
 
 
-class ClearanceInSchema(Schema):
+class ClearanceInSchema(Bounded):
     """A physician's clearance, or a cardiology/obstetric clearance as reported."""
 
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in ClearanceKind]))
@@ -86,13 +86,13 @@ class ClearanceInSchema(Schema):
             raise ValidationError(errors)
 
 
-class ClearanceAgainInSchema(Schema):
+class ClearanceAgainInSchema(Bounded):
     """After a refusal: the day from which the physician is asked for the clearance again."""
 
     asked_on = fields.Date(required=True, metadata={"label": "Ask again from"})
 
 
-class PregnancyInSchema(Schema):
+class PregnancyInSchema(Bounded):
     """A new pregnancy, its current gestation, or its end."""
 
     pregnant = fields.Boolean(required=True)
@@ -108,20 +108,20 @@ class PregnancyInSchema(Schema):
             raise ValidationError("only when pregnant", "gestation_weeks")
 
 
-class BaselineInSchema(Schema):
+class BaselineInSchema(Bounded):
     """The baseline capacity test: one amount per critical job demand."""
 
     measured_on = fields.Date(required=True)
     capacities = _capacities()
 
 
-class ProgramStartInSchema(Schema):
+class ProgramStartInSchema(Bounded):
     """The program's first day."""
 
     start_on = fields.Date(required=True)
 
 
-class SessionInSchema(Schema):
+class SessionInSchema(Bounded):
     """What was observed in one session (SessionObservations)."""
 
     session_date = fields.Date(required=True)
@@ -143,21 +143,21 @@ class SessionInSchema(Schema):
         return _domain(lambda: SessionObservations(**data))
 
 
-class ResumptionInSchema(Schema):
+class ResumptionInSchema(Bounded):
     """The physician's reassessment after a pause."""
 
     reassessed_on = fields.Date(required=True)
     note = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NO_NUL])
 
 
-class OverrideInSchema(Schema):
+class OverrideInSchema(Bounded):
     """A logged reason to step targets up by more than the default."""
 
     step_pct = fields.Float(required=True, validate=validate.Range(min=0, max=100, min_inclusive=False))
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=500), NO_NUL])
 
 
-class ReviewInSchema(Schema):
+class ReviewInSchema(Bounded):
     """One program week's measures."""
 
     week = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=104))
@@ -184,7 +184,7 @@ class ReviewInSchema(Schema):
         return {**data, "measures": measures}
 
 
-class RestrictionsInSchema(Schema):
+class RestrictionsInSchema(Bounded):
     """A new signed version of the worker's restrictions."""
 
     issued_on = fields.Date(required=True)
@@ -197,14 +197,14 @@ class RestrictionsInSchema(Schema):
 
 # -- output -------------------------------------------------------------------------------------
 
-class ReasonSchema(Schema):
+class ReasonSchema(Bounded):
     """Why a rule decided as it did."""
 
     code = fields.String()
     text = fields.String()
 
 
-class ClearanceSchema(Schema):
+class ClearanceSchema(Bounded):
     """A clearance decision with its outcome and reasons (clinical)."""
 
     id = fields.Integer()
@@ -220,7 +220,7 @@ class ClearanceSchema(Schema):
     reasons = fields.List(fields.Nested(ReasonSchema))
 
 
-class PregnancySchema(Schema):
+class PregnancySchema(Bounded):
     """The case's pregnancy status (clinical)."""
 
     case_id = fields.Integer(attribute="id")
@@ -229,14 +229,14 @@ class PregnancySchema(Schema):
     gestation_recorded_on = fields.Date(allow_none=True)
 
 
-class CapacitySchema(Schema):
+class CapacitySchema(Bounded):
     """One measured capacity."""
 
     task = fields.String()
     amount = fields.Float()
 
 
-class BaselineSchema(Schema):
+class BaselineSchema(Bounded):
     """The baseline test as recorded."""
 
     case_id = fields.Integer()
@@ -244,7 +244,7 @@ class BaselineSchema(Schema):
     capacities = fields.List(fields.Nested(CapacitySchema))
 
 
-class SessionSchema(Schema):
+class SessionSchema(Bounded):
     """A logged session with its safety outcome: stopped, red flags (why the case paused) and cautions."""
 
     id = fields.Integer()
@@ -272,7 +272,7 @@ class SessionLoggedSchema(SessionSchema):
     paused_reason = fields.String(allow_none=True)
 
 
-class ReviewSchema(Schema):
+class ReviewSchema(Bounded):
     """A weekly review: recommendation, next week's targets, readiness per demand, each with reasons."""
 
     id = fields.Integer()
@@ -286,7 +286,7 @@ class ReviewSchema(Schema):
     policy = fields.String()
 
 
-class LoadLimitSchema(Schema):
+class LoadLimitSchema(Bounded):
     """A load limit of a restriction version."""
 
     task = fields.String()
@@ -294,7 +294,7 @@ class LoadLimitSchema(Schema):
     max_kg = fields.Float()
 
 
-class RestrictionSchema(Schema):
+class RestrictionSchema(Bounded):
     """One signed restriction version (functional: every party may see it)."""
 
     id = fields.Integer()

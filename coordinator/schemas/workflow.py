@@ -1,20 +1,16 @@
 """Workflow API schemas: inputs of authorizations, duty offers, milestones, setbacks, discharge and follow-ups,
 and their outputs by view (the employer's declare no clinical field)."""
 
-from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..domain.authorization import Decision
 from ..domain.demands import Frequency, TaskKind
 from ..domain.discharge import DischargeOutcome, WorkStatus
 from ..domain.duty import Answer, WagePeriod
 from .paging import page_schema
+from .bounds import DAY, NO_NUL, Bounded
 
-# every date a client sends stays in a range date arithmetic cannot overflow
-DAY = validate.Range(min=date(1900, 1, 1), max=date(2100, 12, 31))
-# PostgreSQL text cannot hold NUL: refuse it as a field error rather than fail in the database
-NO_NUL = validate.Regexp(r"^[^\x00]*$", error="must not contain NUL characters")
 
 
 def _text(high: int, low: int = 0, required: bool = False, label: str | None = None) -> fields.String:
@@ -37,7 +33,7 @@ def _choice(enum) -> validate.OneOf:
 # -- input --------------------------------------------------------------------------------------
 
 
-class AuthorizationRequestInSchema(Schema):
+class AuthorizationRequestInSchema(Bounded):
     """A request for a block of sessions: the initial trial, or a continuation."""
 
     submitted_on = _date()
@@ -46,28 +42,28 @@ class AuthorizationRequestInSchema(Schema):
     weeks = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=12))
 
 
-class InformationInSchema(Schema):
+class InformationInSchema(Bounded):
     """What the clinic sends the insurer that pended a request."""
 
     information = _text(2000, 1, required=True, label="What you are sending the insurer")
     supplied_on = _date()
 
 
-class AppealInSchema(Schema):
+class AppealInSchema(Bounded):
     """The clinic's appeal of a denial: why the insurer should reconsider."""
 
     reason = _text(2000, 1, required=True, label="Why the denial should be reconsidered")
     appealed_on = _date()
 
 
-class OfferWithdrawalInSchema(Schema):
+class OfferWithdrawalInSchema(Bounded):
     """The employer withdraws its open offer."""
 
     withdrawn_on = _date()
     reason = _text(2000, label="Reason (shown to the clinic)")
 
 
-class AuthorizationDecisionInSchema(Schema):
+class AuthorizationDecisionInSchema(Bounded):
     """The insurer's decision, always with a reason."""
 
     decision = fields.String(required=True, validate=_choice(Decision))
@@ -77,7 +73,7 @@ class AuthorizationDecisionInSchema(Schema):
     decided_on = _date()
 
 
-class OfferedTaskInSchema(Schema):
+class OfferedTaskInSchema(Bounded):
     """One task of a modified-duty offer."""
 
     description = _text(300, 1, required=True)
@@ -88,7 +84,7 @@ class OfferedTaskInSchema(Schema):
                          validate=validate.Range(min=0, max=24, min_inclusive=False))
 
 
-class DutyOfferInSchema(Schema):
+class DutyOfferInSchema(Bounded):
     """The employer's written offer of modified duty (or its next round)."""
 
     tasks = fields.List(fields.Nested(OfferedTaskInSchema), required=True, validate=validate.Length(min=1, max=30))
@@ -103,7 +99,7 @@ class DutyOfferInSchema(Schema):
     sent_on = _date()
 
 
-class DutyResponseInSchema(Schema):
+class DutyResponseInSchema(Bounded):
     """The clinic's answer to an offer round."""
 
     answer = fields.String(required=True, validate=_choice(Answer))
@@ -113,19 +109,19 @@ class DutyResponseInSchema(Schema):
     shared_reason = _text(2000, label="Reason shared with the employer")
 
 
-class MilestoneStartInSchema(Schema):
+class MilestoneStartInSchema(Bounded):
     """Start the next rung of the ladder."""
 
     started_on = _date()
 
 
-class MilestoneConfirmInSchema(Schema):
+class MilestoneConfirmInSchema(Bounded):
     """The employer confirms the started rung."""
 
     confirmed_on = _date()
 
 
-class SetbackInSchema(Schema):
+class SetbackInSchema(Bounded):
     """A setback at work: when and what happened."""
 
     on = _date()
@@ -133,7 +129,7 @@ class SetbackInSchema(Schema):
     shared_reason = _text(2000, label="What to tell the employer (shared with the employer)")
 
 
-class DischargeInSchema(Schema):
+class DischargeInSchema(Bounded):
     """Discharge on confirmed duty, or when the program ends."""
 
     discharged_on = _date()
@@ -142,7 +138,7 @@ class DischargeInSchema(Schema):
     summary = _text(2000)
 
 
-class FollowUpInSchema(Schema):
+class FollowUpInSchema(Bounded):
     """What a follow-up found."""
 
     recorded_on = _date()
@@ -157,7 +153,7 @@ def _user_id() -> fields.Integer:
                           validate=validate.Range(min=1, max=2**31 - 1))
 
 
-class ReassignmentInSchema(Schema):
+class ReassignmentInSchema(Bounded):
     """A new therapist and/or case manager for the case, with the reason."""
 
     therapist_id = _user_id()
@@ -173,7 +169,7 @@ class ReassignmentInSchema(Schema):
 # -- output -------------------------------------------------------------------------------------
 
 
-class AuthorizationFunctionalSchema(Schema):
+class AuthorizationFunctionalSchema(Bounded):
     """An authorization as the employer sees it: dates, counts and status, no packet, assessment or reason."""
 
     id = fields.Integer()
@@ -202,7 +198,7 @@ class AuthorizationClinicalSchema(AuthorizationFunctionalSchema):
     appeal_of_id = fields.Integer(allow_none=True)
 
 
-class ConflictOutSchema(Schema):
+class ConflictOutSchema(Bounded):
     """One conflict of an offer with the restrictions in force."""
 
     kind = fields.String()
@@ -213,7 +209,7 @@ class ConflictOutSchema(Schema):
     text = fields.String()
 
 
-class OfferedTaskOutSchema(Schema):
+class OfferedTaskOutSchema(Bounded):
     """One offered task."""
 
     description = fields.String()
@@ -223,7 +219,7 @@ class OfferedTaskOutSchema(Schema):
     hours = fields.Float(allow_none=True)
 
 
-class DutyOfferOutSchema(Schema):
+class DutyOfferOutSchema(Bounded):
     """One round of a modified-duty offer with its conflicts (functional: every party sees it)."""
 
     id = fields.Integer()
@@ -249,7 +245,7 @@ class DutyOfferOutSchema(Schema):
     withdrawal_reason = fields.String(allow_none=True, metadata={"description": "the employer's words when it withdrew the round"})
 
 
-class MilestoneOutSchema(Schema):
+class MilestoneOutSchema(Bounded):
     """One attempt at a rung of the ladder."""
 
     id = fields.Integer()
@@ -265,7 +261,7 @@ class MilestoneOutSchema(Schema):
     setback_shared_reason = fields.String(allow_none=True)
 
 
-class RungOutSchema(Schema):
+class RungOutSchema(Bounded):
     """One rung of the ladder and where it stands."""
 
     number = fields.Integer()
@@ -274,7 +270,7 @@ class RungOutSchema(Schema):
     status = fields.String()
 
 
-class FollowUpFunctionalSchema(Schema):
+class FollowUpFunctionalSchema(Bounded):
     """A follow-up as the employer sees it: when, and the work status found."""
 
     id = fields.Integer()

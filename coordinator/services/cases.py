@@ -146,6 +146,9 @@ def _new_case(ref: Referral, screening, required) -> Case:
 def open_case(actor: Actor, ref: Referral, *, options: Options = DEFAULT) -> Case:
     """Open a case from a referral: screen it, note the clearances it needs, start at intake."""
     require(actor, "open_case")
+    for name in ("date_of_injury", "referral_date"):
+        if getattr(ref, name) > date.today():
+            raise InvalidValue(f"the {name.replace('_', ' ')} cannot be in the future", field=name)
     screening = _screen(ref)
     required = required_clearances(ref.health, job_demand_level(list(ref.demands)))
     with command(options):

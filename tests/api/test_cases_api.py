@@ -51,7 +51,7 @@ def test_validation_errors_are_field_level_problems_and_change_nothing(client, p
     bad = referral_json(parties, shift_hours=-1, demands=[{"task": "juggle", "amount": -3, "frequency": "x"}])
     answer = client.post("/api/v1/cases", json=bad, headers=bearer(parties.case_manager))
     assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
-    assert "shift_hours" in answer.json["errors"] and "demands" in answer.json["errors"]
+    assert "shift_hours" in answer.json["errors"] and "demands.0.task" in answer.json["errors"]   # a flat path
     assert count_cases() == 0
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, func, inspect, make_url, select, text
 
 from coordinator import create_app
-from coordinator.audit import verify_chain
+from coordinator.audit import seal_all, verify_chain
 from coordinator.backup import _libpq
 from coordinator.extensions import db
 from coordinator.models import AuditEntry
@@ -71,10 +71,10 @@ def test_restore_into_a_fresh_database_gives_the_same_rows_and_an_intact_chain(
         runner, scratch, parties, referral, tmp_path):
     to_program(parties, referral)
     to_program(parties, referral, claim_number="CLM-2")
-    before = counts()
     path = tmp_path / "coordinator.backup"
 
     made = make_backup(runner, path)
+    before = counts()                        # the backup sealed the audit entries first: as the copy holds them
     manifest = json.loads((tmp_path / "coordinator.backup.json").read_text())
     assert manifest == {k: made[k] for k in manifest}
     assert manifest["rows"] == {t: before[t] for t in COUNTED} and before["audit_entry"] > 10
@@ -120,6 +120,8 @@ def test_a_non_empty_target_is_refused_without_force_and_replaced_with_it(
     first, second = tmp_path / "first.backup", tmp_path / "second.backup"
     make_backup(runner, first)
     to_program(parties, referral, claim_number="CLM-2")   # the live database moves on
+    db.session.commit()
+    seal_all()                                             # as the flows do every few seconds
     live = counts()
 
     refused = runner.invoke(args=["restore", str(first)])   # into the live, non-empty database
@@ -142,6 +144,8 @@ def test_a_non_empty_target_is_refused_without_force_and_replaced_with_it(
 
 def test_a_restored_broken_chain_names_the_entry_and_exits_1(runner, scratch, parties, referral, tmp_path):
     to_program(parties, referral)
+    db.session.commit()
+    seal_all()                              # the flows sealed it, signed
     third = db.session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)).all()[2]
     postgres = db.engine.dialect.name == "postgresql"
     # what only a database superuser could do: edit an entry past the append-only trigger
@@ -156,7 +160,8 @@ def test_a_restored_broken_chain_names_the_entry_and_exits_1(runner, scratch, pa
 
     result = in_app(scratch, "restore", str(path))
     assert result.exit_code == 1
-    assert json.loads(result.output)["audit"] == f"audit chain broken at entry {third} (2 entries before it verified)"
+    assert json.loads(result.output)["audit"] == (f"audit chain broken at entry {third} (2 entries before it "
+                                                  f"verified): entry {third} (position 2) was changed")
 
 
 def test_the_password_never_reaches_the_pg_command_line():

@@ -329,3 +329,9 @@ def test_unlink_identity_removes_the_link(runner, parties):
     assert _fresh().scalar(select(ExternalIdentity)) is None
     code, out = _cli(runner, "unlink-identity", *pair)
     assert code != 0 and "not linked" in out
+
+
+def test_the_sso_routes_are_throttled_per_address_like_the_password_form(coordinator, browser):
+    codes = [browser.get(f"{coordinator}/login/sso/callback", params={"code": "x", "state": "y"},
+                         timeout=10).status_code for _ in range(11)]
+    assert codes[:10] == [400] * 10 and codes[10] == 429
