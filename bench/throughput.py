@@ -38,12 +38,12 @@ def _serve(target: str, env: dict) -> tuple[subprocess.Popen, str]:
     raise RuntimeError(f"gunicorn did not start for {target}")
 
 
-def _load(base: str, path: str, headers: dict) -> dict:
+def _load(base: str, path: str, headers: dict, users: int = USERS) -> dict:
     """Run locust headless against one path; requests/s, p50, p99 (ms) and failures from its CSV."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "BENCH_PATH": path, "BENCH_HEADERS": json.dumps(headers)}
         subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                        "-u", str(USERS), "-r", str(USERS), "-t", f"{SECONDS}s", "--host", base,
+                        "-u", str(users), "-r", str(users), "-t", f"{SECONDS}s", "--host", base,
                         "--csv", f"{tmp}/run", "--only-summary", "--loglevel", "ERROR"],
                        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(f"{tmp}/run_stats.csv") as f:
@@ -112,6 +112,13 @@ def bench_http(database_url: str, row) -> None:
                  ("portal case page", f"/therapist/cases/{case_id}", portal),
                  ("API inbox", "/api/v1/inbox", api), ("API case JSON", f"/api/v1/cases/{case_id}", api),
                  ("API case list", "/api/v1/cases", api)]
+        # reads scale with clients once no global lock orders them (each read appends an audit entry)
+        alone = _load(base, f"/api/v1/cases/{case_id}", api, users=1)
+        for users in (8, 32):
+            many = _load(base, f"/api/v1/cases/{case_id}", api, users=users)
+            row(f"HTTP API case JSON, {users} clients vs 1, gunicorn 2x4",
+                f"{many['rps']:.1f} req/s, p50 {many['p50']:.0f} ms",
+                f"1 client: {alone['rps']:.1f} req/s, p50 {alone['p50']:.0f} ms", many["rps"] / alone["rps"])
         for name, path, headers in reads:
             result = _load(base, path, headers)
             if result["failures"]:
