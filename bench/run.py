@@ -279,6 +279,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--large", type=int, default=100_000, help="the large caseload (default 100,000)")
     parser.add_argument("--skip-http", action="store_true", help="leave out the gunicorn throughput runs")
+    parser.add_argument("--http-only", action="store_true",
+                        help="only the gunicorn throughput runs, on the demo and 10,000 cases")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     print(f"bench: fresh database {url}", flush=True)
@@ -297,6 +299,14 @@ def main() -> None:
 
         TEMPLATES.extend(db.session.scalars(select(Case.id).order_by(Case.id)))
         copy_cases(10 - count_cases(), templates=TEMPLATES, start=0)
+        if args.http_only:
+            from bench.throughput import bench_http
+
+            bulk_to(10_000, float("inf"))
+            bench_http(url, row)
+            print()
+            print(table())
+            return
         small = statements_per_page(app)
         service_rate = open_one_by_one(200)
         bulk_to(10_000, service_rate)
