@@ -64,4 +64,9 @@ def _as_validated(converter, field, ret: dict, **kwargs) -> dict:
             ret.pop("minLength", None), ret.pop("maxLength", None)
             extra |= {"minProperties": v.min} if v.min is not None else {}
             extra |= {"maxProperties": v.max} if v.max is not None else {}
+    keys = getattr(field, "key_field", None)
+    choices = [c for v in getattr(keys, "validators", ()) if isinstance(v, validate.OneOf) for c in v.choices]
+    if isinstance(field, fields.Dict) and choices and "additionalProperties" in ret:
+        # OpenAPI 3.0 has no propertyNames: the keys a dict takes are its properties, and no other
+        extra |= {"properties": {c: ret["additionalProperties"] for c in choices}, "additionalProperties": False}
     return extra

@@ -12,7 +12,7 @@ from ..services.queries.access import case_for, record_listing
 from ..services.queries.cases import commands_on
 from ..services.queries.caseload import case_list
 from ..services.queries.timeline import timeline_page
-from .commands import run_command, with_etag
+from .commands import COMMAND_HEADERS, run_command, with_etag
 from .idempotency import idempotent
 from ..schemas.clinical import ClearanceAgainInSchema
 from ..schemas.cases import (AvailableCommandSchema, UnavailableCommandSchema, CaseClinicalSchema, CasePageSchema, CaseQueryArgsSchema, PageArgsSchema, ReferralSchema,
@@ -84,8 +84,7 @@ def timeline(args, case_id):
 @idempotent
 @bp.response(200, CaseClinicalSchema, headers={"ETag": {"schema": {"type": "string"}}})
 @bp.doc(security=[{"bearerAuth": ["cases:write"]}],
-        parameters=[{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}},
-                    {"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}])
+        parameters=COMMAND_HEADERS)
 def request_clearance(case_id):
     """Send an intake case to its physician (and cardiology or obstetrics) for clearance."""
     case, refusal = run_command(case_services.request_clearance, case_id)
@@ -98,8 +97,7 @@ def request_clearance(case_id):
 @bp.arguments(ClearanceAgainInSchema)
 @bp.response(200, CaseClinicalSchema, headers={"ETag": {"schema": {"type": "string"}}})
 @bp.doc(security=[{"bearerAuth": ["cases:write"]}],
-        parameters=[{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}},
-                    {"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}])
+        parameters=COMMAND_HEADERS)
 def ask_for_clearance_again(body, case_id):
     """After a refused clearance: ask the physician again from a day (today, or later to defer)."""
     case, refusal = run_command(clearance_services.ask_for_clearance_again, case_id, **body)

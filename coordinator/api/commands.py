@@ -8,8 +8,11 @@ from ..services.unit_of_work import Options
 from .errors import problem
 
 ETAG = {"ETag": {"schema": {"type": "string"}}}
-COMMAND_HEADERS = [{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}},
-                   {"in": "header", "name": "Idempotency-Key", "schema": {"type": "string", "maxLength": 200}}]
+COMMAND_HEADERS = [{"in": "header", "name": "If-Match", "required": True,
+                    "description": "the case's ETag as last read: a version in quotes", "schema": {
+                        "type": "string", "pattern": '^"[0-9]{1,10}"$', "example": '"3"'}},
+                   {"in": "header", "name": "Idempotency-Key", "description": "any key unique to this command",
+                    "schema": {"type": "string", "pattern": "^[!-~]{1,200}$", "maxLength": 200}}]
 READ_DOC = {"security": [{"bearerAuth": [CASES_READ]}]}
 
 

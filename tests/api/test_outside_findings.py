@@ -193,3 +193,14 @@ def test_a_405_says_which_methods_are_allowed(client):
     answer = client.delete("/api/v1/cases")
     assert answer.status_code == 405 and answer.mimetype == "application/problem+json"
     assert set(answer.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+def test_the_document_names_the_keys_a_measure_dict_takes_and_the_command_headers_forms(client):
+    spec = client.get("/api/v1/openapi.json").json
+    baseline = next(s for name, s in spec["components"]["schemas"].items() if name.startswith("BaselineIn"))
+    capacities = baseline["properties"]["capacities"]
+    assert capacities["additionalProperties"] is False and "carry" in capacities["properties"]
+    headers = {p["name"]: p for p in spec["paths"]["/api/v1/cases/{case_id}/clearance-request"]["post"]["parameters"]
+               if p["in"] == "header"}
+    assert headers["If-Match"]["required"] and headers["If-Match"]["schema"]["pattern"] == '^"[0-9]{1,10}"$'
+    assert headers["Idempotency-Key"]["schema"]["pattern"] == "^[!-~]{1,200}$"
