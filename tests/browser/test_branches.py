@@ -31,6 +31,13 @@ def done(page, words: str) -> None:
     expect(page.get_by_text(words).first).to_be_visible()
 
 
+def submit(page, values: dict, button: str, words: str) -> None:
+    """Fill the open form, send it, and see the words that say it was taken."""
+    fill(page, values)
+    page.get_by_role("button", name=button).click()
+    done(page, words)
+
+
 def tasks_of(case_id: int) -> dict[str, str]:
     """Open tasks of the case: kind -> role."""
     db.session.rollback()
@@ -81,9 +88,8 @@ def decide(page, case_id: int, decision: str, reason: str, sessions: str | None 
     page.get_by_label("Decision").select_option(decision)
     if sessions:
         page.get_by_label("Approved sessions").fill(sessions)
-    fill(page, {"Reason (required)": reason, "Decided on (required)": TODAY.isoformat()})
-    page.get_by_role("button", name="Decide the authorization").click()
-    done(page, "Decision recorded.")
+    submit(page, {"Reason (required)": reason, "Decided on (required)": TODAY.isoformat()},
+        "Decide the authorization", "Decision recorded.")
 
 
 def test_deny_then_appeal_then_approve(as_party, parties, referral, flows):
@@ -97,10 +103,8 @@ def test_deny_then_appeal_then_approve(as_party, parties, referral, flows):
     cm.get_by_role("link", name="Appeal the denial").click()
     expect(cm.get_by_text("Not medically necessary yet").first).to_be_visible()   # the denial it answers
     shot(cm, "appeal")
-    fill(cm, {"Why the denial should be reconsidered (required)": "Attendance 100 %, lift up 30 % since baseline",
-              "Appealed on (required)": TODAY.isoformat()})
-    cm.get_by_role("button", name="Appeal the denial").click()
-    done(cm, "Appeal sent to the insurer.")
+    submit(cm, {"Why the denial should be reconsidered (required)": "Attendance 100 %, lift up 30 % since baseline",
+                "Appealed on (required)": TODAY.isoformat()}, "Appeal the denial", "Appeal sent to the insurer.")
     drain()
     assert tasks_of(case_id) == {"authorization_decision": "insurer"}
     decide(as_party(parties.insurer_user), case_id, "approve", "Gains documented on appeal")
@@ -122,10 +126,9 @@ def test_pend_then_information_then_approve_with_fewer_sessions(as_party, partie
     cm.get_by_role("link", name="Supply the information").click()
     expect(cm.get_by_text("Send the job description and the last report").first).to_be_visible()
     shot(cm, "information")
-    fill(cm, {"What you are sending the insurer (required)": "Job description and report of week 0 attached",
-              "Supplied on (required)": TODAY.isoformat()})
-    cm.get_by_role("button", name="Supply the information").click()
-    done(cm, "Information sent; the insurer's decision clock restarts.")
+    submit(cm, {"What you are sending the insurer (required)": "Job description and report of week 0 attached",
+                "Supplied on (required)": TODAY.isoformat()},
+                    "Supply the information", "Information sent; the insurer's decision clock restarts.")
     drain()
     assert tasks_of(case_id) == {"authorization_decision": "insurer"}
     decide(as_party(parties.insurer_user), case_id, "modify", "A shorter trial first", sessions="6")
@@ -140,9 +143,7 @@ def test_a_blocked_clearance_is_named_and_the_case_manager_closes_the_case(as_pa
     md = as_party(parties.physician)
     on_case(md, "physician", case_id, "Record the physician's clearance")
     md.get_by_label("unhealed fracture").check()
-    fill(md, {"Decided on (required)": TODAY.isoformat()})
-    md.get_by_role("button", name="Record the physician's clearance").click()
-    done(md, "Clearance recorded.")
+    submit(md, {"Decided on (required)": TODAY.isoformat()}, "Record the physician's clearance", "Clearance recorded.")
     drain()
     assert tasks_of(case_id) == {"clearance_blocked": "case_manager"}   # not the physician's task again
     cm = as_party(parties.case_manager)
@@ -152,9 +153,7 @@ def test_a_blocked_clearance_is_named_and_the_case_manager_closes_the_case(as_pa
     shot(cm, "case-not-cleared")
     cm.get_by_role("link", name="Discharge", exact=True).click()
     cm.get_by_label("Program ended").check()
-    fill(cm, {"Discharged on (required)": TODAY.isoformat()})
-    cm.get_by_role("button", name="Discharge").click()
-    done(cm, "Discharged")
+    submit(cm, {"Discharged on (required)": TODAY.isoformat()}, "Discharge", "Discharged")
     drain()
     on_case(cm, "case-manager", case_id, "Close the case")
     cm.get_by_role("button", name="Close the case").click()
@@ -183,9 +182,8 @@ def test_red_flag_reassess_resume_one_phase_back_and_review_on(as_party, parties
     fill(md, {"Reassessed on (required)": "2100-01-01", "Note (required)": "ECG normal"})
     md.get_by_role("button", name="Reassess and resume the program").click()
     expect(md.get_by_text("cannot be dated in the future").first).to_be_visible()
-    fill(md, {"Reassessed on (required)": (START + timedelta(days=8)).isoformat()})
-    md.get_by_role("button", name="Reassess and resume the program").click()
-    done(md, "Reassessed: the program resumes.")
+    submit(md, {"Reassessed on (required)": (START + timedelta(days=8)).isoformat()},
+        "Reassess and resume the program", "Reassessed: the program resumes.")
     drain()
     db.session.rollback()
     targets = {w: {t.task: t.amount for t in db.session.scalars(select(WeeklyTarget).where(
@@ -231,10 +229,9 @@ def test_counter_offer_rounds_to_acceptance_with_the_offer_in_view(as_party, par
     expect(th.get_by_text("Scan parcels")).to_be_visible()   # the offer, in view while answering it
     shot(th, "offer-answer")
     th.get_by_label("Answer").select_option("counter")
-    fill(th, {"Changes requested, for a counter-offer (shared with the employer)": "Start at 4 hours a day",
-              "Responded on (required)": (START + timedelta(days=11)).isoformat()})
-    th.get_by_role("button", name="Answer the modified-duty offer").click()
-    done(th, "Answer sent to the employer.")
+    submit(th, {"Changes requested, for a counter-offer (shared with the employer)": "Start at 4 hours a day",
+                "Responded on (required)": (START + timedelta(days=11)).isoformat()},
+                    "Answer the modified-duty offer", "Answer sent to the employer.")
     drain()
     tasks = tasks_of(case_id)
     assert tasks.get("offer_revision") == "employer" and "offer_answer" not in tasks
@@ -244,9 +241,8 @@ def test_counter_offer_rounds_to_acceptance_with_the_offer_in_view(as_party, par
     drain()
     on_case(th, "therapist", case_id, "Answer the modified-duty offer")
     th.get_by_label("Answer").select_option("accept")
-    fill(th, {"Responded on (required)": (START + timedelta(days=13)).isoformat()})
-    th.get_by_role("button", name="Answer the modified-duty offer").click()
-    done(th, "Answer sent to the employer.")
+    submit(th, {"Responded on (required)": (START + timedelta(days=13)).isoformat()},
+        "Answer the modified-duty offer", "Answer sent to the employer.")
     drain()
     db.session.rollback()
     assert [o.status for o in db.session.scalars(select(DutyOffer).where(DutyOffer.case_id == case_id)
@@ -282,11 +278,10 @@ def test_the_clinic_declines_an_offer_with_a_reason_and_the_employer_is_asked_fo
     on_case(th, "therapist", case_id, "Answer the modified-duty offer")
     expect(th.get_by_text("Pick light orders")).to_be_visible()
     th.get_by_label("Answer").select_option("decline")
-    fill(th, {"Clinical reason for a decline (not shared with the employer)": "Childcare in the mornings",
-              "Reason shared with the employer": "Mornings cannot work for the worker",
-              "Responded on (required)": (START + timedelta(days=9)).isoformat()})
-    th.get_by_role("button", name="Answer the modified-duty offer").click()
-    done(th, "Answer sent to the employer.")
+    submit(th, {"Clinical reason for a decline (not shared with the employer)": "Childcare in the mornings",
+                "Reason shared with the employer": "Mornings cannot work for the worker",
+                "Responded on (required)": (START + timedelta(days=9)).isoformat()},
+                    "Answer the modified-duty offer", "Answer sent to the employer.")
     drain()
     assert tasks_of(case_id).get("duty_offer") == "employer" and "offer_answer" not in tasks_of(case_id)
     emp = as_party(parties.employer_user)
@@ -313,10 +308,9 @@ def test_a_setback_steps_back_a_rung_and_the_ladder_climbs_again_after_a_review(
     emp = as_party(parties.employer_user)
     on_case(emp, "employer", case_id, "Report a setback")
     shot(emp, "setback")
-    fill(emp, {"On (required)": (START + timedelta(days=9)).isoformat(),
-               "What happened (required)": "Sore back after the afternoon at the dock"})
-    emp.get_by_role("button", name="Report a setback").click()
-    done(emp, "Setback")
+    submit(emp, {"On (required)": (START + timedelta(days=9)).isoformat(),
+                 "What happened (required)": "Sore back after the afternoon at the dock"},
+                     "Report a setback", "Setback")
     drain()
     tasks = tasks_of(case_id)
     assert "milestone_start" not in tasks and "milestone_confirmation" not in tasks
@@ -331,9 +325,8 @@ def test_a_setback_steps_back_a_rung_and_the_ladder_climbs_again_after_a_review(
     drain()
     assert tasks_of(case_id).get("milestone_start") == "therapist"
     on_case(th, "therapist", case_id, "Start the next milestone")
-    fill(th, {"Started on (required)": (START + timedelta(days=14)).isoformat()})
-    th.get_by_role("button", name="Start the next milestone").click()
-    done(th, "Milestone started")
+    submit(th, {"Started on (required)": (START + timedelta(days=14)).isoformat()},
+        "Start the next milestone", "Milestone started")
     db.session.rollback()
     rungs = [(m.rung, m.status) for m in db.session.scalars(select(Milestone).where(Milestone.case_id == case_id)
                                                             .order_by(Milestone.id))]
@@ -387,9 +380,7 @@ def test_after_a_red_flag_the_program_goes_on_to_discharge_and_follow_ups(as_par
     assert "continuation_request" not in tasks_of(case_id)      # no more sessions asked for after that review
     on_case(th, "therapist", case_id, "Discharge")
     th.get_by_label("Program ended").check()
-    fill(th, {"Discharged on (required)": (START + timedelta(days=14)).isoformat()})
-    th.get_by_role("button", name="Discharge").click()
-    done(th, "Discharged")
+    submit(th, {"Discharged on (required)": (START + timedelta(days=14)).isoformat()}, "Discharge", "Discharged")
     db.session.rollback()
     assert db.session.get(Case, case_id).stage == "discharged"
     assert len(db.session.scalars(select(FollowUp).where(FollowUp.case_id == case_id)).all()) == 2
@@ -405,16 +396,14 @@ def test_a_refused_clearance_is_asked_for_again_and_the_physician_then_clears(as
     cm = as_party(parties.case_manager)
     on_case(cm, "case-manager", case_id, "Ask for the clearance again")
     shot(cm, "clearance-again")
-    fill(cm, {"Ask again from (required)": TODAY.isoformat()})
-    cm.get_by_role("button", name="Ask for the clearance again").click()
-    done(cm, "The physician will be asked for the clearance again from that day.")
+    submit(cm, {"Ask again from (required)": TODAY.isoformat()},
+        "Ask for the clearance again", "The physician will be asked for the clearance again from that day.")
     drain()
     assert tasks_of(case_id) == {"physician_clearance": "physician"}
     md = as_party(parties.physician)
     on_case(md, "physician", case_id, "Record the physician's clearance")
-    fill(md, {"Decided on (required)": TODAY.isoformat(), "Note": "Pain controlled on the new regimen"})
-    md.get_by_role("button", name="Record the physician's clearance").click()
-    done(md, "Clearance recorded.")
+    submit(md, {"Decided on (required)": TODAY.isoformat(), "Note": "Pain controlled on the new regimen"},
+        "Record the physician's clearance", "Clearance recorded.")
     drain()
     db.session.rollback()
     assert db.session.get(Case, case_id).stage == "authorization"
@@ -430,9 +419,8 @@ def test_after_a_denial_the_case_manager_discharges_and_the_untreated_case_close
     expect(cm.get_by_text("The insurer denied the last request").first).to_be_visible()
     cm.get_by_role("link", name="Discharge", exact=True).click()
     cm.get_by_label("Program ended").check()
-    fill(cm, {"Discharged on (required)": TODAY.isoformat(), "Summary": "Insurer denied the program; back to the GP"})
-    cm.get_by_role("button", name="Discharge").click()
-    done(cm, "Discharged")
+    submit(cm, {"Discharged on (required)": TODAY.isoformat(), "Summary": "Insurer denied the program; back to the GP"},
+        "Discharge", "Discharged")
     drain()
     assert tasks_of(case_id) == {}                          # never treated: no follow-ups, nothing more asked
     on_case(cm, "case-manager", case_id, "Close the case")
