@@ -9,6 +9,10 @@ from sqlalchemy import text
 
 from coordinator import create_app
 from coordinator.extensions import db, limiter
+from tests.midnight import wait_if_the_day_would_end
+
+# before the test modules (and their `TODAY`) are imported
+wait_if_the_day_would_end()
 
 pytest_plugins = ["tests.factories", "tests.operations", "tests.prefect_fixtures"]
 
