@@ -50,10 +50,13 @@ test: install-test
 	$(BIN)/python -m pytest --noconftest -q tests/unit
 	$(BIN)/python -m pytest --ignore=tests/unit $(PYTEST_ARGS)
 
-# not part of `make test`: schemathesis with 500 examples per operation, the object-level (BOLA) and injection suites
+# not part of `make test`: schemathesis from the outside (every check, the stateful phase over the API's links)
+# as each of the five parties against gunicorn on SQLite and on PostgreSQL (tests/fuzz/run.py; FUZZ_EXAMPLES,
+# FUZZ_DATABASES, FUZZ_PARTIES narrow it), then the object-level (BOLA) and injection suites
 .PHONY: fuzz
 fuzz: install-test
-	FUZZ_EXAMPLES=500 $(BIN)/pytest -q tests/api/test_fuzz.py tests/security/test_bola.py tests/security/test_injection.py
+	$(BIN)/python tests/fuzz/run.py
+	$(BIN)/pytest -q tests/security/test_bola.py tests/security/test_injection.py
 
 # not part of `make test`: builds a fresh PostgreSQL database (BENCH_DATABASE_URL, default coord_bench) and
 # prints one table of figures, each against its baseline measured in the same run (README: Performance)

@@ -18,6 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # ids in URLs stop at the database's integer range: a larger one is simply not found
     app.before_request(_ids_in_range)
     app.before_request(_json_nesting)
+    app.before_request(_url_length)
     app.config.from_object(Config())
     if overrides:
         app.config.update(overrides)
@@ -60,6 +61,16 @@ def _ids_in_range():
     for value in (request.view_args or {}).values():
         if isinstance(value, int) and not 0 <= value <= 2**31 - 1:
             abort(404)
+
+
+def _url_length():
+    """414 for a path and query longer than MAX_URL_LENGTH, in the app's own words (a problem on the API). The
+    server's own limit (gunicorn.conf.py) sits above it, so only a line past both gets the server's page."""
+    from flask import abort, current_app, request
+
+    limit = current_app.config["MAX_URL_LENGTH"]
+    if len(request.full_path) > limit:
+        abort(414, description=f"the address is longer than {limit} characters")
 
 
 def _json_nesting():

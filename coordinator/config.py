@@ -51,6 +51,7 @@ class Config:
     # no request body the API or a form takes is near this: a larger one is refused (413) before it is read
     MAX_CONTENT_LENGTH = 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 512 * 1024
+    MAX_URL_LENGTH = 4096               # path and query; no page or call needs more (gunicorn stops at 8,190)
     JSON_MAX_DEPTH = 32                 # our deepest input nests 4 levels; a deeper body is refused (400)
 
     def __init__(self):

@@ -4,6 +4,7 @@ from flask import Flask
 
 from ..extensions import csrf
 from .errors import ProblemApi, register_domain_errors
+from .links import add_links
 
 API_SETTINGS = {
     "API_TITLE": "Coordinator API", "API_VERSION": "v1", "OPENAPI_VERSION": "3.0.3",
@@ -44,14 +45,23 @@ def init_api(app: Flask) -> ProblemApi:
     from .docs import bp as docs_bp
 
     app.register_blueprint(docs_bp)
+    # apispec has no hook once every path is known; its own store of paths is the one place to add links
+    add_links(api.spec._paths)
     register_domain_errors(app)
     return api
+
+
+# the days schemas/bounds.py lets through (1900-01-01 to 2100-12-31), as a pattern a generator can follow
+DAY_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+NO_NUL_PATTERN = r"^[^\u0000]*$"
 
 
 def _as_validated(converter, field, ret: dict, **kwargs) -> dict:
     """What apispec leaves out or misnames: a bound that excludes its limit (0 < hours) and the size of an
     object (minProperties, not minLength)."""
     from marshmallow import fields, validate
+
+    from ..schemas.bounds import storable
 
     extra = {}
     for v in field.validators:
@@ -64,6 +74,11 @@ def _as_validated(converter, field, ret: dict, **kwargs) -> dict:
             ret.pop("minLength", None), ret.pop("maxLength", None)
             extra |= {"minProperties": v.min} if v.min is not None else {}
             extra |= {"maxProperties": v.max} if v.max is not None else {}
+    if isinstance(field, fields.Date) and not field.dump_only:
+        # OpenAPI 3.0 bounds no date: the pattern says which years the API takes (schemas/bounds.py)
+        extra["pattern"] = DAY_PATTERN
+    if isinstance(field, fields.String) and storable in field.validators and "pattern" not in ret:
+        extra["pattern"] = NO_NUL_PATTERN   # text is stored as sent: PostgreSQL refuses NUL
     keys = getattr(field, "key_field", None)
     choices = [c for v in getattr(keys, "validators", ()) if isinstance(v, validate.OneOf) for c in v.choices]
     if isinstance(field, fields.Dict) and choices and "additionalProperties" in ret:

@@ -62,9 +62,9 @@ def idempotent(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         key = request.headers.get("Idempotency-Key")
-        if key is None:
+        if not key:   # absent, or sent empty (a field with no value, as proxies and clients may send): no key
             return view(*args, **kwargs)
-        if not key or len(key) > MAX_KEY or not key.isascii() or not key.isprintable():
+        if len(key) > MAX_KEY or not key.isascii() or not key.isprintable():
             return problem(400, "Bad Idempotency-Key", f"1 to {MAX_KEY} printable ASCII characters",
                            {"Idempotency-Key": ["invalid"]})
         used = keys.Request(f"client:{g.token.client_id}", key, request.method, request.path, _digest())

@@ -51,21 +51,31 @@ def _any_number(value) -> None:
         raise ValidationError(f"must be between {-LARGEST_NUMBER} and {LARGEST_NUMBER}")
 
 
+def _bounds(field: fields.Field) -> list:
+    """The default validators a field's declaration leaves room for."""
+    if isinstance(field, fields.Date) and not _has(field, validate.Range):
+        return [_any_day]
+    if isinstance(field, fields.String):
+        open_length = not _has(field, validate.Length) and not _has(field, validate.OneOf)
+        return [storable, *([_any_text] if open_length else [])]
+    if isinstance(field, fields.Number) and not _has(field, validate.Range):
+        return [_any_number]
+    return []
+
+
 def bound(field: fields.Field) -> None:
-    """Give a field the bound its declaration left open (containers: their items)."""
+    """Give a field the bound its declaration left open (containers: their items).
+
+    A new list each time: marshmallow copies a declared field shallowly for each schema instance, so
+    appending to `validators` would grow the class's own list with every request (and say each error
+    once per instance made so far)."""
     if isinstance(field, fields.List):
         bound(field.inner)
     elif isinstance(field, fields.Dict) and field.value_field is not None:
         bound(field.value_field)
-    if isinstance(field, fields.Date) and not _has(field, validate.Range):
-        field.validators.append(_any_day)
-    elif isinstance(field, fields.String):
-        if storable not in field.validators:
-            field.validators.append(storable)
-        if not _has(field, validate.Length) and not _has(field, validate.OneOf):
-            field.validators.append(_any_text)
-    elif isinstance(field, fields.Number) and not _has(field, validate.Range):
-        field.validators.append(_any_number)
+    missing = [v for v in _bounds(field) if v not in field.validators]
+    if missing:
+        field.validators = [*field.validators, *missing]
 
 
 class Bounded(Schema):

@@ -161,3 +161,13 @@ def test_list_filters_cases_with_overdue_work(client, parties, bearer):
     assert [c["claim_number"] for c in overdue["items"]] == ["LATE"]
     on_time = client.get("/api/v1/cases?overdue=false", headers=headers).json
     assert [c["claim_number"] for c in on_time["items"]] == ["FRESH"]
+
+
+def test_an_empty_idempotency_key_is_no_key_and_a_bad_one_is_refused(client, parties, bearer):
+    empty = client.post("/api/v1/cases", json=referral_json(parties),
+                        headers={**bearer(parties.case_manager), "Idempotency-Key": ""})
+    assert empty.status_code == 201 and "Idempotent-Replayed" not in empty.headers
+    bad = client.post("/api/v1/cases", json=referral_json(parties, claim_number="CLM-X"),
+                      headers={**bearer(parties.case_manager), "Idempotency-Key": "x" * 201})
+    assert bad.status_code == 400 and bad.json["errors"] == {"Idempotency-Key": ["invalid"]}
+    assert count_cases() == 1

@@ -204,3 +204,35 @@ def test_the_document_names_the_keys_a_measure_dict_takes_and_the_command_header
                if p["in"] == "header"}
     assert headers["If-Match"]["required"] and headers["If-Match"]["schema"]["pattern"] == '^"[0-9]{1,10}"$'
     assert headers["Idempotency-Key"]["schema"]["pattern"] == "^[!-~]{1,200}$"
+
+
+def test_each_bound_is_said_once_however_many_requests_came_before(client, parties, bearer):
+    """The default bounds are added to each schema instance, not to the class's shared field."""
+    from coordinator.schemas.cases import ReferralSchema
+
+    before = len(ReferralSchema._declared_fields["date_of_injury"].validators)
+    for _ in range(3):
+        answer = client.post("/api/v1/cases", json={"date_of_injury": "0001-01-01"}, headers=bearer(parties.case_manager))
+    assert answer.json["errors"]["date_of_injury"] == ["must be a date between 1900-01-01 and 2100-12-31"]
+    assert len(ReferralSchema._declared_fields["date_of_injury"].validators) == before
+
+
+def test_the_document_states_the_days_the_api_takes(client):
+    """Every date a client sends carries a pattern of the years schemas/bounds.py allows."""
+    import re
+
+    from coordinator.schemas.bounds import FIRST_DAY, LAST_DAY
+
+    referral = client.get("/api/v1/openapi.json").json["components"]["schemas"]["Referral"]["properties"]
+    pattern = referral["date_of_injury"]["pattern"]
+    assert re.match(pattern, FIRST_DAY.isoformat()) and re.match(pattern, LAST_DAY.isoformat())
+    assert not re.match(pattern, "1899-12-31") and not re.match(pattern, "2101-01-01")
+
+
+def test_an_address_too_long_is_a_problem_in_plain_words(client, parties, bearer):
+    long_query = "page=" + "9" * 5000
+    answer = client.get(f"/api/v1/cases?{long_query}", headers=bearer(parties.case_manager))
+    assert answer.status_code == 414 and answer.mimetype == "application/problem+json"
+    assert answer.json["detail"] == "the address is longer than 4096 characters"
+    page = client.get(f"/login?{long_query}")
+    assert page.status_code == 414 and page.mimetype == "text/html"
