@@ -263,7 +263,8 @@ def _authorization(f: CaseFacts, today: date, p: ActionPolicy, holidays) -> list
         due = add_business_days(f.stage_since, p.start_business_days, holidays)
         text = ("authorized: record the baseline so week 1 can start" if not f.baseline_recorded
                 else "authorized and baselined: start week 1")
-        actions.append(PendingAction(ActionKind.START_PROGRAM, Role.THERAPIST, due, reason("start_due", text)))
+        code = "start_due" if f.baseline_recorded else "baseline_due"
+        actions.append(PendingAction(ActionKind.START_PROGRAM, Role.THERAPIST, due, reason(code, text)))
     return actions
 
 
@@ -342,3 +343,31 @@ def inbox_scope(role: Role) -> InboxScope:
     if role is Role.CASE_MANAGER:
         return InboxScope(frozenset({Role.CASE_MANAGER, Role.THERAPIST}), all_overdue=True)
     return InboxScope(frozenset({role}))
+
+
+# which command answers an owed action, and of which kind of input; None where a person chooses among several
+# (after a denial: appeal, revise or discharge; after a blocked clearance: ask again or close; an intake review)
+_ANSWERED_BY: dict[ActionKind, tuple[str, str | None]] = {
+    ActionKind.PHYSICIAN_CLEARANCE: ("record_clearance", "physician"),
+    ActionKind.AUTHORIZATION_DECISION: ("decide_authorization", None),
+    ActionKind.CONTINUATION_REQUEST: ("request_authorization", None),
+    ActionKind.START_PROGRAM: ("start_program", None),
+    ActionKind.WEEKLY_REVIEW: ("submit_weekly_review", None),
+    ActionKind.REASSESSMENT: ("resume_program", None),
+    ActionKind.DUTY_OFFER: ("propose_duty_offer", None),
+    ActionKind.OFFER_ANSWER: ("respond_to_duty_offer", None),
+    ActionKind.OFFER_REVISION: ("propose_duty_offer", None),
+    ActionKind.MILESTONE_START: ("start_milestone", None),
+    ActionKind.MILESTONE_CONFIRMATION: ("confirm_milestone", None),
+    ActionKind.FOLLOW_UP: ("record_follow_up", None),
+    ActionKind.INFORMATION_REQUESTED: ("supply_information", None),
+}
+
+
+def answered_by(action: PendingAction) -> tuple[str, str | None] | None:
+    """The command (and kind of input) that does what the action owes, or None when the party chooses how."""
+    if action.kind is ActionKind.START_PROGRAM and action.reason.code == "baseline_due":
+        return "record_baseline", None
+    if action.kind is ActionKind.SPECIALIST_CLEARANCE:
+        return "record_clearance", action.reason.code.removesuffix("_clearance_due")
+    return _ANSWERED_BY.get(ActionKind(action.kind))

@@ -4,6 +4,7 @@ from flask import Blueprint, Flask, abort, redirect, render_template, url_for
 
 from ..auth.sessions import current_actor, login_required
 from ..domain.actors import Role
+from .certificate import work_status_certificate_pdf
 from .common import escalations as escalated_tasks
 from .common import render_case, render_home
 from .exports import caseload_csv, measures_csv
@@ -70,6 +71,11 @@ def _portal(role: Role, name: str) -> Blueprint:
     def progress_report(case_id: int):
         """The case's progress report as a PDF (clinical views)."""
         return progress_report_pdf(name, case_id)
+
+    @bp.get("/cases/<int:case_id>/work-status.pdf")
+    def work_status_certificate(case_id: int):
+        """The case's work-status certificate as a PDF (every party to the case; functional terms only)."""
+        return work_status_certificate_pdf(name, case_id)
 
     @bp.route("/intake", methods=["GET", "POST"])
     def intake():

@@ -26,6 +26,7 @@ from ..services.queries import records
 from ..services.queries.cases import CaseSummary, clinic_staff
 from ..services.unit_of_work import Options
 from ..schemas.bounds import Bounded
+from .wording import MEASURES_HINT, hint_of, label_of, measure_label
 
 
 ROWS = 5   # rows offered for a list of items (the tasks of a duty offer); empty rows are ignored
@@ -56,6 +57,7 @@ class PortalAction:
     done: str | Callable[[Any], str] = "Saved."   # or the words for the service's result (a red-flag session)
     preview: Callable[[Actor, CaseSummary, dict, Options], dict] | None = None   # shown before the user confirms
     options: Callable[[Actor, CaseSummary], dict] | None = None   # named choices for id fields (see `describe`)
+    alert: Callable[[Any], bool] | None = None   # the result calls for an alert, not a confirmation (a red flag)
 
     @property
     def label(self) -> str:
@@ -119,7 +121,7 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
                  done="Week 1 has started."),
     PortalAction("session", "log_session", SessionInSchema,
                  lambda actor, case, body, _, options: program.log_session(actor, case.id, body, options=options),
-                 done=lambda row: _session_done(row)),
+                 done=lambda row: _session_done(row), alert=lambda row: bool(row.stopped)),
     PortalAction("resume", "resume_program", ResumptionInSchema,
                  lambda actor, case, body, _, options: program.resume_program(actor, case.id, **body, options=options),
                  done="Reassessed: the program resumes."),
@@ -200,20 +202,21 @@ def describe(schema: Schema, case: CaseSummary | None, hidden: dict, options: di
         if name in hidden or (only is not None and name not in only):
             continue
         if name in options:
-            inputs.append({"name": prefix + name, "label": name.removesuffix("_id").replace("_", " ").capitalize(),
+            inputs.append({"name": prefix + name, "label": label_of(name, f), "hint": "",
                            "kind": "options", "required": f.required, "options": options[name], "choices": []})
             continue
         if isinstance(f, fields.Nested):
             if not f.many and not prefix:
-                inputs.append({"name": name, "label": name.replace("_", " ").capitalize(), "kind": "group",
+                inputs.append({"name": name, "label": label_of(name, f), "kind": "group", "hint": "",
                                "required": False, "choices": [],
                                "inputs": describe(f.schema, case, {}, prefix=f"{name}.")})
             continue
         if isinstance(f, fields.List) and isinstance(f.inner, fields.Nested):
             inner = f.inner.schema
-            inputs.append({"name": name, "label": name.replace("_", " ").capitalize(), "kind": "rows",
+            inputs.append({"name": name, "label": label_of(name, f), "kind": "rows", "hint": "",
                            "required": f.required, "rows": ROWS, "choices": [],
-                           "columns": [{"name": n, "label": n.replace("_", " ").capitalize(),
+                           "columns": [{"name": n, "label": label_of(n, c), "hint": hint_of(n, c),
+                                        "required": c.required,
                                         "choices": ["yes", "no"] if isinstance(c, fields.Boolean) else _choices(c),
                                         "number": isinstance(c, (fields.Integer, fields.Float))}
                                        for n, c in inner.fields.items()]})
@@ -221,13 +224,15 @@ def describe(schema: Schema, case: CaseSummary | None, hidden: dict, options: di
         kind = ("date" if isinstance(f, fields.Date) else "checkbox" if isinstance(f, fields.Boolean)
                 else "number" if isinstance(f, (fields.Integer, fields.Float)) else
                 "dict" if isinstance(f, fields.Dict) else "list" if isinstance(f, fields.List) else "text")
-        item = {"name": prefix + name, "label": f.metadata.get("label") or name.replace("_", " ").capitalize(),
+        item = {"name": prefix + name, "label": label_of(name, f), "hint": hint_of(name, f),
                 "kind": kind,
                 "required": f.required or name in required,
                 "choices": _choices(f.inner) if isinstance(f, fields.List) else _choices(f),
                 "step": "1" if isinstance(f, fields.Integer) else "any"}
-        if kind == "dict":
+        if kind == "dict":   # one number per job demand, each labelled with its task and unit
             item["keys"] = list(case.demand_tasks) if case is not None else []
+            item["key_labels"] = {key: measure_label(key) for key in item["keys"]}
+            item["hint"] = MEASURES_HINT
         inputs.append(item)
     return inputs
 

@@ -51,14 +51,33 @@ def clock(due: date, today: date | None = None) -> str:
     return f"{-days} day{'s' if days != -1 else ''} overdue"
 
 
-def inbox_items(actor: Actor, page: int = 1) -> tuple[InboxPage, list[dict]]:
+def inbox_items(actor: Actor, portal: str, page: int = 1) -> tuple[InboxPage, list[dict]]:
     """One page of the actor's pending actions, overdue first, then by due date, with each line's words."""
     found = caseloads.inbox_for(actor, page, INBOX_PER_PAGE)
     clinical = is_clinical_reader(actor)
     return found, [{"case_id": i.case_id, "claim": i.claim_number, "label": _label(str(i.action.kind)),
+                    "url": form_url(actor, portal, i.case_id, i.action),
                     "clock": clock(i.action.due), "role": str(i.action.role).replace("_", " "),
                     "due": i.action.due, "overdue": i.overdue, "why": i.action.reason.text if clinical or shareable_reason(i.action.kind) else ""}
                    for i in found.items]
+
+
+def form_url(actor: Actor, portal: str, case_id: int, action) -> str:
+    """The form that does what an owed action asks (one click from the inbox); the case page when the
+    party chooses among several commands, or owes nothing here."""
+    from flask import url_for
+
+    from ..domain.actions import answered_by
+    from .actions import form_for
+
+    answer = answered_by(action) if str(action.role) == str(actor.role) else None
+    form = form_for(*answer) if answer else None
+    if form is None:
+        return url_for(f"{portal}.case", case_id=case_id)
+    args = {"case_id": case_id, "slug": form.slug}
+    if (form.subject is not None or form.slug == "review") and action.subject_id:
+        args["subject_id"] = action.subject_id   # the request, offer, milestone or follow-up; a review's week
+    return url_for(f"{portal}.act", **args)
 
 
 def render_home(portal: str):
@@ -66,12 +85,25 @@ def render_home(portal: str):
     actor = current_actor()
     filters = filters_from_request()
     cases = caseloads.caseload(actor, filters, CASELOAD_PER_PAGE)
-    found, items = inbox_items(actor, filters.inbox_page)
+    found, items = inbox_items(actor, portal, filters.inbox_page)
     record_listing(actor, [c.id for c in cases.items], purpose="portal home")
     return render_template("portals/home.html", portal=portal, title=ROLE_TITLES.get(Role(actor.role), "Your"),
                            inbox=found, items=items, cases=cases, filters=filters, stages=list(Stage),
                            choices=caseloads.party_choices(actor), notifications=caseloads.notifications(actor),
                            functional=not is_clinical_reader(actor), today=date.today())
+
+
+def next_step(actor: Actor, case_id: int) -> str:
+    """Who acts next on the case, in words: each pending action with its party and due date."""
+    try:
+        page = case_page(actor, case_id)
+    except NotFound:
+        return ""
+    waiting = [f"{_label(str(i.action.kind)).lower()} by the {str(i.action.role).replace('_', ' ')}, due "
+               f"{i.action.due.isoformat()}" for i in page.waiting]
+    if not waiting:
+        return "Nothing else is waiting on this case now."
+    return "Next: " + "; ".join(waiting) + "."
 
 
 def render_case(portal: str, case_id: int):

@@ -8,19 +8,29 @@ from ..auth.sessions import current_actor
 from ..domain.errors import DomainError, InvalidValue
 from ..domain.permissions import NotPermitted
 from ..services.queries.access import forget
+from ..services.queries.records import accepted_offer
 from ..services.queries.cases import case_summary, commands_on, referral_choices, refusal
 from ..services.unit_of_work import NotFound, Options, StaleVersion
+from marshmallow import fields
+
 from .actions import ACTIONS, ValidationError, defaults, describe, load, subject_of
+from .common import next_step
+from .wording import by_input, field_errors, label_of, plain
 
 
-def _flat(messages) -> dict[str, str]:
-    """marshmallow's nested messages as one sentence per field."""
-    out = {}
-    for name, value in (messages.items() if isinstance(messages, dict) else [("_schema", messages)]):
-        if isinstance(value, dict):
-            value = [f"{k}: {'; '.join(v) if isinstance(v, list) else v}" for k, v in value.items()]
-        out[name] = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-    return out
+def _errors(messages, schema) -> tuple[dict[str, str], list[dict]]:
+    """The schema's messages in plain words: by input (beside each) and as the summary at the top."""
+    summary = field_errors(messages, schema)
+    return by_input(summary), summary
+
+
+def _refusal_errors(refused: DomainError) -> tuple[dict[str, str], list[dict]]:
+    """A domain rule's refusal naming one input: the message beside it and in the summary."""
+    field = getattr(refused, "field", None)
+    if not field:
+        return {}, []
+    summary = [{"id": f"f-{field}", "label": label_of(field, fields.Raw()), "text": plain(str(refused))}]
+    return by_input(summary), summary
 
 
 def _form_kind(action, command) -> str | None:
@@ -54,7 +64,7 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
     refused = refusal(actor, case.id, action.command, kind=kind, subject=subject_id)
     only = inputs_of(action.command, kind) if kind else ()
     message = f"Not possible now: {refused}." if refused else None
-    values, errors, status, preview = defaults(action), {}, 409 if refused else 200, None
+    values, errors, status, preview, summary = defaults(action), {}, 409 if refused else 200, None, []
     if subject_id is not None and action.slug == "review":
         values["week"] = str(subject_id)
     if request.method == "POST" and not refused:
@@ -69,8 +79,8 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
             else:
                 result = action.run(actor, case, body, subject_id, options)
         except ValidationError as invalid:
-            errors, status = _flat(invalid.messages), 422
-            message = "Please correct the fields marked below."
+            (errors, summary), status = _errors(invalid.messages, action.schema()), 422
+            message = None
         except StaleVersion:
             forget()
             message, status = ("Someone else changed this case while you were filling in the form. "
@@ -80,20 +90,25 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
         except DomainError as refused_now:
             forget()
             if isinstance(refused_now, InvalidValue) and refused_now.field:
-                errors, status = {refused_now.field: str(refused_now)}, 422
-            message, status = str(refused_now), status if status == 422 else 409
+                (errors, summary), status = _refusal_errors(refused_now), 422
+            message, status = plain(str(refused_now)), status if status == 422 else 409
         else:
             if preview is None:
-                flash(action.done(result) if callable(action.done) else action.done)
-                return redirect(url_for(f"{portal}.case", case_id=case.id))
+                # back to the inbox, saying what happened and who acts next; a red flag as an alert
+                words = action.done(result) if callable(action.done) else action.done
+                alert = action.alert is not None and action.alert(result)
+                flash(f"Claim {case.claim_number}: {words} {next_step(actor, case.id)}", "alert" if alert else "done")
+                return redirect(url_for(f"{portal}.home"))
         case = case_summary(actor, case_id, purpose=f"portal form {slug}")   # as it stands now
     subject = subject_of(action, case, subject_id) if action.subject is not None else None
+    # what a milestone's confirmation needs beside it: the duties agreed (the accepted offer's tasks)
+    duties = accepted_offer(case.id) if action.slug == "confirm-milestone" and subject is not None else None
     options = action.options(actor, case) if action.options is not None else None
     inputs = [] if refused else describe(action.schema(), case, action.hidden, options, only=only,
                                          required=required_inputs_of(action.command, kind) if kind else ())
     return render_template("portals/action.html", portal=portal, case=case, action=action, subject=subject,
                            inputs=inputs, values=values, errors=errors, message=message, subject_id=subject_id,
-                           preview=preview, refused=refused), status
+                           preview=preview, refused=refused, summary=summary, duties=duties), status
 
 
 def intake(portal: str):
@@ -107,23 +122,23 @@ def intake(portal: str):
     except NotPermitted:
         abort(403)
     hidden, options = {"clinic_id": actor.org_id}, referral_choices(actor)
-    values, errors, message, status = {"referral_date": date.today().isoformat()}, {}, None, 200
+    values, errors, message, status, summary = {"referral_date": date.today().isoformat()}, {}, None, 200, []
     if request.method == "POST":
         values = request.form.to_dict()
         try:
             referral = INTAKE.schema().load(payload(INTAKE.schema(), request.form, hidden))
             case = INTAKE.run(actor, None, referral, None, Options())
         except ValidationError as invalid:
-            errors, status, message = _flat(invalid.messages), 422, "Please correct the fields marked below."
+            (errors, summary), status = _errors(invalid.messages, INTAKE.schema()), 422
         except NotPermitted:
             abort(403)
         except DomainError as refused:
             forget()
-            errors = {refused.field: str(refused)} if getattr(refused, "field", None) else {}
-            message, status = str(refused), 422 if isinstance(refused, InvalidValue) else 409
+            errors, summary = _refusal_errors(refused)
+            message, status = plain(str(refused)), 422 if isinstance(refused, InvalidValue) else 409
         else:
-            flash(INTAKE.done)
+            flash(f"Claim {case.claim_number}: {INTAKE.done} {next_step(actor, case.id)}", "done")
             return redirect(url_for(f"{portal}.case", case_id=case.id))
     return render_template("portals/action.html", portal=portal, case=None, action=INTAKE,
                            inputs=describe(INTAKE.schema(), None, hidden, options), values=values, errors=errors,
-                           message=message, subject_id=None, preview=None, refused=""), status
+                           message=message, subject_id=None, preview=None, refused="", summary=summary), status

@@ -58,7 +58,7 @@ def requested(parties, referral, claim: str) -> tuple[int, int]:
 
 
 READY = {"lift_floor_to_waist": 22.0, "carry": 11.0, "stand": 250.0}
-TASKS = (("lift floor to waist", "lift_floor_to_waist"), ("carry", "carry"), ("stand", "stand"))
+TASKS = (("Lift floor to waist (kg)", "lift_floor_to_waist"), ("Carry (kg)", "carry"), ("Stand (minutes)", "stand"))
 
 
 def sent_offer(parties, case_id: int, sent: int, start: int) -> DutyOffer:
@@ -73,8 +73,8 @@ def sent_offer(parties, case_id: int, sent: int, start: int) -> DutyOffer:
 def review_in_portal(page, case_id: int, week: int, capacities: dict, reviewed_on, expected: str) -> None:
     """The therapist reviews the week from the case page: measures, preview (the recommendation), confirm."""
     on_case(page, "therapist", case_id, f"Review week {week}")
-    fill(page, {"Reviewed on (required)": reviewed_on.isoformat(), "Pain": "2", "Rpe": "12", "Fatigue": "2",
-                "Sessions scheduled (required)": "4", "Hours tolerated": "8"})
+    fill(page, {"Reviewed on (required)": reviewed_on.isoformat(), "Pain": "2", "Exertion (Borg RPE)": "12", "Fatigue": "2",
+                "Sessions scheduled this week (required)": "4", "Hours of work tolerated": "8"})
     for label, task in TASKS:
         page.get_by_label(label, exact=True).fill(f"{capacities[task]:g}")
     page.get_by_role("button", name="Preview the review").click()
@@ -87,7 +87,7 @@ def decide(page, case_id: int, decision: str, reason: str, sessions: str | None 
     on_case(page, "insurer", case_id, "Decide the authorization")
     page.get_by_label("Decision").select_option(decision)
     if sessions:
-        page.get_by_label("Approved sessions").fill(sessions)
+        page.get_by_label("Sessions approved").fill(sessions)
     submit(page, {"Reason (required)": reason, "Decided on (required)": TODAY.isoformat()},
         "Decide the authorization", "Decision recorded.")
 
@@ -168,8 +168,8 @@ def test_red_flag_reassess_resume_one_phase_back_and_review_on(as_party, parties
         session(parties, case_id, START + timedelta(days=day))
     th = as_party(parties.therapist)
     on_case(th, "therapist", case_id, "Log a session")
-    fill(th, {"Session date (required)": (START + timedelta(days=7)).isoformat(), "Minutes (required)": "60",
-              "Rpe (required)": "13", "Pain (required)": "3"})
+    fill(th, {"Session date (required)": (START + timedelta(days=7)).isoformat(), "Duration (required)": "60",
+              "Exertion (Borg RPE) (required)": "13", "Pain (required)": "3"})
     th.get_by_label("chest pain").check()
     th.get_by_role("button", name="Log a session").click()
     done(th, "Session stopped on a red flag")
@@ -192,9 +192,9 @@ def test_red_flag_reassess_resume_one_phase_back_and_review_on(as_party, parties
     assert db.session.get(Case, case_id).stage == "program"
     on_case(th, "therapist", case_id, "Review week 1")   # the week of the flag is reviewed like any other
     fill(th, {"Reviewed on (required)": (START + timedelta(days=9)).isoformat()})
-    for task, amount in (("lift floor to waist", "14"), ("carry", "8"), ("stand", "150")):
+    for task, amount in (("Lift floor to waist (kg)", "14"), ("Carry (kg)", "8"), ("Stand (minutes)", "150")):
         th.get_by_label(task, exact=True).fill(amount)
-    fill(th, {"Pain": "3", "Rpe": "13", "Fatigue": "3", "Sessions scheduled (required)": "4"})
+    fill(th, {"Pain": "3", "Exertion (Borg RPE)": "13", "Fatigue": "3", "Sessions scheduled this week (required)": "4"})
     th.get_by_role("button", name="Preview the review").click()
     expect(th.get_by_text("Recommendation: progress").first).to_be_visible()
     th.get_by_role("button", name="Confirm the review").click()
@@ -341,7 +341,7 @@ def test_an_obstetric_ceiling_from_the_clearance_cautions_the_session_above_it(a
     drain()
     md = as_party(parties.physician)
     on_case(md, "physician", case_id, "Record the obstetric clearance")
-    fill(md, {"Decided on (required)": (START - timedelta(days=14)).isoformat(), "Rpe ceiling": "12"})
+    fill(md, {"Decided on (required)": (START - timedelta(days=14)).isoformat(), "Exertion ceiling (Borg RPE)": "12"})
     md.get_by_label("Cleared", exact=True).check()
     md.get_by_role("button", name="Record the obstetric clearance").click()
     done(md, "Obstetric clearance recorded.")
@@ -353,7 +353,7 @@ def test_an_obstetric_ceiling_from_the_clearance_cautions_the_session_above_it(a
     start_program(parties.therapist, case_id, start_on=START)
     th = as_party(parties.therapist)
     on_case(th, "therapist", case_id, "Log a session")
-    fill(th, {"Session date (required)": START.isoformat(), "Minutes (required)": "120", "Rpe (required)": "13",
+    fill(th, {"Session date (required)": START.isoformat(), "Duration (required)": "120", "Exertion (Borg RPE) (required)": "13",
               "Pain (required)": "2"})
     th.get_by_role("button", name="Log a session").click()
     done(th, "RPE 13 is above the ceiling of 12: lower the intensity")   # the obstetrician's 12, not the policy's 14

@@ -15,7 +15,7 @@ from .conftest import axe_violations, fill
 CLAIM = "WC-5001"
 DIAGNOSIS = "Strain of lower back muscle"
 NOTE = "Lumbar strain: no ladders until the disc settles"   # clinical: never shown to the employer
-CAPACITY = {"lift floor to waist": "22", "carry": "11", "stand": "250"}   # at or above every demand
+CAPACITY = {"Lift floor to waist (kg)": "22", "Carry (kg)": "11", "Stand (minutes)": "250"}   # at or above every demand
 
 
 def day(offset: int) -> str:
@@ -24,12 +24,16 @@ def day(offset: int) -> str:
 
 
 def act(page, link: str, values: dict, button: str | None = None, done: str = "") -> None:
-    """From the case page: open the action's form, fill it, submit, and see it accepted."""
+    """From the case page: open the action's form, fill it, submit, see it accepted (on the inbox, where a sent
+    form leads), and come back to the case for the next step."""
+    case_url = page.url
     page.get_by_role("link", name=link, exact=True).first.click()
     fill(page, values)
     page.get_by_role("button", name=button or link, exact=True).click()
     if done:
         see(page, done)
+        expect(page.get_by_role("heading", level=1)).to_contain_text("inbox")
+        page.goto(case_url)
 
 
 def see(page, text: str) -> None:
@@ -55,14 +59,14 @@ def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_par
                 "Employer (required)": (str(parties.employer.id),), "Insurer (required)": (str(parties.insurer.id),),
                 "Physician (required)": (str(parties.physician.user_id),),
                 "Therapist": (str(parties.therapist.user_id),),
-                "Diagnosis code (required)": "S39.012A", "Diagnosis text (required)": DIAGNOSIS,
-                "Job title (required)": "Warehouse associate", "Shift hours (required)": "8",
+                "Diagnosis code (required)": "S39.012A", "Diagnosis (required)": DIAGNOSIS,
+                "Job title (required)": "Warehouse associate", "Length of a shift (required)": "8",
                 "Task, row 1": ("lift_floor_to_waist",), "Amount, row 1": "20", "Frequency, row 1": ("occasional",),
                 "Task, row 2": ("carry",), "Amount, row 2": "10", "Frequency, row 2": ("frequent",),
                 "Task, row 3": ("stand",), "Amount, row 3": "240", "Frequency, row 3": ("constant",),
-                "Rtw goal (required)": "Back to warehouse associate, full duty",
-                "Rtw goal agreed by employer": True, "Rtw goal agreed by worker": True, "Therapy plateaued": True,
-                "Hours per day available (required)": "4", "Days per week available (required)": "5"})
+                "Return-to-work goal (required)": "Back to warehouse associate, full duty",
+                "The employer agrees to the goal": True, "The worker agrees to the goal": True, "Therapy so far has plateaued": True,
+                "Hours a day the worker can attend (required)": "4", "Days a week the worker can attend (required)": "5"})
     page.get_by_role("button", name="Open a case", exact=True).click()
     see(page, "Case opened.")
     case_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
@@ -85,7 +89,7 @@ def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_par
     page.get_by_role("link", name="Decide the authorization").click()
     see(page, "The policy's criteria")
     assert axe_violations(page) == []
-    fill(page, {"Decision": ("approve",), "Reason (required)": "Meets the program criteria",
+    fill(page, {"Decision (required)": ("approve",), "Reason (required)": "Meets the program criteria",
                 "Decided on (required)": day(-16)})
     page.get_by_role("button", name="Decide the authorization").click()
     see(page, "Decision recorded.")
@@ -93,15 +97,15 @@ def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_par
     # the therapist baselines, starts week 1, logs the week's sessions and reviews it
     page = as_party(parties.therapist)
     to_case(page)
-    act(page, "Record the baseline", {"Measured on (required)": day(-15), "lift floor to waist": "12", "carry": "6",
-                                      "stand": "120"}, done="Baseline recorded")
+    act(page, "Record the baseline", {"Measured on (required)": day(-15), "Lift floor to waist (kg)": "12", "Carry (kg)": "6",
+                                      "Stand (minutes)": "120"}, done="Baseline recorded")
     act(page, "Start the program", {"Start on (required)": day(-14)}, done="Week 1 has started.")
     for ago in (13, 12, 11, 10):
-        act(page, "Log a session", {"Session date (required)": day(-ago), "Minutes (required)": "180",
-                                    "Rpe (required)": "13", "Pain (required)": "3"}, done="Session logged.")
+        act(page, "Log a session", {"Session date (required)": day(-ago), "Duration (required)": "180",
+                                    "Exertion (Borg RPE) (required)": "13", "Pain (required)": "3"}, done="Session logged.")
     page.get_by_role("link", name="Review week 1").click()
-    fill(page, {"Reviewed on (required)": day(-8), **CAPACITY, "Pain": "2", "Rpe": "12", "Fatigue": "2",
-                "Sessions scheduled (required)": "4", "Hours tolerated": "8"})
+    fill(page, {"Reviewed on (required)": day(-8), **CAPACITY, "Pain": "2", "Exertion (Borg RPE)": "12", "Fatigue": "2",
+                "Sessions scheduled this week (required)": "4", "Hours of work tolerated": "8"})
     page.get_by_role("button", name="Preview the review").click()
     see(page, "Recommendation:")          # shown before anything is kept
     assert axe_violations(page) == []
@@ -111,9 +115,9 @@ def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_par
     # the physician sets the restrictions the employer will plan modified duty with
     page = as_party(parties.physician)
     to_case(page, from_inbox=False)
-    act(page, "Issue restrictions", {"Issued on (required)": day(-9), "Max hours per day": "8",
+    act(page, "Issue restrictions", {"Issued on (required)": day(-9), "Most hours a day": "8",
                                      "Task, row 1": ("carry",), "Frequency, row 1": ("frequent",),
-                                     "Max kg, row 1": "12", "climb": True, "Notes": NOTE},
+                                     "Most weight, row 1": "12", "Climb": True, "Notes": NOTE},
         done="Restrictions issued")
 
     # the employer sees them in functional terms only, and offers modified duty checked against them
@@ -124,7 +128,7 @@ def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_par
     assert NOTE not in page.content() and DIAGNOSIS not in page.content()
     page.get_by_role("link", name="Propose modified duty").click()
     fill(page, {"Hours per day (required)": "4", "Schedule (required)": "Mon-Fri 8-12", "Location (required)": "Dock 2",
-                "Wage (required)": "24.5", "Wage period": ("hourly",), "Start date (required)": day(-5),
+                "Wage (required)": "24.5", "Wage period (required)": ("hourly",), "Start date (required)": day(-5),
                 "Sent on (required)": day(-7), "Description, row 1": "Pick light orders",
                 "Task, row 1": ("carry",), "Amount, row 1": "8", "Frequency, row 1": ("frequent",)})
     page.get_by_role("button", name="Check for conflicts").click()
@@ -135,7 +139,7 @@ def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_par
     # the therapist accepts it for the worker
     page = as_party(parties.therapist)
     to_case(page)
-    act(page, "Answer the modified-duty offer", {"Answer": ("accept",), "Responded on (required)": day(-6)},
+    act(page, "Answer the modified-duty offer", {"Answer (required)": ("accept",), "Responded on (required)": day(-6)},
         done="Answer sent to the employer.")
 
     # up the ladder: the therapist starts each rung, the employer confirms it at the worksite

@@ -41,7 +41,7 @@ def test_each_demo_account_lands_on_its_inbox_and_the_page_passes_axe(page, demo
     folder = DOCS if REFRESH else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{account}-home.png"), full_page=True)
-    rows.first.get_by_role("link").click()                    # one click to the case
+    rows.first.get_by_role("link").last.click()               # the claim: one click to the case
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     assert axe_violations(page) == []
 

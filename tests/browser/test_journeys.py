@@ -35,10 +35,10 @@ def drain():
 
 
 def open_from_inbox(page, claim: str, action: str):
-    """From the inbox: the case, then the action's form."""
+    """One click from the inbox: the line's own link opens the form that does what it asks."""
     page.goto("/")
-    page.locator("table.inbox").get_by_role("link", name=claim).first.click()
-    page.get_by_role("link", name=action).click()
+    page.locator("table.inbox tbody tr", has_text=claim).first.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(action)
 
 
 def test_clearance_authorization_baseline_and_a_session_in_the_browser(page, party, parties, referral, flows):
@@ -65,7 +65,7 @@ def test_clearance_authorization_baseline_and_a_session_in_the_browser(page, par
     party(parties.therapist)
     open_from_inbox(page, "WC-2001", "Record the baseline")
     page.get_by_label("Measured on (required)").fill(TODAY.isoformat())
-    for task, amount in (("lift floor to waist", "12"), ("carry", "6"), ("stand", "120")):
+    for task, amount in (("Lift floor to waist (kg)", "12"), ("Carry (kg)", "6"), ("Stand (minutes)", "120")):
         page.get_by_label(task, exact=True).fill(amount)
     page.get_by_role("button", name="Record the baseline").click()
     expect(page.get_by_text("Baseline recorded").first).to_be_visible()
@@ -73,14 +73,15 @@ def test_clearance_authorization_baseline_and_a_session_in_the_browser(page, par
     db.session.rollback()
     assert db.session.get(Case, case_id).stage == "program"
 
-    page.reload()
+    page.goto(f"/therapist/cases/{case_id}")
     page.get_by_role("link", name="Log a session").click()
     page.get_by_label("Session date (required)").fill(TODAY.isoformat())
-    page.get_by_label("Minutes (required)").fill("180")
-    page.get_by_label("Rpe (required)").fill("13")
+    page.get_by_label("Duration (required)").fill("180")
+    page.get_by_label("Exertion (Borg RPE) (required)").fill("13")
     page.get_by_label("Pain (required)").fill("3")
     page.get_by_role("button", name="Log a session").click()
     expect(page.get_by_text("Session logged.").first).to_be_visible()
+    page.goto(f"/therapist/cases/{case_id}")
     timeline = page.locator("section", has=page.get_by_role("heading", name="Timeline")).inner_text()
     for step in ("clearance", "authoriz", "Program started", "Session logged"):
         assert step.lower() in timeline.lower(), step

@@ -1,6 +1,7 @@
 """Guards, not timings: every portal page, export and API read of the read side issues the same SQL statements
 at 9 cases and at 9 + 90."""
 
+import re
 import pytest
 from sqlalchemy import event, select
 
@@ -71,7 +72,7 @@ def _signed_in(app, account: str):
                                            "csrf_token": token})
     assert response.status_code == 302
     home = client.get(f"/{PORTAL[account]}/").get_data(as_text=True)
-    case_id = int(home.split("/cases/", 1)[1].split('"', 1)[0])
+    case_id = int(re.search(r"/cases/(\d+)", home).group(1))
     return client, case_id, bearer(client, f"{account}@demo.test")
 
 

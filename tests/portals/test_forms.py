@@ -33,10 +33,11 @@ def test_the_physician_clears_from_the_case_page_and_the_insurer_decides(parties
     form = physician.get(url).get_data(as_text=True)
     assert 'for="f-decided_on"' in form and "Contraindications" in form
     done = submit(physician, url, case_id, decided_on=TODAY.isoformat(), restrictions="No overhead lifting")
-    assert done.status_code == 302 and done.headers["Location"].endswith(f"/physician/cases/{case_id}")
+    assert done.status_code == 302 and done.headers["Location"].endswith("/physician/")   # back to the inbox
     clearance = db.session.scalar(select(Clearance).where(Clearance.case_id == case_id))
     assert clearance.outcome == "cleared" and "overhead" in clearance.restrictions_note
-    assert "Clearance recorded." in physician.get(f"/physician/cases/{case_id}").get_data(as_text=True)
+    inbox = physician.get("/physician/").get_data(as_text=True)
+    assert "Claim CLM-1: Clearance recorded." in inbox   # what happened, on the inbox
 
 
 def test_bad_input_rerenders_with_field_messages_and_changes_nothing(parties, referral, browser_of):
@@ -47,7 +48,8 @@ def test_bad_input_rerenders_with_field_messages_and_changes_nothing(parties, re
     before = version(case_id)
     bad = submit(physician, url, case_id, decided_on="31/02/2026", contraindications="juggling")
     page = bad.get_data(as_text=True)
-    assert bad.status_code == 422 and "Please correct the fields" in page
+    assert bad.status_code == 422 and 'class="error-summary"' in page and "Please correct these 2" in page
+    assert 'href="#f-decided_on"' in page and "Enter a date as year-month-day" in page
     assert 'id="e-decided_on"' in page and 'id="e-contraindications"' in page
     future = submit(physician, url, case_id, decided_on="2999-01-01")
     assert future.status_code in (409, 422) and 'role="alert"' in future.get_data(as_text=True)

@@ -39,6 +39,7 @@ class CaseSummary:
     insurer: str
     diagnosis_code: str | None = None
     diagnosis_text: str | None = None
+    job_level: str = ""          # the job's physical demand level (DOT: sedentary to very heavy)
 
 
 def summary_of(actor: Actor, case: Case) -> CaseSummary:
@@ -49,7 +50,8 @@ def summary_of(actor: Actor, case: Case) -> CaseSummary:
     return CaseSummary(case.id, case.claim_number, case.worker_name, case.job_title, case.stage, case.stage_since,
                        case.version, case.clinic_id, case.date_of_injury, tuple(d.task for d in case.demands),
                        names[case.employer_id], names[case.insurer_id],
-                       case.diagnosis_code if clinical else None, case.diagnosis_text if clinical else None)
+                       case.diagnosis_code if clinical else None, case.diagnosis_text if clinical else None,
+                       case.job_level or "")
 
 
 def case_summary(actor: Actor, case_id: int, purpose: str) -> CaseSummary:

@@ -10,6 +10,7 @@ from ..facts import case_facts
 from .access import case_for, is_clinical_reader
 from .authorizations import authorization_usage
 from .cases import CaseSummary, summary_of
+from .progress import ReportDetails, report_details
 from .records import ClinicalOnly
 from .weeks import Week, weeks_of
 
@@ -41,6 +42,7 @@ class ProgressReport:
     latest: dict | None
     table: MeasuresTable
     standing: str = ""          # what holds the case now (a pause puts the latest recommendation on hold)
+    details: ReportDetails | None = None   # the clinic, the clinicians, attendance, demands with units, safety history
 
 
 def progress_report(actor: Actor, case_id: int) -> ProgressReport:
@@ -50,5 +52,6 @@ def progress_report(actor: Actor, case_id: int) -> ProgressReport:
     case = case_for(actor, case_id, purpose="progress report")
     summary = summary_of(actor, case)
     table = MeasuresTable(summary, {d.task: d.amount for d in case.demands}, weeks_of(actor, case))
-    return ProgressReport(summary, case.program_started_on, authorization_usage(case), latest_report(case.id), table,
-                          standing(case_facts(case), clinical_reader=True))
+    latest, now = latest_report(case.id), standing(case_facts(case), clinical_reader=True)
+    return ProgressReport(summary, case.program_started_on, authorization_usage(case), latest, table, now,
+                          report_details(case, latest, now))

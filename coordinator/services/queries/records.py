@@ -74,3 +74,9 @@ def subject_of(field: str, object_id: int | None, case_id: int):
         return None
     model = SUBJECTS[field]
     return db.session.scalar(select(model).where(model.id == object_id, model.case_id == case_id))
+
+
+def accepted_offer(case_id: int):
+    """The modified-duty offer the clinic accepted last on this case (its tasks are the duties), or None."""
+    return db.session.scalar(select(DutyOffer).where(DutyOffer.case_id == case_id, DutyOffer.status == "accepted")
+                             .order_by(DutyOffer.round.desc()).limit(1))

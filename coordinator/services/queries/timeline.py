@@ -28,10 +28,11 @@ def timeline_page(actor: Actor, case_id: int, page: int, per_page: int) -> Page:
 
 
 def timeline(actor: Actor, case: Case) -> list:
-    """Every event of a case already read, oldest first, with who acted (the same filter and order as the
-    API's pages)."""
+    """Every event of a case already read, newest first (the page a person reads starts with what happened
+    last; the API's pages keep the oldest first), with who acted."""
     events = _events(actor, case).subquery()
     query = (select(events.c.occurred_on, events.c.at, events.c.kind, events.c.summary, events.c.actor_role, User.name)
              .outerjoin(User, User.id == events.c.actor_user_id)
-             .order_by(func.coalesce(events.c.occurred_on, func.date(events.c.at)), events.c.at, events.c.id))
+             .order_by(func.coalesce(events.c.occurred_on, func.date(events.c.at)).desc(), events.c.at.desc(),
+                       events.c.id.desc()))
     return db.session.execute(query).all()
