@@ -5,10 +5,11 @@ import asyncio
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from coordinator.demo import DEMO_PASSWORD
 from coordinator.extensions import db
-from coordinator.models import Case
+from coordinator.models import CapacityMeasure, Case
 from flows.dispatcher import Dispatcher
 from tests.factories import set_password
 from tests.services.journey import TODAY, opened
@@ -72,6 +73,10 @@ def test_clearance_authorization_baseline_and_a_session_in_the_browser(page, par
     drain()                                                             # flows: week 1 starts
     db.session.rollback()
     assert db.session.get(Case, case_id).stage == "program"
+    # each measure went where its label said: typed by label, stored under its own task
+    stored = dict(db.session.execute(select(CapacityMeasure.task, CapacityMeasure.amount).where(
+        CapacityMeasure.case_id == case_id, CapacityMeasure.kind == "baseline")).all())
+    assert stored == {"lift_floor_to_waist": 12.0, "carry": 6.0, "stand": 120.0}
 
     page.goto(f"/therapist/cases/{case_id}")
     page.get_by_role("link", name="Log a session").click()
