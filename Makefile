@@ -5,35 +5,43 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export COORDINATOR_INSTANCE ?= $(CURDIR)/instance
+SHELL := /bin/bash   # the install steps use pipefail: pip's own failure fails the step
 
 .PHONY: run test install install-test migrate demo clean serve-flows bench soak
 
 # the stamp files re-run pip whenever pyproject.toml changes
+# each step says what it does: the first install takes a few minutes
 $(BIN)/python:
+	@echo "== creating the virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	@echo "== installing the coordinator and its packages (a few minutes the first time; pip lists each one)"
+	set -o pipefail; $(BIN)/pip install --progress-bar off -e . 2>&1 | { grep --line-buffered -E '^(Collecting|Successfully installed|ERROR)' || true; }
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	@echo "== installing the coordinator with its test tools (a few minutes the first time)"
+	set -o pipefail; $(BIN)/pip install --progress-bar off -e '.[test]' 2>&1 | { grep --line-buffered -E '^(Collecting|Successfully installed|ERROR)' || true; }
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 migrate: install
+	@echo "== bringing the database up to date ($(COORDINATOR_INSTANCE))"
 	$(BIN)/flask --app wsgi db upgrade
 
 demo: migrate
+	@echo "== loading the demo cases (once: a database that holds cases is left as it is)"
 	$(BIN)/flask --app wsgi demo --if-empty
 
 # the web server answers at once; beside it a child process runs the dispatcher and the sweep's
 # schedule with real Prefect flow runs on Prefect's embedded backend (ready ~15 s later; nothing waits)
 run: demo
-	@echo "flows: the dispatcher and the sweep log to $(COORDINATOR_INSTANCE)/flows.log"
+	@echo "== starting the flows (the dispatcher and the sweep log to $(COORDINATOR_INSTANCE)/flows.log)"
+	@$(BIN)/flask --app wsgi demo --accounts http://$(HOST):$(PORT)
 	@$(BIN)/flask --app wsgi flows embedded >> "$(COORDINATOR_INSTANCE)/flows.log" 2>&1 & flows=$$!; \
 	trap 'kill $$flows 2>/dev/null; wait $$flows 2>/dev/null' EXIT INT TERM; \
 	COORDINATOR_ENV=development $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)

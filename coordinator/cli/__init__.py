@@ -147,10 +147,19 @@ def rotate_audit_key() -> None:
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Load only when the database holds no case.")
-def demo(if_empty: bool) -> None:
-    """Load the demo organisations, users and cases (idempotent)."""
-    from ..demo import load_demo
+@click.option("--accounts", "url", default=None, metavar="URL",
+              help="Load nothing: say where to sign in (URL) and with which demo accounts.")
+def demo(if_empty: bool, url: str | None) -> None:
+    """Load the demo organisations, users and cases (idempotent); or, with --accounts, list how to sign in."""
+    from ..demo import DEMO_PASSWORD, USERS, load_demo
 
+    if url:
+        click.echo(f"\nThe coordinator is starting at {url}\nSign in with any demo account "
+                   f"(password {DEMO_PASSWORD}):")
+        for _org, role, email, name in USERS:
+            click.echo(f"  {email:<24} {name} ({role.value.replace('_', ' ')})")
+        click.echo("Stop it with Ctrl+C.\n")
+        return
     summary = load_demo(only_if_empty=if_empty)
     _emit(summary)
 

@@ -1,6 +1,6 @@
 """Organisations (clinic, employer, insurer, physician practice) and their people."""
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.actors import OrgKind, Role
@@ -36,6 +36,8 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # the newest notification this person marked as read: the ones above it are unread
+    notifications_read_to: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     org: Mapped[Organisation] = relationship(back_populates="users")

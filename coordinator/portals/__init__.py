@@ -1,6 +1,6 @@
 """The five role portals, one blueprint each: the home page is the role's inbox, then its caseload and cases."""
 
-from flask import Blueprint, Flask, abort, redirect, render_template, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
 
 from ..auth.sessions import current_actor, login_required
 from ..domain.actors import Role
@@ -49,6 +49,16 @@ def _portal(role: Role, name: str) -> Blueprint:
         """One case through this role's view."""
         return render_case(name, case_id)
 
+    @bp.post("/notifications/read")
+    def notifications_read():
+        """Mark the notifications read; back to the inbox."""
+        from ..services.notification_reads import mark_notifications_read
+
+        marked = mark_notifications_read(current_actor())
+        flash(f"{marked} notification{'s' if marked != 1 else ''} marked as read." if marked else
+              "No unread notification.", "done")
+        return redirect(url_for(f"{name}.home") + "#notifications")
+
     @bp.get("/escalations")
     def escalations():
         """The case manager's overdue tasks: every open escalated task of the clinic's cases, oldest due first."""
@@ -92,6 +102,9 @@ def _portal(role: Role, name: str) -> Blueprint:
 
 
 def init_portals(app: Flask) -> None:
-    """Register the five portals."""
+    """Register the five portals (and the `unit` filter: a job demand's unit, from the domain)."""
+    from .wording import unit_words
+
+    app.add_template_filter(unit_words, "unit")
     for role, name in PORTALS.items():
         app.register_blueprint(_portal(role, name))

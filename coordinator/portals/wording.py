@@ -72,6 +72,8 @@ def _number(value) -> str:
 def hint_of(name: str, f: fields.Field) -> str:
     """The unit and the range a number takes ("hours, 0 to 24"), in words; '' when there is nothing to say."""
     unit = WORDS.get(name, (None, ""))[1]
+    if isinstance(f, fields.Date):
+        return unit   # a date's bounds (1900 to 2100) would only be noise
     bounds = ""
     for r in _ranges(f):
         if r.min is not None and r.max is not None:
@@ -80,6 +82,14 @@ def hint_of(name: str, f: fields.Field) -> str:
     if unit and bounds and not unit[:1].isdigit() and "scale" not in unit and "–" not in unit:
         return f"{unit}, {bounds}"
     return unit or (f"from {bounds}" if bounds else "")
+
+
+def unit_words(task: str) -> str:
+    """The unit a job demand's amount is in: 'kg' or 'min' (the domain's `unit_of`); '' for an unknown task."""
+    try:
+        return str(unit_of(TaskKind(task)))
+    except ValueError:
+        return ""
 
 
 def measure_label(task: str) -> str:

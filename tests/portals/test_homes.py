@@ -81,7 +81,7 @@ def test_the_therapist_sees_capacity_against_demand_and_pain_and_rpe_by_week(par
     page = text(browser_of(parties.therapist).get(f"/therapist/cases/{case_id}"))
     assert page.count("<svg") == 4                              # three critical demands, then pain and RPE
     assert "Lift floor to waist: capacity by week against the job's demand of 20" in page
-    assert "<td>12.0</td><td>13.0</td>" in page                  # baseline, then week 1
+    assert "<td>12</td><td>13</td>" in page                  # baseline, then week 1
     employer = text(browser_of(parties.employer_user).get(f"/employer/cases/{case_id}"))
     # capacities are functional (DOMAIN.md section 1): the employer sees them; pain and RPE are clinical
-    assert employer.count("<svg") == 3 and "<td>12.0</td><td>13.0</td>" in employer and "Pain and RPE" not in employer
+    assert employer.count("<svg") == 3 and "<td>12</td><td>13</td>" in employer and "Pain and RPE" not in employer

@@ -73,3 +73,12 @@ def test_a_fresh_demo_shows_nothing_overdue_and_its_branches_wait_on_the_right_p
     assert tasks[("WC-1010", "authorization_denied")] == "case_manager"
     assert tasks[("WC-1011", "information_requested")] == "case_manager"
     assert tasks[("WC-1012", "clearance_blocked")] == "case_manager"
+
+
+def test_make_run_says_where_to_sign_in_and_with_which_accounts(runner):
+    from coordinator.demo import DEMO_PASSWORD, USERS
+
+    said = runner.invoke(args=["demo", "--accounts", "http://127.0.0.1:5000"])
+    assert said.exit_code == 0 and "http://127.0.0.1:5000" in said.output and DEMO_PASSWORD in said.output
+    assert all(email in said.output for _org, _role, email, _name in USERS)
+    assert "Loaded" not in said.output and "{" not in said.output   # nothing loaded, nothing as JSON

@@ -90,14 +90,47 @@ def party_choices(actor: Actor) -> dict[str, list]:
     return {"employers": named({p.employer_id for p in pairs}), "insurers": named({p.insurer_id for p in pairs})}
 
 
-def notifications(actor: Actor) -> list:
-    """The latest notifications sent to the actor's organisation and role (or to the actor by name)."""
-    return db.session.scalars(
-        select(Notification).join(Case, Case.id == Notification.case_id)
-        .where(visible_cases(actor).whereclause, Notification.org_id == actor.org_id,
-               Notification.role == str(actor.role),
-               or_(Notification.user_id.is_(None), Notification.user_id == actor.user_id))
-        .order_by(Notification.id.desc()).limit(10)).all()
+@dataclass(frozen=True)
+class NotificationLine:
+    """One notification as a person reads it: what, about which claim, when, and whether it is new to them."""
+
+    id: int
+    case_id: int
+    claim_number: str
+    subject: str
+    created_at: object
+    unread: bool
+
+
+@dataclass(frozen=True)
+class NotificationCentre:
+    """The latest notifications (one line per message: a repeat shows once, at its newest) and how many are unread."""
+
+    lines: list
+    unread: int
+
+
+def notifications_of(actor: Actor):
+    """The query of the notifications sent to the actor's organisation and role (or to the actor by name)."""
+    return (select(Notification.id, Notification.case_id, Case.claim_number, Notification.subject,
+                   Notification.created_at)
+            .join(Case, Case.id == Notification.case_id)
+            .where(visible_cases(actor).whereclause, Notification.org_id == actor.org_id,
+                   Notification.role == str(actor.role),
+                   or_(Notification.user_id.is_(None), Notification.user_id == actor.user_id)))
+
+
+def notifications(actor: Actor, shown: int = 10) -> NotificationCentre:
+    """The actor's notification centre: the newest lines first, repeats folded into one, the unread counted."""
+    read_to = db.session.scalar(select(User.notifications_read_to).where(User.id == actor.user_id)) or 0
+    rows = db.session.execute(notifications_of(actor).order_by(Notification.id.desc()).limit(shown * 5)).all()
+    lines, seen = [], set()
+    for r in rows:
+        if (r.case_id, r.subject) in seen:
+            continue   # the same message again (a reminder of the same task): one line, the newest
+        seen.add((r.case_id, r.subject))
+        lines.append(NotificationLine(r.id, r.case_id, r.claim_number, r.subject, r.created_at, r.id > read_to))
+    return NotificationCentre(lines[:shown], sum(1 for line in lines if line.unread))
 
 
 def inbox_for(actor: Actor, page: int, per_page: int) -> InboxPage:
