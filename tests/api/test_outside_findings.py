@@ -106,7 +106,7 @@ def test_the_portal_intake_refuses_a_year_9999_in_words(client, parties):
     form = {"csrf_token": csrf_token(page), "claim_number": "CLM-9", "worker_name": "Sam", "date_of_injury":
             "9999-12-31", "referral_date": date.today().isoformat()}
     answer = client.post("/therapist/intake", data=form)
-    assert answer.status_code in (200, 422) and "must be a date between 1900-01-01 and 2100-12-31" in \
+    assert answer.status_code in (200, 422) and "Enter a date between 1900-01-01 and 2100-12-31." in \
         answer.get_data(as_text=True)
     assert cases() == 0
 
