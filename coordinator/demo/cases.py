@@ -29,6 +29,8 @@ def referral(cast: Cast, claim: str, name: str, employer: str, insurer: str, job
     construction = job == "construction"
     base = cases.Referral(
         claim_number=claim, worker_name=name, date_of_injury=TODAY - timedelta(days=200),
+        # a working age from the claim's digits: 29 to 59 years before the injury
+        date_of_birth=TODAY - timedelta(days=200 + 365 * (29 + int("".join(filter(str.isdigit, claim)) or 0) % 31)),
         referral_date=TODAY - timedelta(days=90), clinic_id=cast.o["northside-rehab"],
         employer_id=cast.o[employer], insurer_id=cast.o[insurer], physician_id=cast.a["physician"].user_id,
         therapist_id=cast.a["therapist"].user_id, case_manager_id=cast.a["case_manager"].user_id,

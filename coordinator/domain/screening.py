@@ -147,3 +147,13 @@ def _history_flags(facts: AdmissionFacts, policy: ScreeningPolicy) -> tuple[Reas
         flags.append(reason("re_enrollment",
                             "a program for this injury was already completed (no re-enrollment)"))
     return tuple(flags)
+
+
+def age_at(born: date, on: date) -> int:
+    """Whole years of age on a day."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def working_age_at(born: date, on: date) -> bool:
+    """A plausible age for an injured worker: 14 to 100 years on the day of injury."""
+    return 14 <= age_at(born, on) <= 100

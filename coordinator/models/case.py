@@ -32,6 +32,7 @@ class Case(db.Model):
     claim_number: Mapped[str] = mapped_column(String(64))
     worker_name: Mapped[str] = mapped_column(String(200))
     date_of_injury: Mapped[date] = mapped_column(Date)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)   # the worker's; optional on older referrals
     referral_date: Mapped[date] = mapped_column(Date)
 
     clinic_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)

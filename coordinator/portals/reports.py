@@ -195,7 +195,9 @@ def _facts(pdf: Document, report: ProgressReport, details: ReportDetails) -> Non
     case = report.case
     diagnosis = " ".join(p for p in (case.diagnosis_code, case.diagnosis_text) if p) or "-"
     pairs = [("Worker", case.worker_name), ("Claim number", case.claim_number),
-             ("Date of injury", case.date_of_injury.isoformat()), ("Employer", case.employer),
+             ("Date of injury", case.date_of_injury.isoformat()),
+             ("Date of birth", case.date_of_birth.isoformat() if case.date_of_birth else "-"),
+             ("Employer", case.employer),
              ("Insurer", case.insurer), ("Job", f"{case.job_title} ({details.shift_hours:g} h shift)"),
              ("Treating physician", details.physician or "-"), ("Therapist", details.therapist or "-"),
              ("Program started", report.program_started_on.isoformat() if report.program_started_on else "not yet"),

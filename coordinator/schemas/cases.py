@@ -71,6 +71,7 @@ class CaseClinicalSchema(CaseFunctionalSchema):
 
     diagnosis_code = fields.String()
     diagnosis_text = fields.String()
+    date_of_birth = fields.Date(allow_none=True)
     health = fields.Dict()
     pregnant = fields.Boolean()
     gestation_weeks = fields.Float(allow_none=True)
@@ -128,6 +129,7 @@ class ReferralSchema(Bounded):
     claim_number = fields.String(required=True, validate=[validate.Length(min=1, max=64), NO_NUL])
     worker_name = fields.String(required=True, validate=NAME)
     date_of_injury = fields.Date(required=True)
+    date_of_birth = fields.Date(load_default=None, allow_none=True, metadata={"label": "Worker's date of birth"})
     referral_date = fields.Date(required=True)
     clinic_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))
     employer_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))

@@ -10,7 +10,7 @@ from ..domain.clearance import HealthFlags, required_clearances
 from ..domain.demands import JobDemand, job_demand_level
 from ..domain.errors import InvalidValue
 from ..domain.permissions import require
-from ..domain.screening import AdmissionFacts, screen_admission
+from ..domain.screening import AdmissionFacts, age_at, screen_admission, working_age_at
 from ..domain.stages import Stage, transition
 from ..extensions import db
 from ..models import Case, CaseSchedule, JobDemandRow, Organisation, User
@@ -45,6 +45,7 @@ class Referral:
     prior_completed_program_same_injury: bool = False
     therapist_id: int | None = None
     case_manager_id: int | None = None
+    date_of_birth: date | None = None
 
 
 def _require_text(value: str, name: str, limit: int) -> str:
@@ -118,7 +119,7 @@ def _new_case(ref: Referral, screening, required) -> Case:
     case = Case(
         claim_number=_require_text(ref.claim_number, "claim_number", 64),
         worker_name=_require_text(ref.worker_name, "worker_name", 200),
-        date_of_injury=ref.date_of_injury, referral_date=ref.referral_date,
+        date_of_injury=ref.date_of_injury, referral_date=ref.referral_date, date_of_birth=ref.date_of_birth,
         clinic_id=ref.clinic_id, employer_id=ref.employer_id, insurer_id=ref.insurer_id,
         physician_id=ref.physician_id, therapist_id=ref.therapist_id,
         case_manager_id=ref.case_manager_id,
@@ -149,6 +150,9 @@ def open_case(actor: Actor, ref: Referral, *, options: Options = DEFAULT) -> Cas
     for name in ("date_of_injury", "referral_date"):
         if getattr(ref, name) > date.today():
             raise InvalidValue(f"the {name.replace('_', ' ')} cannot be in the future", field=name)
+    if ref.date_of_birth is not None and not working_age_at(ref.date_of_birth, ref.date_of_injury):
+        raise InvalidValue(f"a worker born on {ref.date_of_birth} would have been {age_at(ref.date_of_birth, ref.date_of_injury)} "
+                           f"when injured: check the date of birth", field="date_of_birth")
     screening = _screen(ref)
     required = required_clearances(ref.health, job_demand_level(list(ref.demands)))
     with command(options):

@@ -171,3 +171,16 @@ def test_an_empty_idempotency_key_is_no_key_and_a_bad_one_is_refused(client, par
                       headers={**bearer(parties.case_manager), "Idempotency-Key": "x" * 201})
     assert bad.status_code == 400 and bad.json["errors"] == {"Idempotency-Key": ["invalid"]}
     assert count_cases() == 1
+
+
+def test_the_worker_s_date_of_birth_is_kept_checked_and_shown_to_clinical_readers_only(client, parties, bearer):
+    young = (INJURY - timedelta(days=365 * 5)).isoformat()
+    refused = client.post("/api/v1/cases", json=referral_json(parties, date_of_birth=young),
+                          headers=bearer(parties.case_manager))
+    assert refused.status_code == 422 and "date_of_birth" in refused.json["errors"] and count_cases() == 0
+    born = (INJURY - timedelta(days=365 * 40)).isoformat()
+    made = client.post("/api/v1/cases", json=referral_json(parties, date_of_birth=born),
+                       headers=bearer(parties.case_manager))
+    assert made.status_code == 201 and made.json["date_of_birth"] == born
+    employer = client.get(f"/api/v1/cases/{made.json['id']}", headers=bearer(parties.employer_user, "cases:read"))
+    assert employer.status_code == 200 and "date_of_birth" not in employer.json

@@ -85,3 +85,11 @@ def test_the_therapist_sees_capacity_against_demand_and_pain_and_rpe_by_week(par
     employer = text(browser_of(parties.employer_user).get(f"/employer/cases/{case_id}"))
     # capacities are functional (DOMAIN.md section 1): the employer sees them; pain and RPE are clinical
     assert employer.count("<svg") == 3 and "<td>12</td><td>13</td>" in employer and "Pain and RPE" not in employer
+
+
+def test_the_case_page_names_each_screening_flag_for_clinical_readers_only(parties, referral, browser_of):
+    case_id = opened(parties, referral, therapy_plateaued=False)
+    manager = browser_of(parties.case_manager).get(f"/case-manager/cases/{case_id}").get_data(as_text=True)
+    assert "Admission screening" in manager and "Conventional therapy has not plateaued" in manager
+    employer = browser_of(parties.employer_user).get(f"/employer/cases/{case_id}").get_data(as_text=True)
+    assert "Admission screening" not in employer and "plateaued" not in employer

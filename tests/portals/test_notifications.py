@@ -29,3 +29,4 @@ def test_the_centre_folds_repeats_links_the_case_and_marks_read(parties, referra
     assert "Confirm milestone 1 (claim CLM-1)" in after   # still listed, now read
     _sent(case_id, parties.employer.id, "employer", "Send an offer again (claim CLM-1)")
     assert "1 new" in employer.get("/employer/").get_data(as_text=True)
+

@@ -133,3 +133,13 @@ def test_job_level_or_demands_are_required():
     with pytest.raises(InvalidValue) as error:
         facts(job_level=None)
     assert error.value.field == "job_level"
+
+
+def test_a_worker_s_age_on_the_day_of_injury_must_be_a_working_age():
+    from datetime import date
+
+    from coordinator.domain.screening import age_at, working_age_at
+
+    assert age_at(date(1990, 6, 15), date(2026, 6, 14)) == 35 and age_at(date(1990, 6, 15), date(2026, 6, 15)) == 36
+    assert working_age_at(date(1990, 1, 1), date(2026, 1, 1))
+    assert not working_age_at(date(2020, 1, 1), date(2026, 1, 1)) and not working_age_at(date(1900, 1, 1), date(2026, 1, 1))

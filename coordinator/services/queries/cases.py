@@ -40,6 +40,8 @@ class CaseSummary:
     diagnosis_code: str | None = None
     diagnosis_text: str | None = None
     job_level: str = ""          # the job's physical demand level (DOT: sedentary to very heavy)
+    screening_flags: tuple[str, ...] | None = None   # what the admission screening flagged (clinical readers)
+    date_of_birth: date | None = None                 # the worker's (clinical readers: minimum necessary)
 
 
 def summary_of(actor: Actor, case: Case) -> CaseSummary:
@@ -51,7 +53,9 @@ def summary_of(actor: Actor, case: Case) -> CaseSummary:
                        case.version, case.clinic_id, case.date_of_injury, tuple(d.task for d in case.demands),
                        names[case.employer_id], names[case.insurer_id],
                        case.diagnosis_code if clinical else None, case.diagnosis_text if clinical else None,
-                       case.job_level or "")
+                       case.job_level or "",
+                       tuple(f.get("text", "") for f in (case.screening or {}).get("flags", [])) if clinical else None,
+                       case.date_of_birth if clinical else None)
 
 
 def case_summary(actor: Actor, case_id: int, purpose: str) -> CaseSummary:
