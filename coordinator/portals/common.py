@@ -99,11 +99,15 @@ def next_step(actor: Actor, case_id: int) -> str:
         page = case_page(actor, case_id)
     except NotFound:
         return ""
-    waiting = [f"{_label(str(i.action.kind)).lower()} by the {str(i.action.role).replace('_', ' ')}, due "
-               f"{i.action.due.isoformat()}" for i in page.waiting]
-    if not waiting:
+    grouped: dict[tuple[str, str], list] = {}
+    for i in sorted(page.waiting, key=lambda i: i.action.due):   # the same work owed again (weekly reviews): once
+        grouped.setdefault((_label(str(i.action.kind)), str(i.action.role).replace("_", " ")), []).append(i.action.due)
+    if not grouped:
         return "Nothing else is waiting on this case now."
-    return "Next: " + "; ".join(waiting) + "."
+    said = [f"{label} from the {role}, due {dues[0].isoformat()}" if len(dues) == 1 else
+            f"{label} from the {role} ({len(dues)} owed, the first due {dues[0].isoformat()})"
+            for (label, role), dues in grouped.items()]
+    return "Next: " + "; ".join(said) + "."
 
 
 def render_case(portal: str, case_id: int):

@@ -173,6 +173,9 @@ def test_red_flag_reassess_resume_one_phase_back_and_review_on(as_party, parties
     th.get_by_label("chest pain").check()
     th.get_by_role("button", name="Log a session").click()
     done(th, "Session stopped on a red flag")
+    banner = th.locator("p.notice.alert[role=alert]")   # an alert on the inbox, not a quiet confirmation
+    expect(banner).to_contain_text("chest pain")
+    expect(banner).to_contain_text("reassessment from the physician, due")
     shot(th, "red-flag-session")
     expect(th.get_by_text("physician is asked to reassess").first).to_be_visible()
     drain()
