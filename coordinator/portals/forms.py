@@ -9,7 +9,7 @@ from ..domain.errors import DomainError, InvalidValue
 from ..domain.permissions import NotPermitted
 from ..services.queries.access import forget
 from ..services.queries.records import accepted_offer
-from ..services.queries.cases import case_summary, commands_on, referral_choices, refusal
+from ..services.queries.cases import case_summary, commands_on, facts_on, referral_choices, refusal
 from ..services.unit_of_work import NotFound, Options, StaleVersion
 from marshmallow import fields
 
@@ -55,13 +55,14 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
         case = case_summary(actor, case_id, purpose=f"portal form {slug}")
     except NotFound:
         abort(404)
-    command = next((c for c in commands_on(actor, case.id) if c.command == action.command), None)
+    facts = facts_on(case.id)   # read once for the form's commands and for why it may not run now
+    command = next((c for c in commands_on(actor, case.id, facts) if c.command == action.command), None)
     if command is None:   # the role may never run it
         abort(403)
     if action.subject is not None and subject_of(action, case, subject_id) is None:
         abort(404)
     kind = _form_kind(action, command)
-    refused = refusal(actor, case.id, action.command, kind=kind, subject=subject_id)
+    refused = refusal(actor, case.id, action.command, kind=kind, subject=subject_id, facts=facts)
     only = inputs_of(action.command, kind) if kind else ()
     message = f"Not possible now: {refused}." if refused else None
     values, errors, status, preview, summary = defaults(action), {}, 409 if refused else 200, None, []

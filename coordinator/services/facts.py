@@ -134,6 +134,8 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
 
 def facts_of(cases: list[Case], today: date | None = None) -> dict[int, CaseFacts]:
     """The action rules' view of each case, in a fixed number of queries."""
+    if not cases:
+        return {}   # nothing to read: no query (the usual case once the flows have caught up)
     today = today or date.today()
     rel = _load([c.id for c in cases], today)
     return {case.id: _facts(case, rel, today) for case in cases}
@@ -172,7 +174,8 @@ def commands_for(actor, case: Case, today: date | None = None, facts: CaseFacts 
     return available_commands(actor.role, facts or case_facts(case, today))
 
 
-def refusal_on(case: Case, command: str, *, kind: str | None = None, subject: int | None = None) -> str:
+def refusal_on(case: Case, command: str, *, kind: str | None = None, subject: int | None = None,
+               facts: CaseFacts | None = None) -> str:
     """Why the command may not run on the case now ("" when it may), without naming the command: a form that
-    already says what it is for says only why not."""
-    return why_not(command, case_facts(case), kind=kind, subject=subject)[1]
+    already says what it is for says only why not. `facts`: the case's, when the caller has just read them."""
+    return why_not(command, facts or case_facts(case), kind=kind, subject=subject)[1]

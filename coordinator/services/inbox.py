@@ -105,8 +105,14 @@ def _in_scope(scope: InboxScope, today: date):
 def inbox(actor: Actor, cases_query, today: date | None = None) -> list[InboxItem]:
     """The actor's pending actions across its visible open cases: overdue first, then by due date and id."""
     today = today or date.today()
+    return owed_by(actor, all_pending(cases_query, today), today)
+
+
+def owed_by(actor: Actor, items: list[InboxItem], today: date | None = None) -> list[InboxItem]:
+    """Of pending actions already read, those in the actor's inbox (its role's, and any overdue it must see)."""
+    today = today or date.today()
     scope = inbox_scope(Role(actor.role))
-    return [i for i in all_pending(cases_query, today) if scope.includes(i.action, today)]
+    return [i for i in items if scope.includes(i.action, today)]
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,17 @@ def test_the_sweep_issues_the_same_statements_whatever_the_caseload(ctx):
     copy_cases(90)
     large, many = sweep()
     assert many >= few + 60 and large == small   # ten times the due cases, the same statements
+
+
+# the ceilings the pages stand at now (issue "Reads that scale" takes the case page to 12); a change that reads
+# more must say so here
+CEILING = {"home": 16, "case": 30}
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_the_inbox_and_the_case_page_stay_under_their_ceilings(counts, account):
+    small, _ = counts
+    portal = PORTAL[account]
+    home = small[account][f"/{portal}/"]
+    case = next(n for url, n in small[account].items() if re.fullmatch(rf"/{portal}/cases/\d+", url))
+    assert home <= CEILING["home"] and case <= CEILING["case"], (home, case)

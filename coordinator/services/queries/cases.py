@@ -13,7 +13,7 @@ from ...extensions import db
 from ...models import Case, Organisation, User
 from ...policy import visible_cases
 from ..facts import case_facts, commands_for
-from ..inbox import all_pending, inbox
+from ..inbox import all_pending, owed_by
 from .access import case_for, is_clinical_reader
 from .authorizations import authorization_usage
 from .ladder import work_status_for
@@ -84,25 +84,33 @@ def case_page(actor: Actor, case_id: int) -> CasePage:
     case = case_for(actor, case_id, purpose="portal case page")
     clinical = is_clinical_reader(actor)
     this = visible_cases(actor).where(Case.id == case.id)
-    waiting = [i for i in all_pending(this) if clinical or str(i.action.kind) in FUNCTIONAL_ACTIONS]
-    owed = {(str(i.action.kind), i.action.subject_id) for i in inbox(actor, this)}
+    pending = all_pending(this)   # read once: what the case waits for, and of that what the actor owes
+    waiting = [i for i in pending if clinical or str(i.action.kind) in FUNCTIONAL_ACTIONS]
+    owed = {(str(i.action.kind), i.action.subject_id) for i in owed_by(actor, pending)}
     facts = case_facts(case)
     return CasePage(summary_of(actor, case), waiting, owed, commands_for(actor, case, facts=facts),
                     timeline(actor, case), authorization_usage(case) if clinical else [], work_status_for(actor, case),
                     chart_data(actor, case), standing(facts, clinical))
 
 
-def commands_on(actor: Actor, case_id: int) -> list:
+def commands_on(actor: Actor, case_id: int, facts=None) -> list:
     """The commands the actor may run on a case it is on (and why not the others), without auditing a read."""
     case = db.session.get(Case, case_id)
-    return commands_for(actor, case) if case is not None else []
+    return commands_for(actor, case, facts=facts) if case is not None else []
 
 
-def refusal(actor: Actor, case_id: int, command: str, *, kind: str | None = None, subject: int | None = None) -> str:
+def facts_on(case_id: int):
+    """The case's facts as the catalogue reads them (one read for a form's commands and its refusal)."""
+    case = db.session.get(Case, case_id)
+    return case_facts(case) if case is not None else None
+
+
+def refusal(actor: Actor, case_id: int, command: str, *, kind: str | None = None, subject: int | None = None,
+            facts=None) -> str:
     """Why the command may not run on the case now ("" when it may), as its service would refuse it."""
     from ..facts import refusal_on
 
-    return refusal_on(db.session.get(Case, case_id), command, kind=kind, subject=subject)
+    return refusal_on(db.session.get(Case, case_id), command, kind=kind, subject=subject, facts=facts)
 
 
 def active_users(role: str, org_id: int | None = None) -> list:
