@@ -130,3 +130,13 @@ def sign_in(client, actor: Actor, password: str = PASSWORD):
     email = set_password(actor, password)
     token = csrf_token(client.get("/login").get_data(as_text=True))
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def browser_of(app, ctx):
+    """make(actor): a test client of the party's own, signed in through the real form."""
+    def make(actor):
+        client = app.test_client()
+        sign_in(client, actor)
+        return client
+    return make

@@ -13,7 +13,7 @@ from ..services.automation import TASK_LABELS
 from ..services.inbox import InboxPage
 from ..services.queries import caseload as caseloads
 from ..services.queries.access import is_clinical_reader, record_listing
-from ..services.queries.cases import case_page
+from ..services.queries.cases import case_page, waiting_for
 from ..services.queries.caseload import CaseloadFilters
 from ..services.unit_of_work import NotFound
 from .charts import progress_charts
@@ -95,12 +95,8 @@ def render_home(portal: str):
 
 def next_step(actor: Actor, case_id: int) -> str:
     """Who acts next on the case, in words: each pending action with its party and due date."""
-    try:
-        page = case_page(actor, case_id)
-    except NotFound:
-        return ""
     grouped: dict[tuple[str, str], list] = {}
-    for i in sorted(page.waiting, key=lambda i: i.action.due):   # the same work owed again (weekly reviews): once
+    for i in sorted(waiting_for(actor, case_id), key=lambda i: i.action.due):   # the same work owed again (weekly reviews): once
         grouped.setdefault((_label(str(i.action.kind)), str(i.action.role).replace("_", " ")), []).append(i.action.due)
     if not grouped:
         return "Nothing else is waiting on this case now."

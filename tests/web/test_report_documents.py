@@ -15,21 +15,10 @@ from coordinator.models import AuditEntry, User
 from coordinator.services import duty, rtw
 from coordinator.services.program import resume_program
 from coordinator.services.restrictions import issue_restrictions
-from tests.factories import sign_in
 from tests.services.journey import START, review, session, to_program
 
 READY = {"lift_floor_to_waist": 22.0, "carry": 11.0, "stand": 250.0}
 NOTE = "Disc bulge on MRI, review in two weeks"        # the clinician's own words on the restrictions
-
-
-@pytest.fixture
-def browser_of(app, ctx):
-    """make(actor): a test client of the party's own, signed in through the real form."""
-    def make(actor):
-        client = app.test_client()
-        sign_in(client, actor)
-        return client
-    return make
 
 
 @pytest.fixture

@@ -78,6 +78,17 @@ class CasePage:
     standing: str = ""          # what holds the case now, in the reader's words
 
 
+def _seen_by(pending: list, clinical: bool) -> list:
+    """The pending actions a reader may see: all for a clinical reader, the functional ones for the employer."""
+    return [i for i in pending if clinical or str(i.action.kind) in FUNCTIONAL_ACTIONS]
+
+
+def waiting_for(actor: Actor, case_id: int) -> list:
+    """What the case waits for and from whom, through the actor's view: kinds, parties and due dates only
+    (no page read: what a confirmation says after a form)."""
+    return _seen_by(all_pending(visible_cases(actor).where(Case.id == case_id)), is_clinical_reader(actor))
+
+
 def case_page(actor: Actor, case_id: int) -> CasePage:
     """The case page: what the case waits for and from whom, what the actor may do, the work status, the
     authorizations (clinical readers) and the timeline; the read audited."""
@@ -85,7 +96,7 @@ def case_page(actor: Actor, case_id: int) -> CasePage:
     clinical = is_clinical_reader(actor)
     this = visible_cases(actor).where(Case.id == case.id)
     pending = all_pending(this)   # read once: what the case waits for, and of that what the actor owes
-    waiting = [i for i in pending if clinical or str(i.action.kind) in FUNCTIONAL_ACTIONS]
+    waiting = _seen_by(pending, clinical)
     owed = {(str(i.action.kind), i.action.subject_id) for i in owed_by(actor, pending)}
     facts = case_facts(case)
     return CasePage(summary_of(actor, case), waiting, owed, commands_for(actor, case, facts=facts),
