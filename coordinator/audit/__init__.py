@@ -59,9 +59,7 @@ def append(actor: Actor, action: str, subject: str, *, case_id: int | None = Non
     # a digest of the content for a quick look; what protects the entry is the signed leaf, which names its id
     body = json.dumps({k: v for k, v in hashed(entry).items() if k != "id"}, sort_keys=True, default=str)
     entry.hash = hashlib.sha256(body.encode()).hexdigest()
-    db.session.add(entry)
-    db.session.flush()
-    db.session.add(AuditPending(entry_id=entry.id))
+    db.session.add(entry)   # the database's own trigger queues it in audit_pending (migration b4d6f8a0c231)
     return entry
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, session, url_for
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ..domain.actors import Actor, Role
 from ..extensions import db
@@ -80,8 +80,10 @@ def load_session() -> None:
     token = session.get("sid")
     if not token:
         return
-    row = db.session.query(UserSession).filter_by(token_hash=_hash(token)).one_or_none()
-    user = db.session.get(User, row.user_id) if row else None
+    # the session and its user in one statement (every signed-in request pays it)
+    found = db.session.execute(select(UserSession, User).outerjoin(User, User.id == UserSession.user_id)
+                               .where(UserSession.token_hash == _hash(token))).one_or_none()
+    row, user = found if found else (None, None)
     if row is None or user is None or not user.active or _expired(row):
         if row is not None and row.revoked_at is None:
             row.revoked_at, row.revoked_reason = utcnow(), _expired(row) or "user_inactive"

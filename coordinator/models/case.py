@@ -1,6 +1,7 @@
 """The case aggregate root: the worker, the parties, the job and its demands, the stage."""
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, event, text, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,9 @@ from ..domain.demands import DemandLevel, Frequency, TaskKind
 from ..domain.stages import Stage
 from ..extensions import db
 from .base import JSONType, UTCDateTime, not_negative, one_of, utcnow
+
+if TYPE_CHECKING:
+    from .clinical import Clearance
 
 
 class Case(db.Model):
@@ -75,6 +79,8 @@ class Case(db.Model):
     demands: Mapped[list["JobDemandRow"]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="JobDemandRow.position"
     )
+    # read-only: the case page loads them with the case in one statement (the services write Clearance rows)
+    clearances: Mapped[list["Clearance"]] = relationship(viewonly=True, order_by="Clearance.id")
 
 
 class JobDemandRow(db.Model):

@@ -9,7 +9,7 @@ from ..domain.errors import DomainError, InvalidValue
 from ..domain.permissions import NotPermitted
 from ..services.queries.access import forget
 from ..services.queries.records import accepted_offer
-from ..services.queries.cases import case_summary, commands_on, facts_on, referral_choices, refusal
+from ..services.queries.cases import case_summary, commands_on, form_read, referral_choices, refusal
 from ..services.unit_of_work import NotFound, Options, StaleVersion
 from marshmallow import fields
 
@@ -52,10 +52,10 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
         abort(404)
     actor = current_actor()
     try:
-        case = case_summary(actor, case_id, purpose=f"portal form {slug}")
+        read = form_read(actor, case_id, purpose=f"portal form {slug}")
     except NotFound:
         abort(404)
-    facts = facts_on(case.id)   # read once for the form's commands and for why it may not run now
+    case, facts = read.case, read.facts   # read once for the form's commands and for why it may not run now
     command = next((c for c in commands_on(actor, case.id, facts) if c.command == action.command), None)
     if command is None:   # the role may never run it
         abort(403)
@@ -103,7 +103,7 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
         case = case_summary(actor, case_id, purpose=f"portal form {slug}")   # as it stands now
     subject = subject_of(action, case, subject_id) if action.subject is not None else None
     # what a milestone's confirmation needs beside it: the duties agreed (the accepted offer's tasks)
-    duties = accepted_offer(case.id) if action.slug == "confirm-milestone" and subject is not None else None
+    duties = accepted_offer(case.id, read.record.offers) if action.slug == "confirm-milestone" and subject is not None else None
     options = action.options(actor, case) if action.options is not None else None
     inputs = [] if refused else describe(action.schema(), case, action.hidden, options, only=only,
                                          required=required_inputs_of(action.command, kind) if kind else ())

@@ -2,9 +2,10 @@
 catalogue), loaded for many cases in a fixed number of set-based queries; and the catalogue's gate."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain import authorization as auth_rules
 from ..domain import duty as duty_rules
@@ -15,7 +16,7 @@ from ..domain.milestones import DEFAULT_LADDER_POLICY, next_rung_ready
 from ..domain.stages import Stage
 from ..extensions import db
 from ..models import (Authorization, CapacityMeasure, Case, CaseSchedule, CaseTask, Clearance, DutyOffer, FollowUp,
-                      Milestone, RestrictionSet, WeeklyReview)
+                      Milestone, ProgramSession, RestrictionSet, WeeklyReview)
 from .clearances import required_kinds
 
 
@@ -51,6 +52,55 @@ def _load(case_ids: list[int], today: date) -> dict[str, dict[int, list]]:
     }
 
 
+@dataclass(frozen=True)
+class CaseRecord:
+    """One case read whole, each collection once: its facts, and the rows the case page shows beside them."""
+
+    case: Case
+    facts: CaseFacts
+    requests: list          # authorizations, by id
+    sessions_used: dict     # authorization id -> sessions logged against it
+    restrictions: list      # every version, oldest first
+    reviews: list           # by week
+    milestones: list        # every attempt, by id
+    measures: list          # every capacity measure, by id
+    offers: list            # every offer round, by round
+    follow_ups: list        # every follow-up, by id
+
+
+def case_record(case: Case, schedule: CaseSchedule | None, today: date | None = None) -> CaseRecord:
+    """The case's facts and rows, one query per collection (its clearances come with the case when the caller
+    loaded them with it, its schedule is the caller's); what the facts need is shared, not read twice."""
+    today = today or date.today()
+
+    def rows(model, order):
+        return list(db.session.scalars(select(model).where(model.case_id == case.id).order_by(*order)))
+
+    used = select(func.count(ProgramSession.id)).where(
+        ProgramSession.authorization_id == Authorization.id).correlate(Authorization).scalar_subquery()
+    pairs = db.session.execute(select(Authorization, used).where(Authorization.case_id == case.id)
+                               .order_by(Authorization.id)).all()
+    restrictions = rows(RestrictionSet, (RestrictionSet.version,))
+    measures = rows(CapacityMeasure, (CapacityMeasure.id,))
+    follow_ups = rows(FollowUp, (FollowUp.id,))
+    rel = {
+        "clearances": {case.id: list(case.clearances)}, "requests": {case.id: [a for a, _ in pairs]},
+        "restricted": {case.id} if any(r.issued_on <= today for r in restrictions) else set(),
+        "reviews": {case.id: rows(WeeklyReview, (WeeklyReview.week,))},
+        "offers": {case.id: rows(DutyOffer, (DutyOffer.round,))},
+        "milestones": {case.id: rows(Milestone, (Milestone.id,))},
+        "follow_ups": {case.id: [f for f in follow_ups if f.recorded_on is None]},
+        "baselines": {case.id} if any(m.kind == "baseline" for m in measures) else set(),
+        "tasks": _by_case(db.session.execute(select(
+            CaseTask.case_id, CaseTask.kind, CaseTask.subject_key, CaseTask.opened_on, CaseTask.opened_at).where(
+            CaseTask.case_id == case.id, CaseTask.closed_at.is_(None))).all()),
+        "schedules": {case.id: schedule} if schedule is not None else {},
+    }
+    return CaseRecord(case, _facts(case, rel, today), rel["requests"][case.id],
+                      {a.id: n for a, n in pairs}, restrictions, rel["reviews"][case.id],
+                      rel["milestones"][case.id], measures, rel["offers"][case.id], follow_ups)
+
+
 def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFacts:
     """The action rules' view of one case."""
     latest = {}
@@ -76,9 +126,10 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
             duty_rules.newest_round(statuses, duty_rules.AWAITING_ANSWER),
             duty_rules.newest_round(statuses, duty_rules.AWAITING_REVISION),
             duty_rules.newest_round(statuses, frozenset({duty_rules.OfferStatus.DECLINED}))))
-    started = [m for m in rel["milestones"][case.id] if m.status == "started"]
-    setbacks = [m.setback_on for m in rel["milestones"][case.id] if m.status == "stepped_back" and m.setback_on]
-    confirmed = [m.rung for m in rel["milestones"][case.id] if m.status == "confirmed"]
+    milestones = rel["milestones"][case.id]
+    started = [m for m in milestones if m.status == "started"]
+    setbacks = [m.setback_on for m in milestones if m.status == "stepped_back" and m.setback_on]
+    confirmed = [m.rung for m in milestones if m.status == "confirmed"]
     accepted = any(o.status == "accepted" for o in offers)
     schedule = rel["schedules"].get(case.id)
     prepare_from = None
@@ -125,7 +176,7 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
         confirmed_rungs=frozenset(confirmed),
         weeks_started=(today - case.program_started_on).days // 7 + 1
         if case.program_started_on and today >= case.program_started_on else 0,
-        full_duty_confirmed=any(m.full_duty for m in rel["milestones"][case.id] if m.status == "confirmed"),
+        full_duty_confirmed=any(m.full_duty for m in milestones if m.status == "confirmed"),
         next_milestone_ready=bool(reviews) and next_rung_ready(
             confirmed, _readiness(reviews[-1]), reviews[-1].result.get("hours_tolerated"),
             accepted_offer=accepted, shift_hours=case.shift_hours),

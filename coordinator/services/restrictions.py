@@ -15,7 +15,7 @@ from .unit_of_work import DEFAULT, Options, command, open_command, record
 
 
 
-def _value(row: RestrictionSet) -> rules.RestrictionSet:
+def value_of(row: RestrictionSet) -> rules.RestrictionSet:
     """The domain's view of a stored version."""
     return rules.RestrictionSet(
         version=row.version, issued_on=row.issued_on, issued_by=row.issued_by_role,
@@ -29,7 +29,7 @@ def versions(case_id: int) -> list[rules.RestrictionSet]:
     """Every restriction version of the case, oldest first."""
     rows = db.session.scalars(select(RestrictionSet).where(RestrictionSet.case_id == case_id)
                               .order_by(RestrictionSet.version)).all()
-    return [_value(r) for r in rows]
+    return [value_of(r) for r in rows]
 
 
 def restriction_in_force_on(case_id: int, on: date) -> rules.RestrictionSet | None:

@@ -34,10 +34,12 @@ def active_milestone(case_id: int) -> Milestone | None:
     return next((m for m in reversed(_milestones(case_id)) if m.status == "started"), None)
 
 
-def ladder_view(case: Case, clinical: bool = True) -> list[dict]:
+def ladder_view(case: Case, clinical: bool = True, milestones: list[Milestone] | None = None) -> list[dict]:
     """Every rung of the case's ladder with where it stands (planned until a milestone starts it), and its
-    setback if it stepped back: what the employer was told, and for a clinical reader the clinical account."""
-    latest = {m.rung: m for m in _milestones(case.id)}   # ordered by id: the newest attempt of each rung wins
+    setback if it stepped back: what the employer was told, and for a clinical reader the clinical account.
+    `milestones`: the case's, by id, when the caller has read them."""
+    rows = _milestones(case.id) if milestones is None else milestones
+    latest = {m.rung: m for m in rows}   # ordered by id: the newest attempt of each rung wins
     return [{"number": r.number, "hours_per_day": r.hours_per_day, "full_duty": r.is_full_duty, "duty": str(r.duty),
              "status": latest[r.number].status if r.number in latest else "planned",
              "started_on": latest[r.number].started_on if r.number in latest else None,
@@ -53,14 +55,18 @@ def _setback(milestone: Milestone | None, clinical: bool) -> dict | None:
             "clinical": milestone.setback_reason if clinical else None}
 
 
-def work_status(case: Case, on: date, clinical: bool = True) -> dict:
-    """What the employer plans work with: the restrictions in force (functional terms) and the ladder."""
-    from .restrictions import restriction_in_force_on
+def work_status(case: Case, on: date, clinical: bool = True, restrictions: list | None = None,
+                milestones: list[Milestone] | None = None) -> dict:
+    """What the employer plans work with: the restrictions in force (functional terms) and the ladder.
+    `restrictions` (every stored version, oldest first) and `milestones`: the case's, when already read."""
+    from ..domain.restrictions import restriction_in_force
+    from .restrictions import restriction_in_force_on, value_of
 
-    restriction = restriction_in_force_on(case.id, on)
+    restriction = (restriction_in_force_on(case.id, on) if restrictions is None
+                   else restriction_in_force([value_of(r) for r in restrictions], on))
     return {"restrictions": restriction.functional_terms() if restriction else [],
             "restrictions_since": restriction.issued_on if restriction else None,
-            "ladder": ladder_view(case, clinical)}
+            "ladder": ladder_view(case, clinical, milestones)}
 
 
 def _latest_review(case_id: int) -> WeeklyReview | None:

@@ -172,3 +172,14 @@ def open_command(actor: Actor, command_name: str, case_id: int, *, kind: str | N
     case = load_case(case_id)
     authorize(actor, command_name, case, kind=kind, subject=subject, options=options)
     return case
+
+
+def commit_read() -> None:
+    """Commit what a read wrote (its audit entry) and keep the rows it read loaded: the page goes on with them,
+    as read in this request, instead of reading each one again."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

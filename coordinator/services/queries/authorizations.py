@@ -19,11 +19,15 @@ def sessions_used(rows: list[Authorization]) -> dict[int, int | None]:
     return {r.id: counts.get(r.id, 0) if r.decision in APPROVED else None for r in rows}
 
 
-def authorization_usage(case: Case) -> list[dict]:
+def authorization_usage(case: Case, rows: list[Authorization] | None = None,
+                        logged: dict[int, int] | None = None) -> list[dict]:
     """The case's authorizations by start date, each with where it stands in words and the sessions used
-    against it once approved."""
-    rows = list(db.session.scalars(select(Authorization).where(Authorization.case_id == case.id)
-                                   .order_by(Authorization.start_date, Authorization.id)))
-    used = sessions_used(rows)
+    against it once approved. `rows` and `logged` (sessions per authorization): the caller's, already read."""
+    if rows is None:
+        rows = list(db.session.scalars(select(Authorization).where(Authorization.case_id == case.id)))
+        used = sessions_used(rows)
+    else:
+        used = {r.id: logged.get(r.id, 0) if r.decision in APPROVED else None for r in rows}
+    rows = sorted(rows, key=lambda r: (r.start_date, r.id))
     return [{"row": r, "used": used[r.id], "status": decision_words(r.status, r.decision, bool(r.appeal_of_id))}
             for r in rows]

@@ -54,9 +54,19 @@ def _filtered(actor: Actor, filters: CaseloadFilters):
 def caseload(actor: Actor, filters: CaseloadFilters, per_page: int) -> Page:
     """One page of the actor's cases with the filters applied, and how many match."""
     query = _filtered(actor, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.execute(query.limit(per_page).offset((filters.page - 1) * per_page)).all()
-    return Page(rows, total, filters.page, per_page)
+    return windowed(query, filters.page, per_page)
+
+
+def windowed(query, page: int, per_page: int) -> Page:
+    """One page of a query's rows and how many it holds, in one statement: the count is a window over the
+    rows the page reads (a page past the end reads the count alone)."""
+    counted = query.add_columns(func.count().over().label("_total"))
+    rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        total = rows[0]._total
+    else:
+        total = 0 if page == 1 else db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return Page(rows, total, page, per_page)   # each row also carries _total; readers take columns by name
 
 
 def caseload_rows(actor: Actor, filters: CaseloadFilters, purpose: str = "caseload export") -> list:
@@ -81,13 +91,16 @@ def case_list(actor: Actor, *, page: int, per_page: int, stage: str | None = Non
 
 def party_choices(actor: Actor) -> dict[str, list]:
     """The employers and insurers of the actor's cases, for the caseload's filters."""
-    ids = visible_cases(actor).with_only_columns(Case.employer_id, Case.insurer_id).distinct()
-    pairs = db.session.execute(ids).all()
-
-    def named(org_ids):
-        return db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
-                                  .order_by(Organisation.name)).all()
-    return {"employers": named({p.employer_id for p in pairs}), "insurers": named({p.insurer_id for p in pairs})}
+    cases = visible_cases(actor)
+    employers = cases.with_only_columns(Case.employer_id).scalar_subquery()
+    insurers = cases.with_only_columns(Case.insurer_id).scalar_subquery()
+    # one statement: each organisation named on the actor's cases, marked by the part it plays there
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.id.in_(employers).label("employs"),
+               Organisation.id.in_(insurers).label("insures"))
+        .where(or_(Organisation.id.in_(employers), Organisation.id.in_(insurers)))
+        .order_by(Organisation.name, Organisation.id)).all()
+    return {"employers": [r for r in rows if r.employs], "insurers": [r for r in rows if r.insures]}
 
 
 @dataclass(frozen=True)
@@ -122,7 +135,8 @@ def notifications_of(actor: Actor):
 
 def notifications(actor: Actor, shown: int = 10) -> NotificationCentre:
     """The actor's notification centre: the newest lines first, repeats folded into one, the unread counted."""
-    read_to = db.session.scalar(select(User.notifications_read_to).where(User.id == actor.user_id)) or 0
+    user = db.session.get(User, actor.user_id)   # the signed-in user, already in the session: no read
+    read_to = (user.notifications_read_to if user is not None else 0) or 0
     rows = db.session.execute(notifications_of(actor).order_by(Notification.id.desc()).limit(shown * 5)).all()
     lines, seen = [], set()
     for r in rows:

@@ -8,13 +8,15 @@ from sqlalchemy import select
 
 from ...domain.actors import Actor, OrgKind, Role
 from ...domain.disclosure import FUNCTIONAL_ACTIONS
+from ...domain.stages import Stage
 from ...domain.standing import standing
 from ...extensions import db
 from ...models import Case, Organisation, User
 from ...policy import visible_cases
-from ..facts import case_facts, commands_for
-from ..inbox import all_pending, owed_by
-from .access import case_for, is_clinical_reader
+from ...domain.actions import pending_actions
+from ..facts import case_record, commands_for
+from ..inbox import InboxItem, all_pending, owed_by
+from .access import case_for, case_read_whole, is_clinical_reader
 from .authorizations import authorization_usage
 from .ladder import work_status_for
 from .timeline import timeline
@@ -44,9 +46,10 @@ class CaseSummary:
     date_of_birth: date | None = None                 # the worker's (clinical readers: minimum necessary)
 
 
-def summary_of(actor: Actor, case: Case) -> CaseSummary:
-    """The summary of a case already read, through the actor's view."""
-    names = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
+def summary_of(actor: Actor, case: Case, names: dict[int, str] | None = None) -> CaseSummary:
+    """The summary of a case already read, through the actor's view (`names`: its employer's and insurer's,
+    by id, when the caller read them with the case)."""
+    names = names or dict(db.session.execute(select(Organisation.id, Organisation.name).where(
         Organisation.id.in_((case.employer_id, case.insurer_id)))).all())
     clinical = is_clinical_reader(actor)
     return CaseSummary(case.id, case.claim_number, case.worker_name, case.job_title, case.stage, case.stage_since,
@@ -92,28 +95,48 @@ def waiting_for(actor: Actor, case_id: int) -> list:
 def case_page(actor: Actor, case_id: int) -> CasePage:
     """The case page: what the case waits for and from whom, what the actor may do, the work status, the
     authorizations (clinical readers) and the timeline; the read audited."""
-    case = case_for(actor, case_id, purpose="portal case page")
-    clinical = is_clinical_reader(actor)
-    this = visible_cases(actor).where(Case.id == case.id)
-    pending = all_pending(this)   # read once: what the case waits for, and of that what the actor owes
+    read = case_read_whole(actor, case_id, purpose="portal case page")
+    case, clinical, today = read.case, is_clinical_reader(actor), date.today()
+    # the case read whole, each collection once: the facts and every part of the page share the rows
+    record = case_record(case, read.schedule, today)
+    facts = record.facts
+    # what the case waits for, worked out from the facts just read (the stored actions are the same answer,
+    # kept for lists of many cases)
+    pending = [InboxItem(case.id, case.claim_number, action, action.overdue(today))
+               for action in (pending_actions(facts, today) if case.stage != Stage.CLOSED else [])]
     waiting = _seen_by(pending, clinical)
-    owed = {(str(i.action.kind), i.action.subject_id) for i in owed_by(actor, pending)}
-    facts = case_facts(case)
-    return CasePage(summary_of(actor, case), waiting, owed, commands_for(actor, case, facts=facts),
-                    timeline(actor, case), authorization_usage(case) if clinical else [], work_status_for(actor, case),
-                    chart_data(actor, case), standing(facts, clinical))
+    owed = {(str(i.action.kind), i.action.subject_id) for i in owed_by(actor, pending, today)}
+    names = {case.employer_id: read.employer, case.insurer_id: read.insurer}
+    return CasePage(summary_of(actor, case, names), waiting, owed, commands_for(actor, case, facts=facts),
+                    timeline(actor, case),
+                    authorization_usage(case, record.requests, record.sessions_used) if clinical else [],
+                    work_status_for(actor, case, today, record), chart_data(actor, case, record),
+                    standing(facts, clinical))
+
+
+@dataclass(frozen=True)
+class FormRead:
+    """A case read for one of its forms: the summary the form shows and the facts its commands and refusal
+    are judged on (the case row is held, so the rest of the request finds it without reading it again)."""
+
+    case: CaseSummary
+    facts: object
+    row: Case
+    record: object   # the case's rows (held: a form's subject is found among them without another read)
+
+
+def form_read(actor: Actor, case_id: int, purpose: str) -> FormRead:
+    """The case read whole for a form, the read audited; NotFound for a case the actor is not on."""
+    read = case_read_whole(actor, case_id, purpose=purpose)
+    record = case_record(read.case, read.schedule)
+    names = {read.case.employer_id: read.employer, read.case.insurer_id: read.insurer}
+    return FormRead(summary_of(actor, read.case, names), record.facts, read.case, record)
 
 
 def commands_on(actor: Actor, case_id: int, facts=None) -> list:
     """The commands the actor may run on a case it is on (and why not the others), without auditing a read."""
     case = db.session.get(Case, case_id)
     return commands_for(actor, case, facts=facts) if case is not None else []
-
-
-def facts_on(case_id: int):
-    """The case's facts as the catalogue reads them (one read for a form's commands and its refusal)."""
-    case = db.session.get(Case, case_id)
-    return case_facts(case) if case is not None else None
 
 
 def refusal(actor: Actor, case_id: int, command: str, *, kind: str | None = None, subject: int | None = None,
@@ -134,8 +157,11 @@ def active_users(role: str, org_id: int | None = None) -> list:
 
 def clinic_staff(clinic_id: int) -> dict[str, list]:
     """The clinic's active therapists and case managers, as choices for a case's assignment."""
-    return {"therapist_id": active_users(Role.THERAPIST, clinic_id),
-            "case_manager_id": active_users(Role.CASE_MANAGER, clinic_id)}
+    rows = db.session.execute(select(User.id, User.name, User.role).where(   # both roles in one statement
+        User.role.in_((Role.THERAPIST, Role.CASE_MANAGER)), User.active.is_(True), User.org_id == clinic_id)
+        .order_by(User.name)).all()
+    return {"therapist_id": [r for r in rows if r.role == Role.THERAPIST],
+            "case_manager_id": [r for r in rows if r.role == Role.CASE_MANAGER]}
 
 
 def referral_choices(actor: Actor) -> dict[str, list]:

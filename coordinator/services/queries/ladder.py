@@ -13,6 +13,9 @@ def ladder(actor: Actor, case: Case) -> list[dict]:
     return ladder_view(case, clinical=is_clinical_reader(actor))
 
 
-def work_status_for(actor: Actor, case: Case, on: date | None = None) -> dict:
-    """The restrictions in force in functional terms and the ladder, through the actor's view."""
-    return work_status(case, on or date.today(), clinical=is_clinical_reader(actor))
+def work_status_for(actor: Actor, case: Case, on: date | None = None, record=None) -> dict:
+    """The restrictions in force in functional terms and the ladder, through the actor's view (from the case's
+    record when the caller has read it whole)."""
+    return work_status(case, on or date.today(), clinical=is_clinical_reader(actor),
+                       restrictions=record.restrictions if record else None,
+                       milestones=record.milestones if record else None)

@@ -72,11 +72,14 @@ def subject_of(field: str, object_id: int | None, case_id: int):
     """The record a form acts on when it belongs to the case, else None (a foreign or absent id)."""
     if object_id is None:
         return None
-    model = SUBJECTS[field]
-    return db.session.scalar(select(model).where(model.id == object_id, model.case_id == case_id))
+    row = db.session.get(SUBJECTS[field], object_id)   # already in the session when the case was read whole
+    return row if row is not None and row.case_id == case_id else None
 
 
-def accepted_offer(case_id: int):
-    """The modified-duty offer the clinic accepted last on this case (its tasks are the duties), or None."""
+def accepted_offer(case_id: int, offers: list | None = None):
+    """The modified-duty offer the clinic accepted last on this case (its tasks are the duties), or None.
+    `offers`: the case's, when already read."""
+    if offers is not None:
+        return max((o for o in offers if o.status == "accepted"), key=lambda o: o.round, default=None)
     return db.session.scalar(select(DutyOffer).where(DutyOffer.case_id == case_id, DutyOffer.status == "accepted")
                              .order_by(DutyOffer.round.desc()).limit(1))

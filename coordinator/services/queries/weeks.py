@@ -25,21 +25,26 @@ class Week:
     recommendation: str
 
 
-def weeks_of(actor: Actor, case: Case) -> list[Week]:
-    """The case's reviewed weeks, oldest first, through the actor's view."""
+def weeks_of(actor: Actor, case: Case, reviews: list[WeeklyReview] | None = None) -> list[Week]:
+    """The case's reviewed weeks, oldest first, through the actor's view (`reviews`: the case's, by week, when
+    the caller has read them)."""
     clinical = is_clinical_reader(actor)
-    rows = db.session.scalars(select(WeeklyReview).where(WeeklyReview.case_id == case.id).order_by(WeeklyReview.week))
+    rows = reviews if reviews is not None else db.session.scalars(
+        select(WeeklyReview).where(WeeklyReview.case_id == case.id).order_by(WeeklyReview.week))
     hidden = set() if clinical else set(CLINICAL_MEASURES) | hidden_from_employer("weekly_review")
     return [Week(r.week, r.reviewed_on, dict(r.capacities),
                  {k: v for k, v in (r.measures or {}).items() if k not in hidden},
                  "" if "recommendation" in hidden else r.recommendation) for r in rows]
 
 
-def chart_data(actor: Actor, case: Case) -> dict:
+def chart_data(actor: Actor, case: Case, record=None) -> dict:
     """Per critical demand: the job's demand and the capacity by week (baseline as week 0); and pain and RPE by
-    week for a clinical reader (they are clinical measures)."""
-    weeks = weeks_of(actor, case)
-    baseline = {str(k): v for k, v in baseline_of(case.id).items()}
+    week for a clinical reader (they are clinical measures). From the case's record when read whole."""
+    weeks = weeks_of(actor, case, record.reviews if record else None)
+    if record is None:
+        baseline = {str(k): v for k, v in baseline_of(case.id).items()}
+    else:   # the newest baseline of each task, as baseline_of reads it
+        baseline = {m.task: m.amount for m in record.measures if m.kind == "baseline"}
     demands = [{"task": d.task, "demand": d.amount,
                 "values": [baseline.get(d.task)] + [w.capacities.get(d.task) for w in weeks]}
                for d in case.demands if d.critical]
