@@ -223,6 +223,7 @@ def bench_orchestration(app, n: int = 40) -> None:
     from prefect.testing.utilities import prefect_test_harness
 
     from coordinator.services import automation
+    from bench.bare import bare_flow
     from flows.drive_case import MAX_ROUNDS, drive_case
     from flows.runtime import bind_app
 
@@ -247,12 +248,23 @@ def bench_orchestration(app, n: int = 40) -> None:
         asyncio.run(drive_case(flow_cases[0]))   # the first run pays the harness's warm-up: not counted
 
         async def runs():
-            for case_id in flow_cases[1:]:
-                await drive_case(case_id)
-        flow_seconds, _ = timed(lambda: asyncio.run(runs()))
-    per_flow, per_direct = flow_seconds / (n - 1), direct_seconds / n
+            return [await drive_case(case_id) for case_id in flow_cases[1:]]
+        flow_seconds, results = timed(lambda: asyncio.run(runs()))
+        # the bare baseline: an async Prefect flow with as many (empty) task runs as drive-case made
+        tasks = round(statistics.mean(r["rounds"] + len(r["steps"]) + 2 for r in results))   # + sync, notify
+
+        async def bare_runs():
+            for _ in flow_cases[1:]:
+                await bare_flow(tasks)
+        asyncio.run(bare_flow(tasks))
+        bare_seconds, _ = timed(lambda: asyncio.run(bare_runs()))
+    per_flow, per_direct, per_bare = flow_seconds / (n - 1), direct_seconds / n, bare_seconds / (n - 1)
     row(f"orchestration: drive-case on a new case ({n - 1} runs)", f"{per_flow * 1000:.0f} ms per run",
         f"the same steps called directly: {per_direct * 1000:.0f} ms", per_flow / per_direct)
+    row(f"orchestration: drive-case against a bare Prefect flow ({tasks} task runs each)",
+        f"{per_flow * 1000:.0f} ms per run", f"bare async flow, {tasks} empty tasks: {per_bare * 1000:.0f} ms",
+        per_flow / per_bare)
+
 
 
 def bench_served_mode(url: str) -> None:
@@ -274,6 +286,18 @@ def bench_served_mode(url: str) -> None:
 
 # -- main ---------------------------------------------------------------------------------------------
 
+def bench_dispatcher_drain(url: str) -> None:
+    """One dispatcher's drain rate against two's (bench/served.py)."""
+    from dataclasses import replace
+
+    from coordinator.services.cases import open_case
+
+    from bench.served import bench_dispatchers
+
+    actor, referral = therapist_and_referral()
+    bench_dispatchers(url, row, lambda claim: open_case(actor, replace(referral, claim_number=claim)).id)
+
+
 def main() -> None:
     """Build the database, run every measure in order, print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -281,6 +305,8 @@ def main() -> None:
     parser.add_argument("--skip-http", action="store_true", help="leave out the gunicorn throughput runs")
     parser.add_argument("--http-only", action="store_true",
                         help="only the gunicorn throughput runs, on the demo and 10,000 cases")
+    parser.add_argument("--only", choices=("orchestration", "dispatchers", "pages"),
+                        help="one group of figures alone, on the demo's cases")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     print(f"bench: fresh database {url}", flush=True)
@@ -299,11 +325,17 @@ def main() -> None:
 
         TEMPLATES.extend(db.session.scalars(select(Case.id).order_by(Case.id)))
         copy_cases(10 - count_cases(), templates=TEMPLATES, start=0)
+        if args.only:
+            {"orchestration": lambda: bench_orchestration(app), "dispatchers": lambda: bench_dispatcher_drain(url),
+             "pages": lambda: statements_per_page(app)}[args.only]()
+            print()
+            print(table())
+            return
         if args.http_only:
             from bench.throughput import bench_http
 
             bulk_to(10_000, float("inf"))
-            bench_http(url, row)
+            bench_http(url, row, " at 10,000 cases")
             print()
             print(table())
             return
@@ -316,11 +348,14 @@ def main() -> None:
                 f"{small[url_]} at 10 cases", large[url_] / small[url_])
         bench_orchestration(app)
         bench_served_mode(url)
+        bench_dispatcher_drain(url)
         if not args.skip_http:
             from bench.throughput import bench_http
 
-            bench_http(url, row)
+            bench_http(url, row, " at 10,000 cases")
         bulk_to(args.large, service_rate)
+        if not args.skip_http:
+            bench_http(url, row, f" at {count_cases():,} cases", only_lists=True)
         bench_sweep()
     print()
     print(table())

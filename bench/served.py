@@ -103,3 +103,103 @@ def bench_served(database_url: str, row, opener, physician, runs: int = 20) -> N
     baseline = statistics.median(direct)
     row(f"served: clearance -> insurer's task open ({runs} runs)", f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms",
         f"the same steps in-process: {baseline * 1000:.0f} ms", p50 / baseline)
+
+
+def _backlog_done() -> bool:
+    from sqlalchemy import func, select
+
+    from coordinator.extensions import db
+    from coordinator.models import OutboxRow
+
+    db.session.rollback()   # a fresh snapshot: the dispatchers write from their own processes
+    return not db.session.scalar(select(func.count(OutboxRow.id)).where(OutboxRow.processed_at.is_(None)))
+
+
+def _drain_with(dispatchers: int, cases: list[int], env: dict, tmp: Path, probe) -> tuple[float, int]:
+    """Start `dispatchers` processes, warm them on a probe case, then release the held rows of `cases` at once
+    and time until every outbox row (those the runs add included) is done: (seconds, rows done)."""
+    from sqlalchemy import func, select, update
+
+    from coordinator.extensions import db
+    from coordinator.models import OutboxRow
+
+    procs = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "flows", "dispatch", "--batch", "5"],
+                              cwd=ROOT, stdout=open(tmp / f"dispatcher-{dispatchers}-{i}.log", "w"),
+                              stderr=subprocess.STDOUT, env=env) for i in range(dispatchers)]
+    try:
+        time.sleep(8)   # each process imports Flask, SQLAlchemy and Prefect before its first claim
+        probe()   # one case opened and driven: the dispatchers are up and Prefect warm
+        deadline = time.perf_counter() + 120
+        while not _backlog_done():
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the dispatchers did not drain the probe")
+            time.sleep(0.05)
+        first = db.session.scalar(select(func.max(OutboxRow.id)))
+        start = time.perf_counter()
+        db.session.execute(update(OutboxRow).where(OutboxRow.case_id.in_(cases)).values(next_attempt_at=None))
+        db.session.commit()
+        while not _backlog_done():
+            if time.perf_counter() - start > 600:
+                raise RuntimeError(f"{dispatchers} dispatcher(s) did not drain {len(cases)} cases in 600 s")
+            time.sleep(0.02)
+        seconds = time.perf_counter() - start
+        done = db.session.scalar(select(func.count(OutboxRow.id)).where(
+            OutboxRow.case_id.in_(cases))) + db.session.scalar(select(func.count(OutboxRow.id)).where(
+            OutboxRow.id > first, OutboxRow.case_id.not_in(cases)))
+        return seconds, done
+    finally:
+        for proc in procs:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def bench_dispatchers(database_url: str, row, opener, n: int = 120) -> None:
+    """Outbox events drained per second by two dispatchers against one, each with its own held backlog of `n`
+    new cases released at once (the runs' own follow-up events count too), against one Prefect server."""
+    from datetime import timedelta
+
+    from flows.served import wait_healthy
+    from sqlalchemy import update
+
+    from coordinator.extensions import db
+    from coordinator.models import OutboxRow
+    from coordinator.models.base import utcnow
+
+    db.session.execute(update(OutboxRow).where(OutboxRow.processed_at.is_(None)).values(processed_at=utcnow()))
+    db.session.commit()
+
+    def held(prefix: str) -> list[int]:
+        cases = [opener(f"{prefix}-{i:04d}") for i in range(n)]
+        db.session.execute(update(OutboxRow).where(OutboxRow.case_id.in_(cases))
+                           .values(next_attempt_at=utcnow() + timedelta(days=1)))   # held until released
+        db.session.commit()
+        return cases
+
+    one, two = held("DQ1"), held("DQ2")
+    tmp = Path(tempfile.mkdtemp(prefix="coordinator-drain-"))
+    port = _port()
+    api = f"http://127.0.0.1:{port}/api"
+    base_env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
+                               str(port)], cwd=ROOT, stdout=open(tmp / "server.log", "w"), stderr=subprocess.STDOUT,
+                              env={**base_env, "PREFECT_HOME": str(tmp / "prefect"),
+                                   "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+    env = {**base_env, "DATABASE_URL": database_url, "PREFECT_API_URL": api, "COORDINATOR_INSTANCE": str(tmp),
+           "SECRET_KEY": "bench"}
+    probes = iter(range(10))
+    try:
+        wait_healthy(api, timeout=120)
+        alone, done_alone = _drain_with(1, one, env, tmp, lambda: opener(f"DQP-{next(probes)}"))
+        pair, done_pair = _drain_with(2, two, env, tmp, lambda: opener(f"DQP-{next(probes)}"))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    rate_one, rate_two = done_alone / alone, done_pair / pair
+    row(f"dispatchers: 2 draining {n} new cases' events ({done_pair} rows)", f"{rate_two:.1f} events/s",
+        f"1 dispatcher: {rate_one:.1f} events/s ({done_alone} rows)", rate_two / rate_one)

@@ -88,46 +88,59 @@ def _api_client() -> tuple[str, str]:
     return row.client_id, secret
 
 
-def bench_http(database_url: str, row) -> None:
-    """Each read against hello-world, both under the same gunicorn settings and the same 32 clients."""
+def _serve_and_load(target: str, env: dict, path: str) -> dict:
+    """Serve a baseline app alone and load one path with the bench's clients."""
+    proc, base = _serve(target, env)
+    try:
+        return _load(base, path, {})
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def bench_http(database_url: str, row, caseload: str = "", only_lists: bool = False) -> None:
+    """Each read against the floor of a real read (bench/floor.py: one case row by id as JSON through Flask and
+    SQLAlchemy), both under the same gunicorn settings and the same 32 clients; the floor against hello-world;
+    the API's case JSON at 8 and 32 clients against one. `only_lists`: the inbox and caseload reads alone (the
+    large caseload's run)."""
     env = {**os.environ, "DATABASE_URL": database_url, "COORDINATOR_SECURE_COOKIES": "0",
            "RATELIMIT_STORAGE_URI": "memory://", "PYTHONPATH": str(ROOT)}
-    hello, hello_base = _serve("bench.hello:app", env)
-    try:
-        baseline = _load(hello_base, "/", {})
-    finally:
-        hello.terminate()
-        hello.wait()
+    from sqlalchemy import select
+
+    from coordinator.extensions import db
+    from coordinator.models import Case
+
+    case_id = db.session.scalar(select(Case.id).where(Case.stage == "program").order_by(Case.id))
+    floor = _serve_and_load("bench.floor:app", env, f"/cases/{case_id}")
+    floor_words = f"floor of a real read: {floor['rps']:.0f} req/s, p50 {floor['p50']:.0f} ms"
+    if not only_lists:
+        hello = _serve_and_load("bench.hello:app", env, "/")
+        row(f"HTTP floor of a real read (one case row as JSON), {USERS} clients, gunicorn 2x4",
+            f"{floor['rps']:.0f} req/s, p50 {floor['p50']:.0f} ms",
+            f"hello-world: {hello['rps']:.0f} req/s, p50 {hello['p50']:.0f} ms", floor["rps"] / hello["rps"])
     app, base = _serve("wsgi:app", env)
     try:
         portal, api = _credentials(base)
-        from sqlalchemy import select
-
-        from coordinator.extensions import db
-        from coordinator.models import Case
-
-        case_id = db.session.scalar(select(Case.id).where(Case.stage == "program").order_by(Case.id))
-        reads = [("portal inbox + caseload", "/therapist/", portal),
-                 ("portal caseload search", "/therapist/?q=LG-00012", portal),
-                 ("portal case page", f"/therapist/cases/{case_id}", portal),
-                 ("API inbox", "/api/v1/inbox", api), ("API case JSON", f"/api/v1/cases/{case_id}", api),
-                 ("API case list", "/api/v1/cases", api)]
-        # reads scale with clients once no global lock orders them (each read appends an audit entry)
-        alone = _load(base, f"/api/v1/cases/{case_id}", api, users=1)
-        for users in (8, 32):
-            many = _load(base, f"/api/v1/cases/{case_id}", api, users=users)
-            row(f"HTTP API case JSON, {users} clients vs 1, gunicorn 2x4",
-                f"{many['rps']:.1f} req/s, p50 {many['p50']:.0f} ms",
-                f"1 client: {alone['rps']:.1f} req/s, p50 {alone['p50']:.0f} ms", many["rps"] / alone["rps"])
+        reads = [("portal inbox + caseload", "/therapist/", portal), ("API inbox", "/api/v1/inbox", api)]
+        if not only_lists:
+            reads += [("portal caseload search", "/therapist/?q=LG-00012", portal),
+                      ("portal case page", f"/therapist/cases/{case_id}", portal),
+                      ("API case JSON", f"/api/v1/cases/{case_id}", api), ("API case list", "/api/v1/cases", api)]
+            # reads scale with clients once no global lock orders them (each read appends an audit entry)
+            alone = _load(base, f"/api/v1/cases/{case_id}", api, users=1)
+            for users in (8, 32):
+                many = _load(base, f"/api/v1/cases/{case_id}", api, users=users)
+                row(f"HTTP API case JSON, {users} clients vs 1, gunicorn 2x4",
+                    f"{many['rps']:.1f} req/s, p50 {many['p50']:.0f} ms",
+                    f"1 client: {alone['rps']:.1f} req/s, p50 {alone['p50']:.0f} ms", many["rps"] / alone["rps"])
         for name, path, headers in reads:
             result = _load(base, path, headers)
             if result["failures"]:
                 raise RuntimeError(f"{name}: {result['failures']} of {result['requests']} requests failed")
             figure = (f"{result['rps']:.1f} req/s, p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms"
                       if result["requests"] else f"no request completed within {SECONDS} s")
-            row(f"HTTP {name}, {USERS} clients, gunicorn 2x4", figure,
-                f"hello-world: {baseline['rps']:.0f} req/s, p50 {baseline['p50']:.0f} ms",
-                result["rps"] / baseline["rps"] if result["requests"] else 0.0)
+            row(f"HTTP {name}{caseload}, {USERS} clients, gunicorn 2x4", figure, floor_words,
+                result["rps"] / floor["rps"] if result["requests"] else 0.0)
     finally:
         app.terminate()
         app.wait()

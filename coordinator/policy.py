@@ -19,15 +19,16 @@ class View(StrEnum):
 CLINIC_ROLES = frozenset({Role.THERAPIST, Role.CASE_MANAGER, Role.ADMIN})
 
 
-def case_scope(actor: Actor):
-    """The SQL condition selecting exactly the cases the actor is a party to."""
+def case_scope(actor: Actor, of=Case):
+    """The SQL condition selecting exactly the cases the actor is a party to; `of`: Case, or a table that keeps
+    its case's parties under the same names (the stored pending actions)."""
     role = Role(actor.role)
     if role is Role.SYSTEM:
         return true()
     if role is Role.PHYSICIAN:
-        return Case.physician_id == actor.user_id
-    column = {Role.EMPLOYER: Case.employer_id, Role.INSURER: Case.insurer_id}.get(
-        role, Case.clinic_id if role in CLINIC_ROLES else None)
+        return of.physician_id == actor.user_id
+    column = {Role.EMPLOYER: of.employer_id, Role.INSURER: of.insurer_id}.get(
+        role, of.clinic_id if role in CLINIC_ROLES else None)
     if column is None or actor.org_id is None:
         return false()
     return column == actor.org_id

@@ -44,7 +44,11 @@ class Dispatcher:
     idle_seconds: float = 0.25
     max_pause_seconds: float = 30.0
     seal_seconds: float = 5.0          # the audit log is sealed into a signed checkpoint this often
+    # a healthy Prefect API is trusted this long before it is asked again: not a round trip on every event's
+    # path (a run that fails meanwhile releases its rows for a retry, and the next round asks again)
+    health_seconds: float = 2.0
     _sealed_at: float = 0.0
+    _healthy_at: float | None = None
     name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     _pause: float = 0.0
 
@@ -55,8 +59,11 @@ class Dispatcher:
         with app_context():
             if not outbox.claimable(self.lease):
                 return 0
-        if not await api_ok():
-            raise ConnectionError("the Prefect API is unreachable")
+        if self._healthy_at is None or time.monotonic() - self._healthy_at > self.health_seconds:
+            self._healthy_at = None
+            if not await api_ok():
+                raise ConnectionError("the Prefect API is unreachable")
+            self._healthy_at = time.monotonic()
         with app_context():
             claim = outbox.claim(self.batch, self.lease)
         done = 0
@@ -67,6 +74,7 @@ class Dispatcher:
                 await drive_case(case_id)
             except Exception as error:   # the run failed: the rows wait for a retry with back-off
                 log.warning("drive-case %s failed: %s", case_id, error)
+                self._healthy_at = None   # ask the API again before the next claim
                 with app_context():
                     outbox.fail(claim.token, case_id, f"{type(error).__name__}: {error}")
                 continue
@@ -103,14 +111,27 @@ class Dispatcher:
 
     async def serve(self, stop: asyncio.Event | None = None) -> None:
         """Poll the outbox until stopped, pausing (up to a bound, doubling) while the Prefect API is down."""
+        from .wakeup import Wakeup, listen_url
+
         stop = stop or asyncio.Event()
+        with app_context():
+            from coordinator.extensions import db
+
+            wakeup = Wakeup(listen_url(db.engine.url.render_as_string(hide_password=False)))
         log.info("dispatcher %s started", self.name)
+        try:
+            await self._serve(stop, wakeup)
+        finally:
+            await wakeup.close()
+
+    async def _serve(self, stop: asyncio.Event, wakeup) -> None:
         while not stop.is_set():
             self.seal_audit_log()
+            idle = False
             try:
                 runs = await self.run_once()
                 self._pause = 0.0
-                wait = 0 if runs else self.idle_seconds
+                idle, wait = not runs, 0 if runs else self.idle_seconds
             except ConnectionError as error:
                 self._pause = min(self.max_pause_seconds, max(1.0, self._pause * 2))
                 log.warning("%s; retrying in %.0f s", error, self._pause)
@@ -118,7 +139,9 @@ class Dispatcher:
             except Exception:   # a database hiccup must not end the process: log and go on
                 log.exception("dispatcher round failed")
                 wait = 1.0
-            if wait:
+            if idle and wait:
+                await wakeup.wait(wait, stop)   # a commit's notification ends the wait at once
+            elif wait:
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=wait)
                 except TimeoutError:

@@ -52,7 +52,9 @@ def notify(case_id: int) -> int:
 async def drive_case(case_id: int, today: date | None = None) -> dict:
     """Every automatic step due on the case, then its tasks and notifications; idempotent."""
     taken: list[str] = []
+    rounds = 0
     for _ in range(MAX_ROUNDS):
+        rounds += 1
         progressed = False
         for kind in due_steps(case_id, today):
             if take_step(case_id, kind, today):
@@ -61,4 +63,4 @@ async def drive_case(case_id: int, today: date | None = None) -> dict:
         if not progressed:
             break
     counts = sync_tasks(case_id, today)
-    return {"case_id": case_id, "steps": taken, **counts, "notified": notify(case_id)}
+    return {"case_id": case_id, "steps": taken, "rounds": rounds, **counts, "notified": notify(case_id)}

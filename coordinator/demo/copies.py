@@ -84,6 +84,8 @@ def _copy_table(name: str) -> None:
         query = query.outerjoin(auth, and_(auth.c.tbl == "authorization", auth.c.old_id == source.c.authorization_id))
         values["authorization_id"] = case((auth.c.old_id.is_(None), source.c.authorization_id),
                                           else_=_new_id(auth, copy_map))
+    if name == "pending_action":   # each stored action names its own case's claim
+        values["claim_number"] = copy_map.c.claim_number
     if name in ("case_task", "pending_action"):
         subject = aliased(ROW_MAP, name="subject")
         subject_table = case(*((source.c.kind == kind, literal(tbl)) for kind, tbl in SUBJECTS.items()), else_=None)

@@ -85,3 +85,16 @@ class PendingRow(db.Model):
     subject_key: Mapped[int] = mapped_column(Integer, default=0)   # the subject id, 0 when there is none
     reason_code: Mapped[str] = mapped_column(String(64))
     reason_text: Mapped[str] = mapped_column(Text)
+    # what an inbox selects and shows, kept with the row so the inbox reads this table alone: the case's claim
+    # and parties (a change to the case changes its version, and the database then deletes its rows: migration
+    # f8b0d2e4a675), and the days the row holds (from its computation until the next day time alone changes it)
+    claim_number: Mapped[str | None] = mapped_column(String(64))
+    clinic_id: Mapped[int | None] = mapped_column(Integer)
+    employer_id: Mapped[int | None] = mapped_column(Integer)
+    insurer_id: Mapped[int | None] = mapped_column(Integer)
+    physician_id: Mapped[int | None] = mapped_column(Integer)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = tuple(Index(f"ix_pending_action_{party}_due", party, "due_on") for party in
+                           ("clinic_id", "employer_id", "insurer_id", "physician_id"))

@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, delete, func, not_, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, case as sql_case, delete, func, or_, select
 
 from ..domain.actions import ActionKind, InboxScope, PendingAction, inbox_scope, pending_actions
 from ..domain.actors import Actor, Role
@@ -12,6 +11,7 @@ from ..domain.policies import Reason
 from ..domain.stages import Stage
 from ..extensions import db
 from ..models import Case, CaseSchedule, PendingRow
+from ..policy import case_scope
 from .facts import facts_of
 
 
@@ -28,9 +28,15 @@ class InboxItem:
 def store_pending(case: Case, actions: list[PendingAction], today: date, until: date | None) -> None:
     """Keep the case's pending actions as computed on `today`: valid while the case keeps its version and
     until `until` (the next day time alone changes them, from the domain's next_check)."""
+    # the case's own change first: its version is then final, and the database's trigger (which clears
+    # pending_version and deletes the stored rows whenever the version moves) has run before these are written
+    db.session.flush()
     db.session.execute(delete(PendingRow).where(PendingRow.case_id == case.id))
     db.session.add_all(PendingRow(case_id=case.id, kind=str(a.kind), role=str(a.role), due_on=a.due,
-                                  subject_key=a.subject_id or 0, reason_code=a.reason.code, reason_text=a.reason.text)
+                                  subject_key=a.subject_id or 0, reason_code=a.reason.code, reason_text=a.reason.text,
+                                  claim_number=case.claim_number, clinic_id=case.clinic_id,
+                                  employer_id=case.employer_id, insurer_id=case.insurer_id,
+                                  physician_id=case.physician_id, valid_from=today, valid_until=until)
                        for a in actions)
     schedule = db.session.get(CaseSchedule, case.id)
     if schedule is None:
@@ -39,32 +45,44 @@ def store_pending(case: Case, actions: list[PendingAction], today: date, until: 
     schedule.pending_version, schedule.pending_from, schedule.pending_until = case.version, today, until
 
 
-def _fresh(today: date, case=Case):
-    """The stored actions of a case still hold on `today` (its schedule joined)."""
-    return and_(CaseSchedule.pending_version == case.version, CaseSchedule.pending_from <= today,
-                or_(CaseSchedule.pending_until.is_(None), CaseSchedule.pending_until > today))
+def _stale(today: date):
+    """The stored actions of a case no longer hold on `today` (or were never computed), as the indexes find it:
+    every case has its schedule (opened with it) and a change of its version clears pending_version (the
+    database's trigger), so no visible case's version is compared here."""
+    return or_(CaseSchedule.pending_version.is_(None), CaseSchedule.pending_from > today,
+               CaseSchedule.pending_until <= today)
 
 
 def _stale_items(cases_query, today: date) -> list[InboxItem]:
     """The pending actions of the selected open cases whose stored ones no longer hold (changed since the flows
     last looked, or reached a day that changes what is due), worked out from their facts now."""
-    open_cases = cases_query.where(Case.stage != Stage.CLOSED).outerjoin(
-        CaseSchedule, CaseSchedule.case_id == Case.id)
-    stale = db.session.scalars(open_cases.where(or_(CaseSchedule.pending_version.is_(None),
-                                                    not_(_fresh(today))))).all()
+    stale = db.session.scalars(cases_query.where(Case.stage != Stage.CLOSED).join(
+        CaseSchedule, CaseSchedule.case_id == Case.id).where(_stale(today))).all()
     facts = facts_of(stale, today)
     items = [InboxItem(case.id, case.claim_number, action, action.overdue(today))
              for case in stale for action in pending_actions(facts[case.id], today)]
     return sorted(items, key=_order)
 
 
+def _holds(today: date):
+    """A stored row holds on `today`: rows of a case whose version moved are gone (the database deletes them),
+    so what is left holds between the day it was computed and the next day time alone changes it."""
+    return and_(PendingRow.valid_from <= today, or_(PendingRow.valid_until.is_(None), PendingRow.valid_until > today))
+
+
 def _stored(cases_query, today: date):
-    """A select of the stored actions (with the claim number) of the selected open cases that still hold."""
-    stored = select(PendingRow, Case.claim_number).join(Case, Case.id == PendingRow.case_id).join(
-        CaseSchedule, CaseSchedule.case_id == Case.id).where(Case.stage != Stage.CLOSED, _fresh(today))
+    """A select of the stored actions (with the claim number) of the selected cases that still hold (a closed
+    case stores none)."""
+    stored = select(PendingRow, PendingRow.claim_number).where(_holds(today))
     if cases_query.whereclause is not None:   # the same cases as the caller's query (its party's, its filters)
-        stored = stored.where(cases_query.whereclause)
+        stored = stored.join(Case, Case.id == PendingRow.case_id).where(cases_query.whereclause)
     return stored
+
+
+def _stored_of(actor: Actor, today: date):
+    """The stored actions that hold of every case the actor is a party to, from the stored rows alone (they keep
+    their case's parties): the inbox's one scan, through the party's index in due order."""
+    return select(PendingRow, PendingRow.claim_number).where(_holds(today), case_scope(actor, of=PendingRow))
 
 
 # The inbox's order: by due date, so overdue actions come first (an action is overdue exactly when its due
@@ -147,15 +165,24 @@ def inbox_page(actor: Actor, cases_query, page: int = 1, per_page: int = 50,
     today = today or date.today()
     scope = inbox_scope(Role(actor.role))
     stale = [i for i in _stale_items(cases_query, today) if scope.includes(i.action, today)]
-    stored = _stored(cases_query, today).where(_in_scope(scope, today))
-    rows = stored.subquery()
-    total, overdue = db.session.execute(select(func.count(), func.count().filter(rows.c.due_on < today))
-                                        .select_from(rows)).one()
-    total, overdue = total + len(stale), overdue + sum(1 for i in stale if i.overdue)
+    stored = _stored_of(actor, today).where(_in_scope(scope, today))
     start, end = (page - 1) * per_page, page * per_page
     offset = max(0, start - len(stale))
-    window = [_item(row, claim, today) for row, claim in
-              db.session.execute(stored.order_by(*STORED_ORDER).offset(offset).limit(end - offset)).all()]
+    # the page's rows and, as windows over the same query, how many there are and how many are overdue: one
+    # statement (a page past the last row reads the two counts alone)
+    late = sql_case((PendingRow.due_on < today, 1), else_=0)
+    rows = db.session.execute(stored.add_columns(func.count().over(), func.sum(late).over())
+                              .order_by(*STORED_ORDER).offset(offset).limit(end - offset)).all()
+    if rows:
+        total, overdue = rows[0][2], rows[0][3]
+    elif offset:
+        counted = stored.subquery()
+        total, overdue = db.session.execute(select(func.count(), func.count().filter(counted.c.due_on < today))
+                                            .select_from(counted)).one()
+    else:
+        total = overdue = 0
+    total, overdue = total + len(stale), overdue + sum(1 for i in stale if i.overdue)
+    window = [_item(row, claim, today) for row, claim, *_ in rows]
     # Placed after the `offset` stored rows before the window, a stale action that truly ranks before the
     # window lands below `start` (offset + m - 1 at most) and one after it lands at `end` or later: neither
     # shows on the page, so the page's slice is exact. Stale and stored actions never share a case, so
@@ -169,8 +196,5 @@ def overdue_cases(cases_query, today: date | None = None):
     subquery, the stale cases' ids worked out here, so a filter on it pages in SQL."""
     today = today or date.today()
     late = {i.case_id for i in _stale_items(cases_query, today) if i.overdue}
-    held = aliased(Case)   # not the caller's Case: the subquery must not correlate with the outer query
-    stored = (select(PendingRow.case_id).join(held, held.id == PendingRow.case_id)
-              .join(CaseSchedule, CaseSchedule.case_id == held.id)
-              .where(held.stage != Stage.CLOSED, _fresh(today, held), PendingRow.due_on < today))
+    stored = select(PendingRow.case_id).where(_holds(today), PendingRow.due_on < today)
     return or_(Case.id.in_(stored), Case.id.in_(late)) if late else Case.id.in_(stored)

@@ -77,5 +77,6 @@ def test_driving_twice_changes_nothing_the_second_time(parties, referral, flows)
     after_first, version = events(case_id), fresh(case_id).version
     second = asyncio.run(drive_case(case_id))
     assert first["steps"] == ["request_clearance"] and first["opened"] == 1
-    assert second == {"case_id": case_id, "steps": [], "opened": 0, "closed": 0, "escalated": 0, "notified": 0}
+    assert second == {"case_id": case_id, "steps": [], "rounds": 1, "opened": 0, "closed": 0, "escalated": 0,
+                      "notified": 0}
     assert events(case_id) == after_first and fresh(case_id).version == version

@@ -4,10 +4,10 @@ other parts: notifications, the filters' choices and the case manager's escalati
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from ...domain.actors import Actor
+from ...domain.actors import Actor, OrgKind
 from ...extensions import db
 from ...models import Case, CaseTask, Notification, Organisation, User
 from ...policy import visible_cases
@@ -35,7 +35,13 @@ def _filtered(actor: Actor, filters: CaseloadFilters):
     query = (select(Case.id, Case.claim_number, Case.worker_name, Case.job_title, Case.stage,
                     employer.name.label("employer"), insurer.name.label("insurer"))
              .join(employer, employer.id == Case.employer_id).join(insurer, insurer.id == Case.insurer_id)
-             .where(visible_cases(actor).whereclause))
+             .where(_conditions(actor, filters)))
+    return query.order_by(Case.claim_number, Case.id)
+
+
+def _conditions(actor: Actor, filters: CaseloadFilters):
+    """The filters as one condition on Case (the count reads it without the names' joins)."""
+    query = select(Case.id).where(visible_cases(actor).whereclause)
     if filters.stage:
         query = query.where(Case.stage == filters.stage)
     if filters.employer_id:
@@ -48,25 +54,17 @@ def _filtered(actor: Actor, filters: CaseloadFilters):
                                 Case.job_title.ilike(like)))
     if filters.overdue:
         query = query.where(overdue_cases(visible_cases(actor)))
-    return query.order_by(Case.claim_number, Case.id)
+    return query.whereclause
 
 
 def caseload(actor: Actor, filters: CaseloadFilters, per_page: int) -> Page:
     """One page of the actor's cases with the filters applied, and how many match."""
     query = _filtered(actor, filters)
-    return windowed(query, filters.page, per_page)
-
-
-def windowed(query, page: int, per_page: int) -> Page:
-    """One page of a query's rows and how many it holds, in one statement: the count is a window over the
-    rows the page reads (a page past the end reads the count alone)."""
-    counted = query.add_columns(func.count().over().label("_total"))
-    rows = db.session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()
-    if rows:
-        total = rows[0]._total
-    else:
-        total = 0 if page == 1 else db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return Page(rows, total, page, per_page)   # each row also carries _total; readers take columns by name
+    # two statements, not a window: the page walks the claim-number index and stops at its last row, the count
+    # reads the party's index alone (a window over the page would sort every visible case first)
+    total = db.session.scalar(select(func.count()).select_from(Case).where(_conditions(actor, filters)))
+    rows = db.session.execute(query.limit(per_page).offset((filters.page - 1) * per_page)).all()
+    return Page(rows, total, filters.page, per_page)
 
 
 def caseload_rows(actor: Actor, filters: CaseloadFilters, purpose: str = "caseload export") -> list:
@@ -91,16 +89,18 @@ def case_list(actor: Actor, *, page: int, per_page: int, stage: str | None = Non
 
 def party_choices(actor: Actor) -> dict[str, list]:
     """The employers and insurers of the actor's cases, for the caseload's filters."""
-    cases = visible_cases(actor)
-    employers = cases.with_only_columns(Case.employer_id).scalar_subquery()
-    insurers = cases.with_only_columns(Case.insurer_id).scalar_subquery()
-    # one statement: each organisation named on the actor's cases, marked by the part it plays there
+    scope = visible_cases(actor).whereclause
+    # one statement: each organisation with a case of the actor's where it is the employer, or the insurer;
+    # each EXISTS stops at its first case through the party's index (organisations are few, cases many)
+    employs = select(Case.id).where(Case.employer_id == Organisation.id, scope).exists()
+    insures = select(Case.id).where(Case.insurer_id == Organisation.id, scope).exists()
     rows = db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.id.in_(employers).label("employs"),
-               Organisation.id.in_(insurers).label("insures"))
-        .where(or_(Organisation.id.in_(employers), Organisation.id.in_(insurers)))
+        select(Organisation.id, Organisation.name, Organisation.kind)
+        .where(or_(and_(Organisation.kind == OrgKind.EMPLOYER, employs),
+                   and_(Organisation.kind == OrgKind.INSURER, insures)))
         .order_by(Organisation.name, Organisation.id)).all()
-    return {"employers": [r for r in rows if r.employs], "insurers": [r for r in rows if r.insures]}
+    return {"employers": [r for r in rows if r.kind == OrgKind.EMPLOYER],
+            "insurers": [r for r in rows if r.kind == OrgKind.INSURER]}
 
 
 @dataclass(frozen=True)
