@@ -96,5 +96,5 @@ class PendingRow(db.Model):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
 
-    __table_args__ = tuple(Index(f"ix_pending_action_{party}_due", party, "due_on") for party in
+    __table_args__ = tuple(Index(f"ix_pending_action_{party}_due", party, "role", "due_on") for party in
                            ("clinic_id", "employer_id", "insurer_id", "physician_id"))

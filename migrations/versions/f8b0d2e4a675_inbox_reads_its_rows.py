@@ -33,7 +33,7 @@ def upgrade():
         op.execute(f"UPDATE pending_action SET {column} = (SELECT case_schedule.{source} FROM case_schedule "
                    f"WHERE case_schedule.case_id = pending_action.case_id)")
     for party in PARTIES:
-        op.create_index(f"ix_pending_action_{party}_due", "pending_action", [party, "due_on"])
+        op.create_index(f"ix_pending_action_{party}_due", "pending_action", [party, "role", "due_on"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("""
             CREATE OR REPLACE FUNCTION case_version_unsyncs() RETURNS trigger AS $$
