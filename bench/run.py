@@ -201,16 +201,16 @@ def bench_sweep() -> None:
     db.session.execute(delete(OutboxRow))
     db.session.commit()
 
-    def sweep():
-        queued = enqueue_due(today)
-        db.session.execute(delete(OutboxRow))   # the next round finds the same due cases
-        db.session.commit()
-        return queued
-
     def scan():
         return len(db.session.scalars(select(CaseSchedule.case_id).where(CaseSchedule.next_check_on <= today)).all())
 
-    swept, queued = timed(sweep, repeat=5)
+    sweeps = []
+    for _ in range(5):   # the sweep's own statement timed; emptying the outbox after it is not the sweep's work
+        seconds, queued = timed(lambda: enqueue_due(today))
+        sweeps.append(seconds)
+        db.session.execute(delete(OutboxRow))   # the next round finds the same due cases
+        db.session.commit()
+    swept = statistics.median(sweeps)
     scanned, due = timed(scan, repeat=5)
     row(f"sweep at {count_cases():,} cases ({queued:,} due)", f"{swept * 1000:.0f} ms",
         f"indexed scan of the due rows: {scanned * 1000:.0f} ms", swept / scanned)

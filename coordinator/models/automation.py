@@ -60,6 +60,11 @@ class CaseSchedule(db.Model):
     """When the sweep must look at a case again (one indexed column), and the flows' own bookkeeping."""
 
     __tablename__ = "case_schedule"
+    # the cases whose stored actions no longer hold, found through indexes (services/inbox._stale)
+    __table_args__ = (Index("ix_case_schedule_unsynced", "case_id", sqlite_where=text("pending_version IS NULL"),
+                            postgresql_where=text("pending_version IS NULL")),
+                      Index("ix_case_schedule_pending_until", "pending_until"),
+                      Index("ix_case_schedule_pending_from", "pending_from"))
 
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), primary_key=True)
     next_check_on: Mapped[date | None] = mapped_column(Date, index=True)

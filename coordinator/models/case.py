@@ -3,7 +3,8 @@
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, event, text, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (CheckConstraint, event, text, Date, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.demands import DemandLevel, Frequency, TaskKind
@@ -23,6 +24,7 @@ class Case(db.Model):
         one_of("stage", Stage),
         one_of("job_level", DemandLevel),
         UniqueConstraint("insurer_id", "claim_number", name="uq_case_insurer_claim"),
+        Index("ix_case_claim_order", "claim_number", "id"),   # the caseload's order: a page reads its own rows
         CheckConstraint("referral_date >= date_of_injury", name="referral_after_injury"),
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("shift_hours > 0 AND shift_hours <= 24", name="shift_hours_range"),
