@@ -354,6 +354,10 @@ def main() -> None:
 
             bench_http(url, row, " at 10,000 cases")
         bulk_to(args.large, service_rate)
+        huge = statements_per_page(app)
+        for url_ in PAGES:
+            row(f"SQL statements per page: {url_}", f"{huge[url_]} at {count_cases():,} cases",
+                f"{small[url_]} at 10 cases", huge[url_] / small[url_])
         if not args.skip_http:
             bench_http(url, row, f" at {count_cases():,} cases", only_lists=True)
         bench_sweep()
