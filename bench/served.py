@@ -106,13 +106,17 @@ def bench_served(database_url: str, row, opener, physician, runs: int = 20) -> N
 
 
 def _backlog_done() -> bool:
-    from sqlalchemy import func, select
+    """No row left that a dispatcher could take now (the held backlogs wait for their release)."""
+    from sqlalchemy import func, or_, select
 
     from coordinator.extensions import db
     from coordinator.models import OutboxRow
+    from coordinator.models.base import utcnow
 
     db.session.rollback()   # a fresh snapshot: the dispatchers write from their own processes
-    return not db.session.scalar(select(func.count(OutboxRow.id)).where(OutboxRow.processed_at.is_(None)))
+    return not db.session.scalar(select(func.count(OutboxRow.id)).where(
+        OutboxRow.processed_at.is_(None),
+        or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= utcnow())))
 
 
 def _drain_with(dispatchers: int, cases: list[int], env: dict, tmp: Path, probe) -> tuple[float, int]:
