@@ -26,6 +26,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .extensions import csrf, db, limiter, migrate, talisman
 
     db.init_app(app)
+    # registered after Flask-SQLAlchemy's, so it runs first (teardowns run in reverse)
+    app.teardown_appcontext(_end_session_quietly)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -52,6 +54,22 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_portals(app)
     register_cli(app)
     return app
+
+
+def _end_session_quietly(_error=None) -> None:
+    """End the request's database session; a connection the database dropped after the answer was made (a
+    restart, a failover) is discarded, not turned into a 500 that hides an answer already decided."""
+    import logging
+
+    from sqlalchemy.exc import DBAPIError
+
+    from .extensions import db
+
+    try:
+        db.session.remove()
+    except DBAPIError as error:   # the pool has invalidated the dead connection; nothing was left to keep
+        logging.getLogger("coordinator").warning("database session ended on a lost connection: %s", error)
+        db.session.registry.clear()
 
 
 def _ids_in_range():
