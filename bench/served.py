@@ -20,6 +20,19 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
+def _prefect_server(name: str):
+    """A Prefect server of its own in a new temporary folder: (folder, API URL, the environment without a
+    Prefect API of the caller's, the server's process)."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"coordinator-{name}-"))
+    port = _port()
+    base_env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
+                               str(port)], cwd=ROOT, stdout=open(tmp / "server.log", "w"), stderr=subprocess.STDOUT,
+                              env={**base_env, "PREFECT_HOME": str(tmp / "prefect"),
+                                   "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+    return tmp, f"http://127.0.0.1:{port}/api", base_env, server
+
+
 def _open_task(case_id: int, kind: str) -> bool:
     from sqlalchemy import select
 
@@ -56,14 +69,7 @@ def bench_served(database_url: str, row, opener, physician, runs: int = 20) -> N
     # the earlier measures left their cases' work queued: this one times only its own cases
     db.session.execute(update(OutboxRow).where(OutboxRow.processed_at.is_(None)).values(processed_at=utcnow()))
     db.session.commit()
-    tmp = Path(tempfile.mkdtemp(prefix="coordinator-served-"))
-    port = _port()
-    api = f"http://127.0.0.1:{port}/api"
-    base_env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
-                               str(port)], cwd=ROOT, stdout=open(tmp / "server.log", "w"), stderr=subprocess.STDOUT,
-                              env={**base_env, "PREFECT_HOME": str(tmp / "prefect"),
-                                   "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+    tmp, api, base_env, server = _prefect_server("served")
     dispatcher = None
     try:
         wait_healthy(api, timeout=120)
@@ -183,14 +189,7 @@ def bench_dispatchers(database_url: str, row, opener, n: int = 120) -> None:
         return cases
 
     one, two = held("DQ1"), held("DQ2")
-    tmp = Path(tempfile.mkdtemp(prefix="coordinator-drain-"))
-    port = _port()
-    api = f"http://127.0.0.1:{port}/api"
-    base_env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
-                               str(port)], cwd=ROOT, stdout=open(tmp / "server.log", "w"), stderr=subprocess.STDOUT,
-                              env={**base_env, "PREFECT_HOME": str(tmp / "prefect"),
-                                   "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+    tmp, api, base_env, server = _prefect_server("drain")
     env = {**base_env, "DATABASE_URL": database_url, "PREFECT_API_URL": api, "COORDINATOR_INSTANCE": str(tmp),
            "SECRET_KEY": "bench"}
     probes = iter(range(10))

@@ -165,7 +165,9 @@ def task_due(action: PendingAction, opened_on: date, holidays=()) -> date:
 def pending_actions(f: CaseFacts, today: date, policy: ActionPolicy = DEFAULT_ACTION_POLICY,
                     holidays=()) -> list[PendingAction]:
     """Every action due on the case, most urgent first; one a party was already given as a task is due when
-    the task said (the inbox, the case page and the task agree)."""
+    the task said (the inbox, the case page and the task agree). A closed case owes nothing."""
+    if f.stage == Stage.CLOSED:
+        return []
     actions = (_clearances(f, today, policy, holidays) + _authorization(f, today, policy, holidays)
                + _program(f, today, policy, holidays) + _duty(f, policy, holidays) + _after(f))
     actions = [_as_given(a, f.tasks_opened.get((str(a.kind), a.subject_id or 0)), holidays) for a in actions]

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from ...domain.actors import Actor, OrgKind, Role
 from ...domain.disclosure import FUNCTIONAL_ACTIONS
-from ...domain.stages import Stage
 from ...domain.standing import standing
 from ...extensions import db
 from ...models import Case, Organisation, User
@@ -103,7 +102,7 @@ def case_page(actor: Actor, case_id: int) -> CasePage:
     # what the case waits for, worked out from the facts just read (the stored actions are the same answer,
     # kept for lists of many cases)
     pending = [InboxItem(case.id, case.claim_number, action, action.overdue(today))
-               for action in (pending_actions(facts, today) if case.stage != Stage.CLOSED else [])]
+               for action in pending_actions(facts, today)]
     waiting = _seen_by(pending, clinical)
     owed = {(str(i.action.kind), i.action.subject_id) for i in owed_by(actor, pending, today)}
     names = {case.employer_id: read.employer, case.insurer_id: read.insurer}
