@@ -305,7 +305,7 @@ def main() -> None:
     parser.add_argument("--skip-http", action="store_true", help="leave out the gunicorn throughput runs")
     parser.add_argument("--http-only", action="store_true",
                         help="only the gunicorn throughput runs, on the demo and 10,000 cases")
-    parser.add_argument("--only", choices=("orchestration", "dispatchers", "pages"),
+    parser.add_argument("--only", choices=("orchestration", "served", "dispatchers", "pages"),
                         help="one group of figures alone, on the demo's cases")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -326,7 +326,8 @@ def main() -> None:
         TEMPLATES.extend(db.session.scalars(select(Case.id).order_by(Case.id)))
         copy_cases(10 - count_cases(), templates=TEMPLATES, start=0)
         if args.only:
-            {"orchestration": lambda: bench_orchestration(app), "dispatchers": lambda: bench_dispatcher_drain(url),
+            {"orchestration": lambda: bench_orchestration(app), "served": lambda: bench_served_mode(url),
+             "dispatchers": lambda: bench_dispatcher_drain(url),
              "pages": lambda: statements_per_page(app)}[args.only]()
             print()
             print(table())

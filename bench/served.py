@@ -21,15 +21,27 @@ def _port() -> int:
 
 
 def _prefect_server(name: str):
-    """A Prefect server of its own in a new temporary folder: (folder, API URL, the environment without a
-    Prefect API of the caller's, the server's process)."""
+    """A Prefect server of its own, as served mode runs it (`flows serve`: on PostgreSQL, a fresh database
+    here), in a new temporary folder: (folder, API URL, the environment without a Prefect API of the caller's,
+    the server's process). On SQLite the server's own writers wait on its one lock whenever runs come fast."""
+    from bench.run import ADMIN_URL
+
     tmp = Path(tempfile.mkdtemp(prefix=f"coordinator-{name}-"))
     port = _port()
+    database = f"coord_bench_prefect_{name}"
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{database}"')
     base_env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
                                str(port)], cwd=ROOT, stdout=open(tmp / "server.log", "w"), stderr=subprocess.STDOUT,
                               env={**base_env, "PREFECT_HOME": str(tmp / "prefect"),
-                                   "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+                                   "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                                   "PREFECT_SERVER_DATABASE_CONNECTION_URL":
+                                   ADMIN_URL.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0]
+                                   + f"/{database}"})
     return tmp, f"http://127.0.0.1:{port}/api", base_env, server
 
 
@@ -97,6 +109,7 @@ def bench_served(database_url: str, row, opener, physician, runs: int = 20) -> N
                 take_step(case_id, step.kind)
             sync_tasks(case_id)
             direct.append(time.perf_counter() - start)
+        bare = _bare_runs(api, runs)
     finally:
         for proc in (dispatcher, server):
             if proc is not None:
@@ -107,8 +120,35 @@ def bench_served(database_url: str, row, opener, physician, runs: int = 20) -> N
                     proc.kill()
     p50, p95 = statistics.median(latencies), statistics.quantiles(latencies, n=20)[18]
     baseline = statistics.median(direct)
-    row(f"served: clearance -> insurer's task open ({runs} runs)", f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms",
+    figure = f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+    row(f"served: clearance -> insurer's task open ({runs} runs)", figure,
         f"the same steps in-process: {baseline * 1000:.0f} ms", p50 / baseline)
+    bare_p50, bare_p95 = statistics.median(bare), statistics.quantiles(bare, n=20)[18]
+    row(f"served: clearance -> insurer's task open, against Prefect's own run ({runs} runs)", figure,
+        f"bare async flow, {BARE_TASKS} empty tasks, same server: p50 {bare_p50 * 1000:.0f} ms, "
+        f"p95 {bare_p95 * 1000:.0f} ms", p50 / bare_p50)
+
+
+BARE_TASKS = 5   # the task runs of drive-case on this path: due steps, the step, due steps again, sync, notify
+
+
+def _bare_runs(api: str, runs: int) -> list[float]:
+    """Wall seconds of `runs` bare async flows (bench/bare.py) against the served Prefect server: what a flow run
+    with as many task runs as this path's drive-case costs in Prefect itself, on this machine and server."""
+    import asyncio
+
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from bench.bare import bare_flow
+
+    times = []
+    with temporary_settings({PREFECT_API_URL: api}):
+        asyncio.run(bare_flow(BARE_TASKS))   # the first run warms the client up: not counted
+        for _ in range(runs):
+            start = time.perf_counter()
+            asyncio.run(bare_flow(BARE_TASKS))
+            times.append(time.perf_counter() - start)
+    return times
 
 
 def _backlog_done() -> bool:

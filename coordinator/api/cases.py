@@ -8,8 +8,8 @@ from ..policy import View, view_for
 from ..services import cases as case_services
 from ..services import clearances as clearance_services
 from ..services.unit_of_work import Options
-from ..services.queries.access import case_for, record_listing
-from ..services.queries.cases import commands_on
+from ..services.facts import commands_for, read_facts
+from ..services.queries.access import case_read_whole, record_listing
 from ..services.queries.caseload import case_list
 from ..services.queries.timeline import timeline_page
 from .commands import COMMAND_HEADERS, run_command, with_etag
@@ -59,12 +59,12 @@ def open_case(referral):
 def get_case(case_id):
     """One case through the caller's view, with the commands the caller may run on it now (and why not the
     others); another party's case answers 404."""
-    case = case_for(g.token_actor, case_id, purpose="api")
-    payload = case_schema(view_for(g.token_actor)).dump(case)
-    commands = commands_on(g.token_actor, case.id)
+    read = case_read_whole(g.token_actor, case_id, purpose="api")   # with its demands, clearances, schedule
+    payload = case_schema(view_for(g.token_actor)).dump(read.case)
+    commands = commands_for(g.token_actor, read.case, facts=read_facts(read.case, read.schedule))
     payload["available_commands"] = AvailableCommandSchema(many=True).dump([c for c in commands if c.available])
     payload["unavailable_commands"] = UnavailableCommandSchema(many=True).dump([c for c in commands if not c.available])
-    return with_etag(payload, case)
+    return with_etag(payload, read.case)
 
 
 @bp.route("/cases/<int:case_id>/timeline", methods=["GET"])

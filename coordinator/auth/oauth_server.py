@@ -16,7 +16,7 @@ from authlib.oauth2.rfc7009 import RevocationEndpoint as _RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint as _IntrospectionEndpoint
 from flask import Flask, current_app, has_request_context, jsonify, request
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from ..audit import append as audit_append
 from ..domain.actors import Actor, Role
@@ -124,9 +124,10 @@ class AuthorizationCode(AuthorizationCodeMixin):
 class Token(TokenMixin):
     """An OAuth2Token row as Authlib sees it, looked up as its access or its refresh token."""
 
-    def __init__(self, row: OAuth2Token, kind: str = "access_token"):
+    def __init__(self, row: OAuth2Token, kind: str = "access_token", holder_valid: bool | None = None):
         self.row = row
         self.kind = kind
+        self._holder_valid = holder_valid   # known when the lookup read the holder with the token (bearer check)
 
     def check_client(self, client):
         """Issued to this client?"""
@@ -153,7 +154,9 @@ class Token(TokenMixin):
     def is_revoked(self):
         """Revoked itself, or its client withdrawn, or its user gone, deactivated or moved."""
         stamp = self.row.refresh_token_revoked_at if self.kind == "refresh_token" else self.row.access_token_revoked_at
-        return stamp is not None or not _holder_still_valid(self.row)
+        if stamp is not None:
+            return True
+        return not (self._holder_valid if self._holder_valid is not None else _holder_still_valid(self.row))
 
     def get_user(self):
         """The user the token acts for, or None for a client-credentials token."""
@@ -166,13 +169,17 @@ class Token(TokenMixin):
 
 def _holder_still_valid(row: OAuth2Token) -> bool:
     """The client is not withdrawn and the user (if any) is active in the same organisation and role."""
-    client = db.session.scalar(select(OAuth2Client).where(OAuth2Client.client_id == row.client_id))
-    if client is None or client.revoked_at is not None:
-        return False
-    if row.user_id is None:
-        return True
-    user = db.session.get(User, row.user_id)
-    return bool(user and user.active and user.org_id == row.org_id and user.role == row.role)
+    return bool(db.session.scalar(select(_holder_valid(OAuth2Token)).where(OAuth2Token.id == row.id)))
+
+
+def _holder_valid(token):
+    """SQL truth of "the token's client is not withdrawn and its user, if any, is active in the token's
+    organisation and role" (a column of the token's own lookup: one statement per bearer check)."""
+    client = select(OAuth2Client.id).where(OAuth2Client.client_id == token.client_id,
+                                           OAuth2Client.revoked_at.is_(None)).exists()
+    user = select(User.id).where(User.id == token.user_id, User.active.is_(True), User.org_id == token.org_id,
+                                 User.role == token.role).exists()
+    return and_(client, or_(token.user_id.is_(None), user))
 
 
 # ---- lookups --------------------------------------------------------------------------------------
@@ -197,8 +204,9 @@ def find_token(value: str, hint: str | None = None) -> Token | None:
 
 def find_access_token(value: str) -> Token | None:
     """The token whose access token hashes to this value (the bearer check on every API call)."""
-    row = db.session.scalar(select(OAuth2Token).where(OAuth2Token.access_token_hash == token_hash(value or "")))
-    return Token(row) if row is not None else None
+    found = db.session.execute(select(OAuth2Token, _holder_valid(OAuth2Token)).where(
+        OAuth2Token.access_token_hash == token_hash(value or ""))).one_or_none()
+    return Token(found[0], holder_valid=bool(found[1])) if found is not None else None
 
 
 # ---- revocation helpers -------------------------------------------------------------------------

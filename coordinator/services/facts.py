@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from ..domain import authorization as auth_rules
 from ..domain import duty as duty_rules
@@ -27,27 +27,32 @@ def _by_case(rows) -> dict[int, list]:
     return grouped
 
 
-def _load(case_ids: list[int], today: date) -> dict[str, dict[int, list]]:
-    """Every related row of the cases, one query per kind."""
+def _load(case_ids: list[int], today: date, known: dict | None = None) -> dict[str, dict[int, list]]:
+    """Every related row of the cases, one query per kind; `known`: kinds the caller read with the cases
+    (their clearances and schedules, read in the case's own statement), not read again."""
     def rows(model, *where, order=None):
         query = select(model).where(model.case_id.in_(case_ids), *where)
         return _by_case(db.session.scalars(query.order_by(*(order or (model.id,)))).all())
 
+    known = known or {}
+    # two yes/no facts per case in one statement: a restriction set in force, a baseline measure recorded
+    flags = db.session.execute(select(RestrictionSet.case_id, literal("restricted")).distinct().where(
+        RestrictionSet.case_id.in_(case_ids), RestrictionSet.issued_on <= today).union_all(
+        select(CapacityMeasure.case_id, literal("baseline")).distinct().where(
+            CapacityMeasure.case_id.in_(case_ids), CapacityMeasure.kind == "baseline"))).all()
     return {
-        "clearances": rows(Clearance),
+        "clearances": known["clearances"] if "clearances" in known else rows(Clearance),
         "requests": rows(Authorization),
-        "restricted": set(db.session.scalars(select(RestrictionSet.case_id).distinct().where(
-            RestrictionSet.case_id.in_(case_ids), RestrictionSet.issued_on <= today))),
+        "restricted": {case_id for case_id, flag in flags if flag == "restricted"},
         "reviews": rows(WeeklyReview, order=(WeeklyReview.week,)),
         "offers": rows(DutyOffer, order=(DutyOffer.round,)),
         "milestones": rows(Milestone, Milestone.status.in_(("started", "confirmed", "stepped_back"))),
         "follow_ups": rows(FollowUp, FollowUp.recorded_on.is_(None)),
-        "baselines": set(db.session.scalars(select(CapacityMeasure.case_id).distinct().where(
-            CapacityMeasure.case_id.in_(case_ids), CapacityMeasure.kind == "baseline"))),
+        "baselines": {case_id for case_id, flag in flags if flag == "baseline"},
         "tasks": _by_case(db.session.execute(select(
             CaseTask.case_id, CaseTask.kind, CaseTask.subject_key, CaseTask.opened_on, CaseTask.opened_at).where(
             CaseTask.case_id.in_(case_ids), CaseTask.closed_at.is_(None))).all()),
-        "schedules": {row.case_id: row for row in db.session.scalars(
+        "schedules": known["schedules"] if "schedules" in known else {row.case_id: row for row in db.session.scalars(
             select(CaseSchedule).where(CaseSchedule.case_id.in_(case_ids)))},
     }
 
@@ -205,6 +210,15 @@ def _confirm_due(milestone: Milestone) -> date:
 def case_facts(case: Case, today: date | None = None) -> CaseFacts:
     """The facts of one case."""
     return facts_of([case], today)[case.id]
+
+
+def read_facts(case: Case, schedule: CaseSchedule | None, today: date | None = None) -> CaseFacts:
+    """The facts of one case read whole (its clearances loaded with it, its schedule the caller's): the other
+    collections only are read."""
+    today = today or date.today()
+    known = {"clearances": {case.id: list(case.clearances)},
+             "schedules": {case.id: schedule} if schedule is not None else {}}
+    return _facts(case, _load([case.id], today, known), today)
 
 
 def gate(command: str, case: Case, *, kind: str | None = None, subject: int | None = None) -> Kind:
