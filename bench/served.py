@@ -165,9 +165,28 @@ def _backlog_done() -> bool:
         or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= utcnow())))
 
 
-def _drain_with(dispatchers: int, cases: list[int], env: dict, tmp: Path, probe) -> tuple[float, int]:
+def _cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) used so far by a process and every process under it (Linux /proc)."""
+    tick, stats = os.sysconf("SC_CLK_TCK"), {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:   # ended meanwhile
+                continue
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    tree, found = {root}, True
+    while found:
+        found = {pid for pid, (parent, _) in stats.items() if parent in tree and pid not in tree}
+        tree |= found
+    return sum(stats[pid][1] for pid in tree if pid in stats)
+
+
+def _drain_with(dispatchers: int, cases: list[int], env: dict, tmp: Path, probe,
+                server: int) -> tuple[float, int, float]:
     """Start `dispatchers` processes, warm them on a probe case, then release the held rows of `cases` at once
-    and time until every outbox row (those the runs add included) is done: (seconds, rows done)."""
+    and time until every outbox row (those the runs add included) is done: (seconds, rows done, the share of
+    one core the Prefect server process `server` used meanwhile)."""
     from sqlalchemy import func, select, update
 
     from coordinator.extensions import db
@@ -185,6 +204,7 @@ def _drain_with(dispatchers: int, cases: list[int], env: dict, tmp: Path, probe)
                 raise RuntimeError("the dispatchers did not drain the probe")
             time.sleep(0.05)
         first = db.session.scalar(select(func.max(OutboxRow.id)))
+        server_cpu = _cpu_seconds(server)
         start = time.perf_counter()
         db.session.execute(update(OutboxRow).where(OutboxRow.case_id.in_(cases)).values(next_attempt_at=None))
         db.session.commit()
@@ -193,10 +213,11 @@ def _drain_with(dispatchers: int, cases: list[int], env: dict, tmp: Path, probe)
                 raise RuntimeError(f"{dispatchers} dispatcher(s) did not drain {len(cases)} cases in 600 s")
             time.sleep(0.02)
         seconds = time.perf_counter() - start
+        server_busy = (_cpu_seconds(server) - server_cpu) / seconds
         done = db.session.scalar(select(func.count(OutboxRow.id)).where(
             OutboxRow.case_id.in_(cases))) + db.session.scalar(select(func.count(OutboxRow.id)).where(
             OutboxRow.id > first, OutboxRow.case_id.not_in(cases)))
-        return seconds, done
+        return seconds, done, server_busy
     finally:
         for proc in procs:
             proc.terminate()
@@ -235,8 +256,10 @@ def bench_dispatchers(database_url: str, row, opener, n: int = 120) -> None:
     probes = iter(range(10))
     try:
         wait_healthy(api, timeout=120)
-        alone, done_alone = _drain_with(1, one, env, tmp, lambda: opener(f"DQP-{next(probes)}"))
-        pair, done_pair = _drain_with(2, two, env, tmp, lambda: opener(f"DQP-{next(probes)}"))
+        alone, done_alone, busy_alone = _drain_with(1, one, env, tmp, lambda: opener(f"DQP-{next(probes)}"),
+                                                    server.pid)
+        pair, done_pair, busy_pair = _drain_with(2, two, env, tmp, lambda: opener(f"DQP-{next(probes)}"),
+                                                 server.pid)
     finally:
         server.terminate()
         try:
@@ -244,5 +267,8 @@ def bench_dispatchers(database_url: str, row, opener, n: int = 120) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
     rate_one, rate_two = done_alone / alone, done_pair / pair
-    row(f"dispatchers: 2 draining {n} new cases' events ({done_pair} rows)", f"{rate_two:.1f} events/s",
-        f"1 dispatcher: {rate_one:.1f} events/s ({done_alone} rows)", rate_two / rate_one)
+    # the Prefect server is one Python process: once it is busy a whole core, more dispatchers only queue on it
+    row(f"dispatchers: 2 draining {n} new cases' events ({done_pair} rows)",
+        f"{rate_two:.1f} events/s, Prefect server {busy_pair:.0%} of a core",
+        f"1 dispatcher: {rate_one:.1f} events/s ({done_alone} rows), Prefect server {busy_alone:.0%} of a core",
+        rate_two / rate_one)
