@@ -45,7 +45,7 @@ def prefect_defaults(instance_dir: Path | str | None = None) -> None:
     plain_http_trust()
 
 
-# A certificate that trusts nothing: self-signed, expired the day after it was made, its key discarded.
+# A certificate that trusts nothing: self-signed, valid for one day in January 2000, its key discarded.
 PLAIN_HTTP_TRUST = Path(__file__).with_name("plain_http_trust.pem")
 
 
