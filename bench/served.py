@@ -24,13 +24,15 @@ def _prefect_server(name: str):
     """A Prefect server of its own, as served mode runs it (`flows serve`: on PostgreSQL, a fresh database
     here), in a new temporary folder: (folder, API URL, the environment without a Prefect API of the caller's,
     the server's process). On SQLite the server's own writers wait on its one lock whenever runs come fast."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
     from bench.run import ADMIN_URL
 
     tmp = Path(tempfile.mkdtemp(prefix=f"coordinator-{name}-"))
     port = _port()
     database = f"coord_bench_prefect_{name}"
-    import psycopg
-
+    server_db = make_url(ADMIN_URL).set(drivername="postgresql+asyncpg", database=database)
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{database}"')
@@ -40,8 +42,7 @@ def _prefect_server(name: str):
                               env={**base_env, "PREFECT_HOME": str(tmp / "prefect"),
                                    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                                    "PREFECT_SERVER_DATABASE_CONNECTION_URL":
-                                   ADMIN_URL.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0]
-                                   + f"/{database}"})
+                                   server_db.render_as_string(hide_password=False)})
     return tmp, f"http://127.0.0.1:{port}/api", base_env, server
 
 
