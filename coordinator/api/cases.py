@@ -59,7 +59,8 @@ def open_case(referral):
 def get_case(case_id):
     """One case through the caller's view, with the commands the caller may run on it now (and why not the
     others); another party's case answers 404."""
-    read = case_read_whole(g.token_actor, case_id, purpose="api")   # with its demands, clearances, schedule
+    # with its demands, clearances, schedule, and the copy of its facts the schedule keeps
+    read = case_read_whole(g.token_actor, case_id, purpose="api", with_facts=True)
     payload = case_schema(view_for(g.token_actor)).dump(read.case)
     commands = commands_for(g.token_actor, read.case, facts=read_facts(read.case, read.schedule))
     payload["available_commands"] = AvailableCommandSchema(many=True).dump([c for c in commands if c.available])

@@ -6,7 +6,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import JSONType, UTCDateTime, utcnow
 from .timeline import BigId
 
 
@@ -75,6 +75,8 @@ class CaseSchedule(db.Model):
     pending_version: Mapped[int | None] = mapped_column(Integer)
     pending_from: Mapped[date | None] = mapped_column(Date)
     pending_until: Mapped[date | None] = mapped_column(Date)
+    # a copy of the case's facts at one case version (services/facts_store.py); read only by a case read that asks
+    facts: Mapped[dict | None] = mapped_column(JSONType, deferred=True)
 
 
 class PendingRow(db.Model):
@@ -101,5 +103,12 @@ class PendingRow(db.Model):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
 
-    __table_args__ = tuple(Index(f"ix_pending_action_{party}_due", party, "role", "due_on") for party in
-                           ("clinic_id", "employer_id", "insurer_id", "physician_id"))
+    # Two per party, each in the inbox's order (services/inbox.STORED_ORDER) so that a page reads its rows in
+    # order and stops: one for an inbox of one role (the role's rows are a few of the party's), one for an inbox
+    # of several roles and every overdue action (most of the party's rows). On PostgreSQL each carries the other
+    # columns an inbox's condition reads, so its counts read an index alone.
+    __table_args__ = tuple(index for party in ("clinic_id", "employer_id", "insurer_id", "physician_id") for index in (
+        Index(f"ix_pending_action_{party}_role", party, "role", "due_on", "case_id", "kind", "subject_key", "id",
+              postgresql_include=["valid_from", "valid_until"]),
+        Index(f"ix_pending_action_{party}_order", party, "due_on", "case_id", "kind", "subject_key", "id",
+              postgresql_include=["role", "valid_from", "valid_until"])))

@@ -114,7 +114,8 @@ class ProgramSession(db.Model):
     stopped: Mapped[bool] = mapped_column(default=False)
     red_flags: Mapped[list] = mapped_column(JSONType, default=list)
     cautions: Mapped[list] = mapped_column(JSONType, default=list)
-    authorization_id: Mapped[int | None] = mapped_column(ForeignKey("authorization.id"))
+    # indexed: a case page counts the sessions used against each authorization
+    authorization_id: Mapped[int | None] = mapped_column(ForeignKey("authorization.id"), index=True)
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 

@@ -20,7 +20,7 @@ from .charts import progress_charts
 
 ROLE_TITLES = {Role.THERAPIST: "Therapist", Role.CASE_MANAGER: "Case manager", Role.PHYSICIAN: "Physician",
                Role.EMPLOYER: "Employer", Role.INSURER: "Insurer"}
-CASELOAD_PER_PAGE = 200
+CASELOAD_PER_PAGE = 50
 INBOX_PER_PAGE = 50
 
 

@@ -2,10 +2,11 @@
 catalogue), loaded for many cases in a fixed number of set-based queries; and the catalogue's gate."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
-from sqlalchemy import func, literal, select
+from flask import current_app
+from sqlalchemy import Date, func, literal, null, select
 
 from ..domain import authorization as auth_rules
 from ..domain import duty as duty_rules
@@ -18,6 +19,8 @@ from ..extensions import db
 from ..models import (Authorization, CapacityMeasure, Case, CaseSchedule, CaseTask, Clearance, DutyOffer, FollowUp,
                       Milestone, ProgramSession, RestrictionSet, WeeklyReview)
 from .clearances import required_kinds
+from .facts_store import decode, encode
+from .unit_of_work import commit_read
 
 
 def _by_case(rows) -> dict[int, list]:
@@ -35,23 +38,21 @@ def _load(case_ids: list[int], today: date, known: dict | None = None) -> dict[s
         return _by_case(db.session.scalars(query.order_by(*(order or (model.id,)))).all())
 
     known = known or {}
-    # two yes/no facts per case in one statement: a restriction set in force, a baseline measure recorded
-    flags = db.session.execute(select(RestrictionSet.case_id, literal("restricted")).distinct().where(
-        RestrictionSet.case_id.in_(case_ids), RestrictionSet.issued_on <= today).union_all(
-        select(CapacityMeasure.case_id, literal("baseline")).distinct().where(
+    # two facts per case in one statement: the first day a restriction set was issued, a baseline recorded
+    flags = db.session.execute(select(RestrictionSet.case_id, literal("restricted"), func.min(
+        RestrictionSet.issued_on)).where(RestrictionSet.case_id.in_(case_ids)).group_by(RestrictionSet.case_id)
+        .union_all(select(CapacityMeasure.case_id, literal("baseline"), null().cast(Date)).distinct().where(
             CapacityMeasure.case_id.in_(case_ids), CapacityMeasure.kind == "baseline"))).all()
     return {
         "clearances": known["clearances"] if "clearances" in known else rows(Clearance),
         "requests": rows(Authorization),
-        "restricted": {case_id for case_id, flag in flags if flag == "restricted"},
+        "restricted_from": {case_id: _day(day) for case_id, flag, day in flags if flag == "restricted"},
         "reviews": rows(WeeklyReview, order=(WeeklyReview.week,)),
         "offers": rows(DutyOffer, order=(DutyOffer.round,)),
         "milestones": rows(Milestone, Milestone.status.in_(("started", "confirmed", "stepped_back"))),
         "follow_ups": rows(FollowUp, FollowUp.recorded_on.is_(None)),
-        "baselines": {case_id for case_id, flag in flags if flag == "baseline"},
-        "tasks": _by_case(db.session.execute(select(
-            CaseTask.case_id, CaseTask.kind, CaseTask.subject_key, CaseTask.opened_on, CaseTask.opened_at).where(
-            CaseTask.case_id.in_(case_ids), CaseTask.closed_at.is_(None))).all()),
+        "baselines": {case_id for case_id, flag, _ in flags if flag == "baseline"},
+        "tasks": _open_tasks(case_ids),
         "schedules": known["schedules"] if "schedules" in known else {row.case_id: row for row in db.session.scalars(
             select(CaseSchedule).where(CaseSchedule.case_id.in_(case_ids)))},
     }
@@ -90,15 +91,13 @@ def case_record(case: Case, schedule: CaseSchedule | None, today: date | None = 
     follow_ups = rows(FollowUp, (FollowUp.id,))
     rel = {
         "clearances": {case.id: list(case.clearances)}, "requests": {case.id: [a for a, _ in pairs]},
-        "restricted": {case.id} if any(r.issued_on <= today for r in restrictions) else set(),
+        "restricted_from": {case.id: min(r.issued_on for r in restrictions)} if restrictions else {},
         "reviews": {case.id: rows(WeeklyReview, (WeeklyReview.week,))},
         "offers": {case.id: rows(DutyOffer, (DutyOffer.round,))},
         "milestones": {case.id: rows(Milestone, (Milestone.id,))},
         "follow_ups": {case.id: [f for f in follow_ups if f.recorded_on is None]},
         "baselines": {case.id} if any(m.kind == "baseline" for m in measures) else set(),
-        "tasks": _by_case(db.session.execute(select(
-            CaseTask.case_id, CaseTask.kind, CaseTask.subject_key, CaseTask.opened_on, CaseTask.opened_at).where(
-            CaseTask.case_id == case.id, CaseTask.closed_at.is_(None))).all()),
+        "tasks": _open_tasks([case.id]),
         "schedules": {case.id: schedule} if schedule is not None else {},
     }
     return CaseRecord(case, _facts(case, rel, today), rel["requests"][case.id],
@@ -136,13 +135,11 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
     setbacks = [m.setback_on for m in milestones if m.status == "stepped_back" and m.setback_on]
     confirmed = [m.rung for m in milestones if m.status == "confirmed"]
     accepted = any(o.status == "accepted" for o in offers)
-    schedule = rel["schedules"].get(case.id)
     prepare_from = None
     if last_auth:
         value = auth_rules.Authorization(last_auth.start_date, last_auth.end_date, last_auth.approved_sessions)
         prepare_from = auth_rules.continuation_due(value, today).prepare_from
-    started_on = case.program_started_on
-    return CaseFacts(
+    return _live(CaseFacts(
         stage=Stage(case.stage), stage_since=case.stage_since, missing_clearances=missing,
         blocked_clearances=tuple(row.kind for row in blocked),
         blocked_reasons=tuple(refusal_words(row.kind, row.contraindications) for row in blocked),
@@ -157,11 +154,7 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
         reassessed_on=case.reassessed_on,
         countered_offer=(countered.id, countered.responded_on) if countered else None,
         setback_on=max(setbacks, default=None),
-        tasks_opened={(t.kind, t.subject_key): t.opened_on or t.opened_at.date() for t in rel["tasks"][case.id]},
         declined_offer=(declined.id, declined.responded_on, declined.shared_reason or "") if declined else None,
-        restrictions_in_force=case.id in rel["restricted"],
-        weeks_ended=((today - started_on).days + 1) // 7 if started_on and today >= started_on else 0,
-        today=today,
         pending_authorization=(pending[0].id, pending[0].due_on) if pending else None,
         authorized_until=last_auth.end_date if last_auth else None, continuation_prepare_from=prepare_from,
         program_started_on=case.program_started_on, weeks_reviewed=frozenset(r.week for r in reviews),
@@ -176,16 +169,36 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
         baseline_recorded=case.id in rel["baselines"],
         authorized_from=approved[0].start_date if approved else None,
         pregnant=bool(case.pregnant),
-        pregnancy_checked_on=schedule.pregnancy_checked_on if schedule else None,
         required_clearances=tuple(str(k) for k in required_kinds(case)),
         confirmed_rungs=frozenset(confirmed),
-        weeks_started=(today - case.program_started_on).days // 7 + 1
-        if case.program_started_on and today >= case.program_started_on else 0,
         full_duty_confirmed=any(m.full_duty for m in milestones if m.status == "confirmed"),
         next_milestone_ready=bool(reviews) and next_rung_ready(
             confirmed, _readiness(reviews[-1]), reviews[-1].result.get("hours_tolerated"),
             accepted_offer=accepted, shift_hours=case.shift_hours),
-    )
+    ), case, rel["restricted_from"].get(case.id), rel["tasks"][case.id], rel["schedules"].get(case.id), today)
+
+
+# the facts that change without a new case version (the day, the flows' tasks, the pregnancy check), never kept
+LIVE = frozenset({"today", "restrictions_in_force", "weeks_started", "weeks_ended", "tasks_opened",
+                  "pregnancy_checked_on"})
+
+
+def _live(facts: CaseFacts, case: Case, restricted_from: date | None, tasks: list, schedule: CaseSchedule | None,
+          today: date) -> CaseFacts:
+    """The facts completed with what they are on the day: the LIVE ones."""
+    started_on = case.program_started_on
+    begun = bool(started_on) and today >= started_on
+    return replace(
+        facts, today=today, restrictions_in_force=restricted_from is not None and restricted_from <= today,
+        weeks_started=(today - started_on).days // 7 + 1 if begun else 0,
+        weeks_ended=((today - started_on).days + 1) // 7 if begun else 0,
+        tasks_opened={(t.kind, t.subject_key): t.opened_on or t.opened_at.date() for t in tasks},
+        pregnancy_checked_on=schedule.pregnancy_checked_on if schedule else None)
+
+
+def _day(value) -> date | None:
+    """A date from a UNION's column (SQLite hands back its text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def facts_of(cases: list[Case], today: date | None = None) -> dict[int, CaseFacts]:
@@ -213,12 +226,40 @@ def case_facts(case: Case, today: date | None = None) -> CaseFacts:
 
 
 def read_facts(case: Case, schedule: CaseSchedule | None, today: date | None = None) -> CaseFacts:
-    """The facts of one case read whole (its clearances loaded with it, its schedule the caller's): the other
-    collections only are read."""
+    """The facts of one case read whole (its clearances loaded with it, its schedule the caller's, with the copy
+    of its facts kept there): from the copy and the case's open tasks when the copy holds for the case's version
+    (one statement), else from every collection, and the copy kept for the next read."""
     today = today or date.today()
+    kept = decode(schedule.facts if schedule is not None else None, case.version)
+    if kept is not None and not current_app.config.get("FACTS_VERIFY"):
+        fields_, restricted_from = kept
+        return _live(CaseFacts(**fields_), case, restricted_from, _open_tasks([case.id])[case.id], schedule, today)
     known = {"clearances": {case.id: list(case.clearances)},
              "schedules": {case.id: schedule} if schedule is not None else {}}
-    return _facts(case, _load([case.id], today, known), today)
+    rel = _load([case.id], today, known)
+    facts = _facts(case, rel, today)
+    if kept is not None:   # the suite's check that a kept copy is what the collections say (FACTS_VERIFY)
+        fields_, restricted_from = kept
+        copy = _live(CaseFacts(**fields_), case, restricted_from, rel["tasks"][case.id], schedule, today)
+        if copy != facts:
+            raise AssertionError(f"case {case.id}'s kept facts differ at version {case.version}: "
+                                 f"{_differences(copy, facts)}")
+    elif schedule is not None:
+        schedule.facts = encode(facts, case.version, rel["restricted_from"].get(case.id), LIVE)
+        commit_read()
+    return facts
+
+
+def _differences(kept: CaseFacts, fresh: CaseFacts) -> dict:
+    return {f.name: (getattr(kept, f.name), getattr(fresh, f.name)) for f in fields(CaseFacts)
+            if getattr(kept, f.name) != getattr(fresh, f.name)}
+
+
+def _open_tasks(case_ids: list[int]) -> dict[int, list]:
+    """The flows' open tasks of the cases (kind, subject, opened on and at)."""
+    return _by_case(db.session.execute(select(
+        CaseTask.case_id, CaseTask.kind, CaseTask.subject_key, CaseTask.opened_on, CaseTask.opened_at).where(
+        CaseTask.case_id.in_(case_ids), CaseTask.closed_at.is_(None))).all())
 
 
 def gate(command: str, case: Case, *, kind: str | None = None, subject: int | None = None) -> Kind:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case as sql_case, delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from ..domain.actions import ActionKind, InboxScope, PendingAction, inbox_scope, pending_actions
 from ..domain.actors import Actor, Role
@@ -77,12 +77,6 @@ def _stored(cases_query, today: date):
     if cases_query.whereclause is not None:   # the same cases as the caller's query (its party's, its filters)
         stored = stored.join(Case, Case.id == PendingRow.case_id).where(cases_query.whereclause)
     return stored
-
-
-def _stored_of(actor: Actor, today: date):
-    """The stored actions that hold of every case the actor is a party to, from the stored rows alone (they keep
-    their case's parties): the inbox's one scan, through the party's index in due order."""
-    return select(PendingRow, PendingRow.claim_number).where(_holds(today), case_scope(actor, of=PendingRow))
 
 
 # The inbox's order: by due date, so overdue actions come first (an action is overdue exactly when its due
@@ -165,24 +159,17 @@ def inbox_page(actor: Actor, cases_query, page: int = 1, per_page: int = 50,
     today = today or date.today()
     scope = inbox_scope(Role(actor.role))
     stale = [i for i in _stale_items(cases_query, today) if scope.includes(i.action, today)]
-    stored = _stored_of(actor, today).where(_in_scope(scope, today))
+    held = (_holds(today), case_scope(actor, of=PendingRow), _in_scope(scope, today))
     start, end = (page - 1) * per_page, page * per_page
     offset = max(0, start - len(stale))
-    # the page's rows and, as windows over the same query, how many there are and how many are overdue: one
-    # statement (a page past the last row reads the two counts alone)
-    late = sql_case((PendingRow.due_on < today, 1), else_=0)
-    rows = db.session.execute(stored.add_columns(func.count().over(), func.sum(late).over())
+    # the page's rows through the party's index in the inbox's order (the scan stops at the page's end), then how
+    # many there are and how many are overdue, from that index alone (nothing sorted, no row read)
+    rows = db.session.execute(select(PendingRow, PendingRow.claim_number).where(*held)
                               .order_by(*STORED_ORDER).offset(offset).limit(end - offset)).all()
-    if rows:
-        total, overdue = rows[0][2], rows[0][3]
-    elif offset:
-        counted = stored.subquery()
-        total, overdue = db.session.execute(select(func.count(), func.count().filter(counted.c.due_on < today))
-                                            .select_from(counted)).one()
-    else:
-        total = overdue = 0
+    total, overdue = db.session.execute(select(func.count(), func.count().filter(PendingRow.due_on < today))
+                                        .where(*held)).one()
     total, overdue = total + len(stale), overdue + sum(1 for i in stale if i.overdue)
-    window = [_item(row, claim, today) for row, claim, *_ in rows]
+    window = [_item(row, claim, today) for row, claim in rows]
     # Placed after the `offset` stored rows before the window, a stale action that truly ranks before the
     # window lands below `start` (offset + m - 1 at most) and one after it lands at `end` or later: neither
     # shows on the page, so the page's slice is exact. Stale and stored actions never share a case, so

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, undefer
 
 from ...audit import append as audit_append
 from ...domain.actors import Actor
@@ -27,15 +27,17 @@ class CaseRead:
     insurer: str
 
 
-def case_read_whole(actor: Actor, case_id: int, purpose: str) -> CaseRead:
-    """The case with what its page needs of it, in one statement (NotFound as for case_for), the read audited."""
+def case_read_whole(actor: Actor, case_id: int, purpose: str, with_facts: bool = False) -> CaseRead:
+    """The case with what its page needs of it, in one statement (NotFound as for case_for), the read audited;
+    `with_facts`: with the copy of its facts its schedule keeps (services/facts.read_facts)."""
     employer, insurer = aliased(Organisation), aliased(Organisation)
 
     def read(query):
         query = (query.add_columns(CaseSchedule, employer.name, insurer.name)
                  .outerjoin(CaseSchedule, CaseSchedule.case_id == Case.id)
                  .join(employer, employer.id == Case.employer_id).join(insurer, insurer.id == Case.insurer_id)
-                 .options(joinedload(Case.demands), joinedload(Case.clearances)))
+                 .options(joinedload(Case.demands), joinedload(Case.clearances),
+                          *((undefer(CaseSchedule.facts),) if with_facts else ())))
         row = db.session.execute(query).unique().one_or_none()
         return CaseRead(*row) if row else None
 
