@@ -21,6 +21,9 @@ from ..schemas.cases import (AvailableCommandSchema, UnavailableCommandSchema, C
 bp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Cases: the caller's own, through its view")
 
 
+# built once: a schema keeps no state between dumps
+AVAILABLE, UNAVAILABLE = AvailableCommandSchema(many=True), UnavailableCommandSchema(many=True)
+
 @bp.route("/cases", methods=["GET"])
 @require_token("cases:read")
 @bp.arguments(CaseQueryArgsSchema, location="query")
@@ -63,8 +66,8 @@ def get_case(case_id):
     read = case_read_whole(g.token_actor, case_id, purpose="api", with_facts=True)
     payload = case_schema(view_for(g.token_actor)).dump(read.case)
     commands = commands_for(g.token_actor, read.case, facts=read_facts(read.case, read.schedule))
-    payload["available_commands"] = AvailableCommandSchema(many=True).dump([c for c in commands if c.available])
-    payload["unavailable_commands"] = UnavailableCommandSchema(many=True).dump([c for c in commands if not c.available])
+    payload["available_commands"] = AVAILABLE.dump([c for c in commands if c.available])
+    payload["unavailable_commands"] = UNAVAILABLE.dump([c for c in commands if not c.available])
     return with_etag(payload, read.case)
 
 

@@ -14,6 +14,7 @@ from .base import JSONType, UTCDateTime, not_negative, one_of, utcnow
 
 if TYPE_CHECKING:
     from .clinical import Clearance
+    from .automation import CaseTask
 
 
 class Case(db.Model):
@@ -83,6 +84,9 @@ class Case(db.Model):
     )
     # read-only: the case page loads them with the case in one statement (the services write Clearance rows)
     clearances: Mapped[list["Clearance"]] = relationship(viewonly=True, order_by="Clearance.id")
+    # read-only: the flows' open tasks, which the API's case read loads with the case (services/facts.read_facts)
+    open_tasks: Mapped[list["CaseTask"]] = relationship(
+        viewonly=True, primaryjoin="and_(CaseTask.case_id == Case.id, CaseTask.closed_at.is_(None))")
 
 
 class JobDemandRow(db.Model):

@@ -1,5 +1,7 @@
 """API schemas: case views by role (the employer's declares no clinical field at all) and inputs."""
 
+from functools import cache
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ..domain.clearance import CardiacSymptom, HealthFlags
@@ -86,8 +88,10 @@ class CaseClinicalSchema(CaseFunctionalSchema):
 CASE_SCHEMAS: dict[View, type[Schema]] = {View.FUNCTIONAL: CaseFunctionalSchema, View.CLINICAL: CaseClinicalSchema}
 
 
+@cache
 def case_schema(view: View, many: bool = False) -> Schema:
-    """The case schema for a view."""
+    """The case schema for a view: one instance per view, shared (a schema keeps no state between dumps, and
+    building one costs more than a case's dump)."""
     return CASE_SCHEMAS[view](many=many)
 
 

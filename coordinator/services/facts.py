@@ -226,21 +226,21 @@ def case_facts(case: Case, today: date | None = None) -> CaseFacts:
 
 
 def read_facts(case: Case, schedule: CaseSchedule | None, today: date | None = None) -> CaseFacts:
-    """The facts of one case read whole (its clearances loaded with it, its schedule the caller's, with the copy
-    of its facts kept there): from the copy and the case's open tasks when the copy holds for the case's version
-    (one statement), else from every collection, and the copy kept for the next read."""
+    """The facts of one case read whole (its schedule the caller's, with the copy of its facts kept there, and its
+    open tasks loaded with it): from the copy when it holds for the case's version (no statement), else from
+    every collection, and the copy kept for the next read."""
     today = today or date.today()
     kept = decode(schedule.facts if schedule is not None else None, case.version)
     if kept is not None and not current_app.config.get("FACTS_VERIFY"):
         fields_, restricted_from = kept
-        return _live(CaseFacts(**fields_), case, restricted_from, _open_tasks([case.id])[case.id], schedule, today)
+        return _live(CaseFacts(**fields_), case, restricted_from, case.open_tasks, schedule, today)
     known = {"clearances": {case.id: list(case.clearances)},
              "schedules": {case.id: schedule} if schedule is not None else {}}
     rel = _load([case.id], today, known)
     facts = _facts(case, rel, today)
     if kept is not None:   # the suite's check that a kept copy is what the collections say (FACTS_VERIFY)
         fields_, restricted_from = kept
-        copy = _live(CaseFacts(**fields_), case, restricted_from, rel["tasks"][case.id], schedule, today)
+        copy = _live(CaseFacts(**fields_), case, restricted_from, case.open_tasks, schedule, today)
         if copy != facts:
             raise AssertionError(f"case {case.id}'s kept facts differ at version {case.version}: "
                                  f"{_differences(copy, facts)}")

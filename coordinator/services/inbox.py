@@ -88,6 +88,11 @@ def _order(item: InboxItem):
     return item.action.due, item.case_id, str(item.action.kind), item.action.subject_id or 0
 
 
+# what an inbox item needs of a stored row
+ITEM_COLUMNS = (PendingRow.case_id, PendingRow.kind, PendingRow.role, PendingRow.due_on, PendingRow.reason_code,
+                PendingRow.reason_text, PendingRow.subject_key, PendingRow.claim_number)
+
+
 def _item(row: PendingRow, claim: str, today: date) -> InboxItem:
     return InboxItem(row.case_id, claim, _action(row), today > row.due_on)
 
@@ -164,12 +169,12 @@ def inbox_page(actor: Actor, cases_query, page: int = 1, per_page: int = 50,
     offset = max(0, start - len(stale))
     # the page's rows through the party's index in the inbox's order (the scan stops at the page's end), then how
     # many there are and how many are overdue, from that index alone (nothing sorted, no row read)
-    rows = db.session.execute(select(PendingRow, PendingRow.claim_number).where(*held)
+    rows = db.session.execute(select(*ITEM_COLUMNS).where(*held)   # the columns an item shows: no entity to build
                               .order_by(*STORED_ORDER).offset(offset).limit(end - offset)).all()
     total, overdue = db.session.execute(select(func.count(), func.count().filter(PendingRow.due_on < today))
                                         .where(*held)).one()
     total, overdue = total + len(stale), overdue + sum(1 for i in stale if i.overdue)
-    window = [_item(row, claim, today) for row, claim in rows]
+    window = [_item(row, row.claim_number, today) for row in rows]
     # Placed after the `offset` stored rows before the window, a stale action that truly ranks before the
     # window lands below `start` (offset + m - 1 at most) and one after it lands at `end` or later: neither
     # shows on the page, so the page's slice is exact. Stale and stored actions never share a case, so

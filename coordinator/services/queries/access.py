@@ -36,8 +36,10 @@ def case_read_whole(actor: Actor, case_id: int, purpose: str, with_facts: bool =
         query = (query.add_columns(CaseSchedule, employer.name, insurer.name)
                  .outerjoin(CaseSchedule, CaseSchedule.case_id == Case.id)
                  .join(employer, employer.id == Case.employer_id).join(insurer, insurer.id == Case.insurer_id)
-                 .options(joinedload(Case.demands), joinedload(Case.clearances),
-                          *((undefer(CaseSchedule.facts),) if with_facts else ())))
+                 # with its kept facts and its open tasks (the facts that change without a new version); its
+                 # clearances are then read only when the facts must be worked out afresh
+                 .options(joinedload(Case.demands), *((undefer(CaseSchedule.facts), joinedload(Case.open_tasks))
+                                                      if with_facts else (joinedload(Case.clearances),))))
         row = db.session.execute(query).unique().one_or_none()
         return CaseRead(*row) if row else None
 
