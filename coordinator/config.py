@@ -68,6 +68,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         # proxies in front of the app (TLS terminator, load balancer) whose X-Forwarded-* to trust
         self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+        # where the documents' bytes are kept (services/document_store.py); the database keeps what they are
+        self.DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(INSTANCE_DIR / "documents"))
         # the authorization server's issuer URL in metadata and introspection (set it in production)
         self.OAUTH2_ISSUER = os.environ.get("OAUTH2_ISSUER", "")
         # optional single sign-on through any OpenID Connect provider

@@ -85,9 +85,9 @@ def check_file(head: bytes, size: int, declared: str | None = None,
     type it claims to be."""
     if size <= 0:
         raise InvalidValue("the file is empty", field="file")
-    if size > policy.max_bytes:
-        raise InvalidValue(f"the file is {size / 1024 / 1024:.1f} MB; the limit is "
-                           f"{policy.max_bytes // 1024 // 1024} MB", field="file")
+    if size > policy.max_bytes:   # a stream is stopped as soon as it passes the limit: its whole size is unknown
+        raise InvalidValue(f"the file is larger than the limit of {policy.max_bytes // 1024 // 1024} MB",
+                           field="file")
     found = content_type(head)
     if found is None:
         raise InvalidValue("the file is not a PDF, PNG or JPEG image (its content says so, whatever its name)",

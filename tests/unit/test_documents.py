@@ -32,7 +32,7 @@ def test_an_empty_or_too_large_file_is_refused():
     with pytest.raises(InvalidValue, match="empty"):
         check_file(PDF, 0)
     assert check_file(PDF, DEFAULT_FILE_POLICY.max_bytes) == "application/pdf"
-    with pytest.raises(InvalidValue, match="the limit is 25 MB"):
+    with pytest.raises(InvalidValue, match="larger than the limit of 25 MB"):
         check_file(PDF, DEFAULT_FILE_POLICY.max_bytes + 1)
 
 
