@@ -24,6 +24,7 @@ bp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Cases: the 
 # built once: a schema keeps no state between dumps
 AVAILABLE, UNAVAILABLE = AvailableCommandSchema(many=True), UnavailableCommandSchema(many=True)
 
+
 @bp.route("/cases", methods=["GET"])
 @require_token("cases:read")
 @bp.arguments(CaseQueryArgsSchema, location="query")
@@ -62,7 +63,7 @@ def open_case(referral):
 def get_case(case_id):
     """One case through the caller's view, with the commands the caller may run on it now (and why not the
     others); another party's case answers 404."""
-    # with its demands, clearances, schedule, and the copy of its facts the schedule keeps
+    # with its demands, open tasks and schedule, and the copy of its facts the schedule keeps
     read = case_read_whole(g.token_actor, case_id, purpose="api", with_facts=True)
     payload = case_schema(view_for(g.token_actor)).dump(read.case)
     commands = commands_for(g.token_actor, read.case, facts=read_facts(read.case, read.schedule))

@@ -93,7 +93,8 @@ ITEM_COLUMNS = (PendingRow.case_id, PendingRow.kind, PendingRow.role, PendingRow
                 PendingRow.reason_text, PendingRow.subject_key, PendingRow.claim_number)
 
 
-def _item(row: PendingRow, claim: str, today: date) -> InboxItem:
+def _item(row, claim: str, today: date) -> InboxItem:
+    """An inbox item from a stored row (the entity, or its ITEM_COLUMNS)."""
     return InboxItem(row.case_id, claim, _action(row), today > row.due_on)
 
 
