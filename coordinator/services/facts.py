@@ -30,7 +30,7 @@ def _by_case(rows) -> dict[int, list]:
     return grouped
 
 
-def _load(case_ids: list[int], today: date, known: dict | None = None) -> dict[str, dict[int, list]]:
+def _load(case_ids: list[int], known: dict | None = None) -> dict[str, dict[int, list]]:
     """Every related row of the cases, one query per kind; `known`: kinds the caller read with the cases
     (their clearances and schedules, read in the case's own statement), not read again."""
     def rows(model, *where, order=None):
@@ -206,7 +206,7 @@ def facts_of(cases: list[Case], today: date | None = None) -> dict[int, CaseFact
     if not cases:
         return {}   # nothing to read: no query (the usual case once the flows have caught up)
     today = today or date.today()
-    rel = _load([c.id for c in cases], today)
+    rel = _load([c.id for c in cases])
     return {case.id: _facts(case, rel, today) for case in cases}
 
 
@@ -236,7 +236,7 @@ def read_facts(case: Case, schedule: CaseSchedule | None, today: date | None = N
         return _live(CaseFacts(**fields_), case, restricted_from, case.open_tasks, schedule, today)
     known = {"clearances": {case.id: list(case.clearances)},
              "schedules": {case.id: schedule} if schedule is not None else {}}
-    rel = _load([case.id], today, known)
+    rel = _load([case.id], known)
     facts = _facts(case, rel, today)
     if kept is not None:   # the suite's check that a kept copy is what the collections say (FACTS_VERIFY)
         fields_, restricted_from = kept
