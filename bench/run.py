@@ -299,6 +299,20 @@ def bench_dispatcher_drain(url: str) -> None:
     bench_dispatchers(url, row, lambda claim: open_case(actor, replace(referral, claim_number=claim)).id)
 
 
+def bench_documents(url: str, row_) -> None:
+    """The 20 MB upload and download (bench/documents.py)."""
+    from bench.documents import bench_documents as measure
+
+    measure(url, row_)
+
+
+def bench_board(row_, caseload: str) -> None:
+    """The approvals board (bench/documents.py)."""
+    from bench.documents import bench_board as measure
+
+    measure(row_, caseload)
+
+
 def main() -> None:
     """Build the database, run every measure in order, print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -306,7 +320,7 @@ def main() -> None:
     parser.add_argument("--skip-http", action="store_true", help="leave out the gunicorn throughput runs")
     parser.add_argument("--http-only", action="store_true",
                         help="only the gunicorn throughput runs, on the demo and 10,000 cases")
-    parser.add_argument("--only", choices=("orchestration", "served", "dispatchers", "pages"),
+    parser.add_argument("--only", choices=("orchestration", "served", "dispatchers", "pages", "documents"),
                         help="one group of figures alone, on the demo's cases")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -329,7 +343,8 @@ def main() -> None:
         if args.only:
             {"orchestration": lambda: bench_orchestration(app), "served": lambda: bench_served_mode(url),
              "dispatchers": lambda: bench_dispatcher_drain(url),
-             "pages": lambda: statements_per_page(app)}[args.only]()
+             "pages": lambda: statements_per_page(app),
+             "documents": lambda: (bench_documents(url, row), bench_board(row, " on the demo"))}[args.only]()
             print()
             print(table())
             return
@@ -355,7 +370,10 @@ def main() -> None:
             from bench.throughput import bench_http
 
             bench_http(url, row, " at 10,000 cases")
+        bench_documents(url, row)
+        bench_board(row, f" at {count_cases():,} cases")
         bulk_to(args.large, service_rate)
+        bench_board(row, f" at {count_cases():,} cases")
         huge = statements_per_page(app)
         for url_ in PAGES:
             row(f"SQL statements per page: {url_}", f"{huge[url_]} at {count_cases():,} cases",

@@ -15,6 +15,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from flask import Flask
 
     app = Flask(__name__, instance_relative_config=True)
+    # first of all: an upload's larger limit must hold before the CSRF check reads the form
+    app.before_request(_upload_limit)
     # ids in URLs stop at the database's integer range: a larger one is simply not found
     app.before_request(_ids_in_range)
     app.before_request(_json_nesting)
@@ -79,6 +81,24 @@ def _ids_in_range():
     for value in (request.view_args or {}).values():
         if isinstance(value, int) and not 0 <= value <= 2**31 - 1:
             abort(404)
+
+
+# the API's upload and the portals' form for a document (the portal's route ends in act/<slug>)
+UPLOAD_ENDPOINTS = ("documents.add_document",)
+UPLOAD_FORMS = ("document",)
+UPLOAD_ALLOWANCE = 64 * 1024   # the form's text parts and the multipart framing around the file
+
+
+def _upload_limit():
+    """A document's upload may be as large as a document may be; every other body stays under MAX_CONTENT_LENGTH
+    (refused before it is read). The file is spooled to disk as it is parsed, never held whole in memory."""
+    from flask import request
+
+    from .domain.documents import DEFAULT_FILE_POLICY
+
+    form = (request.endpoint or "").endswith(".act") and (request.view_args or {}).get("slug") in UPLOAD_FORMS
+    if request.method == "POST" and (request.endpoint in UPLOAD_ENDPOINTS or form):
+        request.max_content_length = DEFAULT_FILE_POLICY.max_bytes + UPLOAD_ALLOWANCE
 
 
 def _url_length():

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import Select, false, select, true
 
 from .domain.actors import Actor, Role
-from .models import Case
+from .models import Authorization, Case
 
 
 class View(StrEnum):
@@ -29,6 +29,17 @@ def case_scope(actor: Actor, of=Case):
         return of.physician_id == actor.user_id
     column = {Role.EMPLOYER: of.employer_id, Role.INSURER: of.insurer_id}.get(
         role, of.clinic_id if role in CLINIC_ROLES else None)
+    if column is None or actor.org_id is None:
+        return false()
+    return column == actor.org_id
+
+
+def request_scope(actor: Actor):
+    """The SQL condition selecting the authorization requests of the actor's cases, by the parties each request
+    keeps (its case's clinic and insurer): the clinic's staff and the insurer; nobody else reads requests so."""
+    role = Role(actor.role)
+    column = Authorization.insurer_id if role is Role.INSURER else (
+        Authorization.clinic_id if role in CLINIC_ROLES else None)
     if column is None or actor.org_id is None:
         return false()
     return column == actor.org_id

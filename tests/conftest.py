@@ -58,7 +58,8 @@ def app(tmp_path_factory):
     # FACTS_VERIFY: every read of a case's kept facts also works them out afresh and fails on a difference, so
     # each test of the suite checks that no change reaches a case's facts without a new case version
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
-                      "SESSION_COOKIE_SECURE": False, "DEVELOPMENT": True, "FACTS_VERIFY": True})
+                      "SESSION_COOKIE_SECURE": False, "DEVELOPMENT": True, "FACTS_VERIFY": True,
+                      "DOCUMENTS_DIR": str(tmp_path_factory.mktemp("documents"))})
     with app.app_context():
         upgrade()
     request_started.connect(_fresh_globals, app)

@@ -42,6 +42,14 @@ def init_api(app: Flask) -> ProblemApi:
 
     csrf.exempt(me_bp)
     api.register_blueprint(me_bp)
+    from .approvals import bp as approvals_bp
+
+    csrf.exempt(approvals_bp)
+    api.register_blueprint(approvals_bp)
+    from .documents import bp as documents_bp
+
+    csrf.exempt(documents_bp)
+    api.register_blueprint(documents_bp)
     from .docs import bp as docs_bp
 
     app.register_blueprint(docs_bp)

@@ -19,6 +19,7 @@ SCOPE_COMMANDS: dict[str, tuple[str, ...]] = {
     "duty:write": ("propose_duty_offer", "respond_to_duty_offer", "withdraw_duty_offer"),
     "milestones:write": ("start_milestone", "confirm_milestone", "report_setback"),
     "followups:write": ("record_follow_up",),
+    "documents:write": ("add_document",),
 }
 
 SCOPE_DESCRIPTIONS: dict[str, str] = {
@@ -32,6 +33,7 @@ SCOPE_DESCRIPTIONS: dict[str, str] = {
     "duty:write": "Propose, answer or withdraw modified-duty offers",
     "milestones:write": "Start and confirm return-to-work milestones; report setbacks",
     "followups:write": "Record follow-ups after discharge",
+    "documents:write": "Add documents to a case (an employer: its job descriptions and signed offers)",
 }
 
 ALL_SCOPES: tuple[str, ...] = (CASES_READ, *SCOPE_COMMANDS)

@@ -14,6 +14,7 @@ from ..auth.passwords import hash_password
 from ..auth.sessions import revoke_user_sessions
 from .identity import add_identity_commands
 from ..domain.actors import ROLE_ORG_KIND, OrgKind, Role
+from ..domain.utilization_review import REVIEW_POLICIES
 from ..extensions import db
 from ..models import Organisation, User
 
@@ -45,6 +46,21 @@ def create_org(kind: str, name: str) -> None:
     db.session.add(org)
     db.session.commit()
     _emit({"id": org.id, "kind": org.kind, "name": org.name, "slug": org.slug})
+
+
+@orgs.command("review-policy")
+@click.option("--org", "org_slug", required=True)
+@click.option("--policy", type=click.Choice(sorted(REVIEW_POLICIES)), required=True)
+def set_review_policy(org_slug: str, policy: str) -> None:
+    """Name the utilization-review policy an insurer applies (the papers its requests must carry)."""
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
+    if org is None:
+        raise click.UsageError(f"no organisation with slug '{org_slug}'")
+    if org.kind != OrgKind.INSURER:
+        raise click.UsageError(f"'{org_slug}' is a {org.kind}, not an insurer: only an insurer reviews requests")
+    org.review_policy = policy
+    db.session.commit()
+    _emit({"id": org.id, "slug": org.slug, "review_policy": org.review_policy})
 
 
 @users.command("create")

@@ -1,12 +1,13 @@
 """Demo case scripts: each drives one case through the real services to the stage it shows."""
 
+import io
 from dataclasses import replace
 from datetime import date, timedelta
 
 from ..domain.demands import JobDemand
 from ..domain.review import Measures
 from ..domain.safety import SessionObservations
-from ..services import authorizations, cases, clearances, duty, program, restrictions, reviews, rtw
+from ..services import authorizations, cases, clearances, documents, duty, program, restrictions, reviews, rtw
 
 TODAY = date.today()
 WAREHOUSE = [JobDemand("lift_floor_to_waist", 20, "occasional"), JobDemand("carry", 10, "frequent"),
@@ -44,11 +45,36 @@ def referral(cast: Cast, claim: str, name: str, employer: str, insurer: str, job
     return replace(base, **changes)
 
 
+def _paper(title: str, lines: list[str]) -> io.BytesIO:
+    """A one-page PDF standing for a paper a party sends (the demo's job descriptions and orders)."""
+    from ..letterhead import Document
+
+    pdf = Document("Demo paper", title, "-", "-")
+    pdf.add_page()
+    pdf.title_line(title)
+    for line in lines:
+        pdf.line_of(line)
+    return io.BytesIO(bytes(pdf.output()))
+
+
+def papers(cast: Cast, case_id: int, ref: cases.Referral) -> None:
+    """The employer's job description and the physician's order, added by the case manager as they arrive."""
+    demands = [f"{d.task.replace('_', ' ')}: {d.amount:g}, {d.frequency}" for d in ref.demands]
+    documents.add_document(cast.a["case_manager"], case_id, kind="job_description", title=f"{ref.job_title}: job "
+                           "description", dated_on=ref.referral_date,
+                           file=_paper(f"{ref.job_title}: job description", [f"Shift: {ref.shift_hours} hours", *demands]))
+    documents.add_document(cast.a["case_manager"], case_id, kind="physician_order", title="Order for work hardening",
+                           dated_on=ref.referral_date + timedelta(days=3),
+                           file=_paper("Order for work hardening", ["Work hardening, 4 to 6 weeks, 5 days a week.",
+                                                                    "Progress reports weekly."]))
+
+
 def cleared(cast: Cast, ref: cases.Referral, specialist: tuple[str, ...] = ()) -> int:
-    """Open a case and clear it (physician plus any specialist kinds)."""
+    """Open a case, receive its papers and clear it (physician plus any specialist kinds)."""
     case = cases.open_case(cast.a["therapist"], ref)
     cases.request_clearance(cast.a["therapist"], case.id)
     clearances.record_clearance(cast.a["physician"], case.id, decided_on=ref.referral_date + timedelta(days=3))
+    papers(cast, case.id, ref)
     for kind in specialist:
         clearances.record_specialist_clearance(
             cast.a["physician"], case.id, kind=kind, cleared=True, decided_on=ref.referral_date + timedelta(days=5),

@@ -121,6 +121,9 @@ class CaseFacts:
     # the branches (after a party's decision other than the main line's)
     pended_authorization: tuple[int, date, str] | None = None     # (id, pended on, what the insurer asked for)
     denied_authorization: tuple[int, date] | None = None          # (id, decided on): the newest request, denied
+    # (id, decision, decided on): the newest decision that may be appealed (a denial or a modification, not itself
+    # an appeal's outcome, not appealed yet); whether its window is still open is the catalogue's to say
+    appealable_authorization: tuple[int, str, date] | None = None
     weeks_authorized: int = 0                                     # consecutive weeks approved so far
     max_weeks: int = 4                                            # the payer's cap on consecutive weeks
     discharge_recommended: bool = False                           # by the latest weekly review

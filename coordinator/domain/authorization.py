@@ -133,6 +133,7 @@ class ContinuationAssessment:
     weeks_remaining: int
     reasons: tuple[Reason, ...]
     policy: PolicyRef
+    met: tuple[bool, ...] = ()    # for each reason, whether its criterion is met
 
 
 def _attendance_check(attendance: float | None, policy: AuthorizationPolicy) -> tuple[bool, Reason]:
@@ -185,7 +186,8 @@ def continuation_assessment(
         _week_cap_check(weeks_authorized_so_far, requested_weeks, policy),
     )
     remaining = max(0, policy.max_consecutive_weeks - weeks_authorized_so_far)
-    return ContinuationAssessment(all(ok for ok, _ in checks), remaining, tuple(r for _, r in checks), policy.ref)
+    return ContinuationAssessment(all(ok for ok, _ in checks), remaining, tuple(r for _, r in checks), policy.ref,
+                                  tuple(ok for ok, _ in checks))
 
 
 # -- the insurer's decision -------------------------------------------------------------------
@@ -394,4 +396,6 @@ def decision_words(status: str, decision: str | None, appeal: bool = False) -> s
         return "Pended: the insurer is waiting for information"
     if status == "pending":
         return "Waiting for the insurer" + (" (appeal)" if appeal else "")
+    if status == "superseded":
+        return _DECISION_WORDS.get(decision or "", decision or "") + ", replaced on appeal"
     return _DECISION_WORDS.get(decision or "", decision or "") + (" on appeal" if appeal else "")

@@ -153,6 +153,9 @@ def _needs(kind: str) -> Condition:
     return Condition(lambda f: kind in f.required_clearances, f"this case needs no {kind} clearance")
 
 
+# what a request carries besides its dates: the documents named, and an expedited review's reason
+PACKET = ("documents", "expedited", "expedited_reason")
+
 CATALOGUE: tuple[Command, ...] = (
     Command("open_case", "Open a case", CLINIC, frozenset(),
             (_kind("referral", "Referral", "referral"),)),
@@ -174,11 +177,11 @@ CATALOGUE: tuple[Command, ...] = (
     Command("update_pregnancy", "Update the pregnancy", CLINIC | {Role.PHYSICIAN}, frozenset(OPEN_STAGES),
             (_kind("pregnancy", "Pregnancy", "pregnant", "gestation_weeks", "recorded_on"),)),
     Command("request_authorization", "Request an authorization", CLINIC | SYSTEM, IN_CARE, (
-        _kind("initial", "Request the initial authorization", "submitted_on", "start_date", "weeks",
+        _kind("initial", "Request the initial authorization", "submitted_on", "start_date", "weeks", *PACKET,
               required=("start_date",), stages=frozenset({Stage.CLEARANCE, Stage.AUTHORIZATION}),
               conditions=(Condition(lambda f: f.authorized_until is None, "the first block is already approved"),
                           cleared, no_request_waiting)),
-        _kind("continuation", "Request a continuation", "submitted_on", "weeks", stages=UNDER_WAY,
+        _kind("continuation", "Request a continuation", "submitted_on", "weeks", *PACKET, stages=UNDER_WAY,
               conditions=(Condition(lambda f: f.authorized_until is not None, "no block has been approved yet"),
                           no_request_waiting)),
     )),
@@ -189,17 +192,19 @@ CATALOGUE: tuple[Command, ...] = (
             subject="authorization", subjects=lambda f: _one(f.pending_authorization),
             not_subject="authorization request {id} is not waiting for a decision"),
     Command("supply_information", "Supply the information", CLINIC, IN_CARE,
-            (_kind("information", "Information for the insurer", "information", "supplied_on"),),
+            (_kind("information", "Information for the insurer", "information", "supplied_on", "documents"),),
             conditions=(Condition(lambda f: f.pended_authorization is not None,
                                   "the insurer is not waiting for information"),),
             subject="authorization", subjects=lambda f: _one(f.pended_authorization),
             not_subject="authorization request {id} is not waiting for information"),
-    Command("appeal_authorization", "Appeal the denial", CLINIC, IN_CARE,
-            (_kind("appeal", "Appeal", "reason", "appealed_on"),),
-            conditions=(Condition(lambda f: f.denied_authorization is not None,
-                                  "the last request was not denied"), no_request_waiting),
-            subject="authorization", subjects=lambda f: _one(f.denied_authorization),
-            not_subject="authorization request {id} is not the denial to appeal"),
+    Command("appeal_authorization", "Appeal the decision", CLINIC, IN_CARE,
+            (_kind("appeal", "Appeal", "reason", "appealed_on", "documents"),),
+            # its window is counted to the appeal's own date (an appeal sent in time may be recorded later): the
+            # service refuses one dated after it, naming the day it closed
+            conditions=(Condition(lambda f: f.appealable_authorization is not None,
+                                  "no denial or modification waits to be appealed"), no_request_waiting),
+            subject="authorization", subjects=lambda f: _one(f.appealable_authorization),
+            not_subject="authorization request {id} is not the decision to appeal"),
     Command("record_baseline", "Record the baseline", frozenset({Role.THERAPIST}),
             frozenset({Stage.CLEARANCE, Stage.AUTHORIZATION, Stage.PROGRAM}),
             (_kind("baseline", "Baseline", "measured_on", "capacities"),)),
@@ -274,6 +279,9 @@ CATALOGUE: tuple[Command, ...] = (
     Command("close_case", "Close the case", CLINIC | SYSTEM, frozenset({Stage.DISCHARGED}),
             (_kind("close", "Closure"),),
             conditions=(Condition(lambda f: not f.follow_ups_due, "every follow-up must be recorded first"),)),
+    # the papers of a case (which kinds each role may add is the documents' own rule)
+    Command("add_document", "Add a document", CLINIC | {Role.PHYSICIAN, Role.EMPLOYER}, frozenset(OPEN_STAGES),
+            (_kind("document", "Document", "kind", "title", "dated_on", "file"),)),
     # who treats and who coordinates the case is the case manager's call, not the therapist's own
     Command("reassign_case", "Reassign the case", frozenset({Role.CASE_MANAGER}), frozenset(OPEN_STAGES),
             (_kind("assignment", "Assignment", "therapist_id", "case_manager_id", "reason"),)),

@@ -15,6 +15,7 @@ CLINICAL_EVENTS = frozenset({
 CLINICAL_INPUTS: dict[str, frozenset[str]] = {
     "open_case": frozenset({"diagnosis_code", "diagnosis_text", "health"}),
     "record_clearance": frozenset({"contraindications", "restrictions", "note"}),
+    "request_authorization": frozenset({"expedited_reason"}),
     "decide_authorization": frozenset({"reason"}),
     "supply_information": frozenset({"information"}),
     "appeal_authorization": frozenset({"reason"}),
@@ -42,7 +43,7 @@ CLINICAL_FIELDS: dict[str, frozenset[str]] = {
     "duty_offer": frozenset({"response_note"}),
     "milestone": frozenset({"setback_reason"}),
     "follow_up": frozenset({"notes", "recurrence"}),
-    "authorization": frozenset({"reason", "packet", "assessment", "information"}),
+    "authorization": frozenset({"reason", "packet", "assessment", "information", "expedited_reason"}),
     "weekly_review": frozenset({"recommendation"}),   # besides the clinical measures below
 }
 
@@ -57,11 +58,18 @@ FUNCTIONAL_ACTIONS = frozenset({"duty_offer", "offer_answer", "offer_revision", 
 TASK_EVENTS = frozenset({"task_opened", "task_escalated"})
 
 
+# events about a document: as private as the document (its visibility, from domain/documents.py)
+DOCUMENT_EVENTS = frozenset({"document_added"})
+
+
 def is_clinical_event(kind: str, data: dict | None = None) -> bool:
-    """An event of this kind (about this task) is clinical: an employer's timeline leaves it out. A task's event
-    shows to the employer only when the task's action is one the employer sees (an offer, a milestone)."""
+    """An event of this kind (about this task, this document) is clinical: an employer's timeline leaves it out.
+    A task's event shows to the employer only when the task's action is one the employer sees (an offer, a
+    milestone); a document's only when the document is functional."""
     if kind in TASK_EVENTS:
         return (data or {}).get("kind") not in FUNCTIONAL_ACTIONS
+    if kind in DOCUMENT_EVENTS:
+        return (data or {}).get("visibility") != "functional"
     return kind in CLINICAL_EVENTS
 
 

@@ -4,6 +4,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .actors import Role
 from .errors import InvalidValue
 from .policies import PolicyRef
 
@@ -17,6 +18,7 @@ class DocumentKind(StrEnum):
     IMAGING_REPORT = "imaging_report"
     SIGNED_OFFER = "signed_offer"             # a modified-duty offer signed by the worker
     DECISION_LETTER = "decision_letter"       # written by the product: an insurer's decision
+    DECISION_NOTICE = "decision_notice"       # written by the product: the employer's copy, without clinical detail
     OTHER = "other"
 
 
@@ -38,11 +40,50 @@ VISIBILITY = {
     DocumentKind.PROGRESS_REPORT: Visibility.CLINICAL,
     DocumentKind.IMAGING_REPORT: Visibility.CLINICAL,
     DocumentKind.DECISION_LETTER: Visibility.CLINICAL,
+    DocumentKind.DECISION_NOTICE: Visibility.FUNCTIONAL,
     DocumentKind.OTHER: Visibility.CLINICAL,
 }
 
 # what a party may upload (the product writes decision letters itself)
-UPLOADABLE = tuple(k for k in DocumentKind if k is not DocumentKind.DECISION_LETTER)
+WRITTEN = (DocumentKind.DECISION_LETTER, DocumentKind.DECISION_NOTICE)
+UPLOADABLE = tuple(k for k in DocumentKind if k not in WRITTEN)
+
+
+# what each role may add: the employer its functional papers only (it never handles clinical ones), the
+# physician and the clinic any paper a party writes
+UPLOADS: dict[Role, tuple[DocumentKind, ...]] = {
+    Role.EMPLOYER: (DocumentKind.JOB_DESCRIPTION, DocumentKind.SIGNED_OFFER),
+    Role.PHYSICIAN: UPLOADABLE,
+    Role.THERAPIST: UPLOADABLE,
+    Role.CASE_MANAGER: UPLOADABLE,
+}
+
+
+def kinds_for(role: Role | str) -> tuple[DocumentKind, ...]:
+    """The kinds of document a role may add to a case."""
+    return UPLOADS.get(Role(role), ())
+
+
+def check_upload(role: Role | str, kind: str) -> DocumentKind:
+    """The kind, when the role may add a document of it; InvalidValue naming what it may add otherwise."""
+    visibility_of(kind)   # an unknown kind is refused in the words that list the kinds
+    chosen = DocumentKind(kind)
+    allowed = kinds_for(role)
+    if chosen not in allowed:
+        names = ", ".join(k.value.replace("_", " ") for k in allowed) or "none"
+        raise InvalidValue(f"{_a(Role(role).value)} may not add {_a(chosen.value)} (may add: {names})", field="kind")
+    return chosen
+
+
+def _a(name: str) -> str:
+    """The name in words with its article: "an imaging report", "a job description"."""
+    words = name.replace("_", " ")
+    return ("an " if words[0] in "aeiou" else "a ") + words
+
+
+def may_read(visibility: str, clinical_reader: bool) -> bool:
+    """A document of this visibility may be read by a reader of this view (the employer reads functional ones)."""
+    return clinical_reader or Visibility(visibility) is Visibility.FUNCTIONAL
 
 
 def visibility_of(kind: str) -> Visibility:

@@ -5,7 +5,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from .calendar import add_business_days
+from .actors import Role
+from .calendar import add_business_days, business_days_between
 from .documents import DocumentKind
 from .errors import InvalidValue
 from .policies import PolicyRef, Reason, reason
@@ -40,6 +41,31 @@ class ReviewPolicy:
 
 
 DEFAULT_REVIEW_POLICY = ReviewPolicy()
+
+# who keeps an approvals board of the requests of their cases: the clinic's case manager and the insurer
+BOARD_ROLES = frozenset({Role.CASE_MANAGER, Role.INSURER})
+
+# a payer that decides on the product's own intake data and its latest progress report (attached when there is
+# one): the same clocks and appeal window, no paper required
+BASIC_REVIEW_POLICY = ReviewPolicy(
+    ref=PolicyRef("utilization-review-basic", "2026.1", "[design] the clocks and appeal window of "
+                  "utilization-review-ca; the packet is the product's intake data and its progress report"),
+    required=(),
+)
+
+# each payer names the policy it applies (organisation.review_policy); one that names none applies the basic one
+REVIEW_POLICIES = {p.ref.name: p for p in (DEFAULT_REVIEW_POLICY, BASIC_REVIEW_POLICY)}
+
+
+def policy_named(name: str | None) -> ReviewPolicy:
+    """The payer's review policy by its name (the basic one for a payer that names none)."""
+    if name is None:
+        return BASIC_REVIEW_POLICY
+    try:
+        return REVIEW_POLICIES[name]
+    except KeyError:
+        raise InvalidValue(f"'{name}' is not a review policy; choose one of {', '.join(REVIEW_POLICIES)}",
+                           field="review_policy") from None
 
 WORDS = {DocumentKind.PHYSICIAN_ORDER: "the treating physician's order", DocumentKind.JOB_DESCRIPTION:
          "a job description", DocumentKind.PROGRESS_REPORT: "a progress report"}
@@ -121,3 +147,62 @@ def second_reviewer_required(first_reviewer_id: int | None, appeal_reviewer_id: 
     if first_reviewer_id is not None and first_reviewer_id == appeal_reviewer_id:
         return reason("same_reviewer", "an appeal is decided by a reviewer other than the one who made the decision")
     return None
+
+
+HEADLINES = {"approve": "Approved", "modify": "Approved in part (modified)", "deny": "Denied",
+             "pend": "Pended: information requested"}
+
+
+@dataclass(frozen=True)
+class LetterTerms:
+    """What a decision letter must say beside the decision: its headline, and the appeal rights and deadline (a
+    denial or a modification) or what follows a pend."""
+
+    headline: str
+    next_steps: str
+    appeal_deadline: date | None = None
+
+
+def letter_terms(decision: str, decided_on: date, on_appeal: bool, expedited: bool,
+                 policy: ReviewPolicy = DEFAULT_REVIEW_POLICY) -> LetterTerms:
+    """The letter's headline and next steps for a decision (on a request, or on an appeal of one)."""
+    headline = HEADLINES[decision] + (" on appeal" if on_appeal and decision != "pend" else "")
+    clock = (f"{policy.expedited_hours} hours" if expedited else f"{policy.decision_business_days} business days")
+    if decision == "pend":
+        return LetterTerms(headline, f"The request waits for the information asked for. Once the clinic supplies "
+                                     f"it, the reviewer decides within {clock}.")
+    if decision == "approve":
+        return LetterTerms(headline, "The sessions may be scheduled within the dates approved.")
+    last = appeal_deadline(decided_on, policy)
+    if on_appeal:
+        return LetterTerms(headline, f"This decides the appeal. An independent medical review of it may be "
+                                     f"requested until {last} ({policy.appeal_days} days after this decision).", last)
+    return LetterTerms(headline, f"The clinic may appeal this decision until {last} ({policy.appeal_days} days "
+                                 f"after it), with a statement and any documents. A reviewer other than the one who "
+                                 f"made this decision decides the appeal, within {clock}.", last)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where an open request's clock stands: late or not, and the time left (or past) in the words its reviewer
+    counts in: hours for an expedited request, business days for a standard one."""
+
+    late: bool
+    words: str
+
+
+def clock_of(due: datetime, now: datetime, expedited: bool, pended: bool = False,
+             holidays: Collection[date] = ()) -> Clock:
+    """The clock of an open request due at `due`, read at `now` (a pended request's clock waits for the clinic)."""
+    if pended:
+        return Clock(False, "stopped: waiting for the clinic's information")
+    late = now > due
+    if expedited:
+        hours = int(abs((due - now).total_seconds()) // 3600)
+        return Clock(late, f"late by {hours} hour{'s' * (hours != 1)}" if late
+                     else f"{hours} hour{'s' * (hours != 1)} left")
+    if late:
+        days = business_days_between(due.date(), now.date(), holidays)
+        return Clock(True, f"late by {days} business day{'s' * (days != 1)}" if days else "late since today")
+    days = business_days_between(now.date(), due.date(), holidays)
+    return Clock(False, "due today" if days == 0 else f"{days} business day{'s' * (days != 1)} left")

@@ -4,6 +4,7 @@ from .api import IdempotencyRecord
 from .automation import CaseSchedule, CaseTask, Notification, PendingRow
 from .authorization import Authorization
 from .case import Case, JobDemandRow
+from .document import Document
 from .clinical import CapacityMeasure, Clearance, ProgramSession, WeeklyReview, WeeklyTarget
 from .duty import DutyOffer, RestrictionSet
 from .identity import ExternalIdentity, UserSession
@@ -14,7 +15,7 @@ from .timeline import AuditCheckpoint, AuditEntry, AuditPending, CaseEvent, Outb
 
 __all__ = [
     "AuditCheckpoint", "AuditEntry", "AuditPending", "Authorization", "CaseSchedule", "CaseTask", "Notification", "PendingRow", "ExternalIdentity", "OAuth2AuthorizationCode", "OAuth2Client",
-    "OAuth2Token", "UserSession", "CapacityMeasure", "Case", "CaseEvent", "Clearance", "DutyOffer",
+    "OAuth2Token", "UserSession", "CapacityMeasure", "Case", "CaseEvent", "Clearance", "DutyOffer", "Document",
     "FollowUp", "IdempotencyRecord", "JobDemandRow", "Milestone", "Organisation", "OutboxRow", "ProgramSession",
     "RestrictionSet", "User", "WeeklyReview", "WeeklyTarget",
 ]

@@ -18,6 +18,8 @@ class Organisation(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # an insurer's utilization-review policy (domain/utilization_review.REVIEW_POLICIES); none: the basic one
+    review_policy: Mapped[str | None] = mapped_column(String(64))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     users: Mapped[list["User"]] = relationship(back_populates="org")

@@ -4,6 +4,7 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, url
 
 from ..auth.sessions import current_actor, login_required
 from ..domain.actors import Role
+from .approvals import board_csv, render_board
 from .certificate import work_status_certificate_pdf
 from .common import escalations as escalated_tasks
 from .common import render_case, render_home
@@ -67,6 +68,16 @@ def _portal(role: Role, name: str) -> Blueprint:
         rows = escalated_tasks(current_actor())   # the read side audits the listing
         return render_template("portals/escalations.html", portal=name, rows=rows)
 
+    @bp.get("/approvals")
+    def approvals():
+        """The approvals board (case managers and insurers): open requests with their clocks, and turnaround."""
+        return render_board(name)
+
+    @bp.get("/approvals.csv")
+    def approvals_export():
+        """The board's open requests (with its filters) as CSV."""
+        return board_csv(name)
+
     @bp.get("/caseload.csv")
     def caseload_export():
         """The caseload (with the page's filters) as CSV."""
@@ -87,6 +98,19 @@ def _portal(role: Role, name: str) -> Blueprint:
         """The case's work-status certificate as a PDF (every party to the case; functional terms only)."""
         return work_status_certificate_pdf(name, case_id)
 
+    @bp.get("/cases/<int:case_id>/documents/<int:document_id>")
+    def document(case_id: int, document_id: int):
+        """One document's file, streamed (a document the reader may not read is not found); the read audited."""
+        from ..downloads import document_response
+        from ..services.documents import read_document
+        from ..services.unit_of_work import NotFound
+
+        try:
+            found = read_document(current_actor(), case_id, document_id, purpose="portal document")
+        except NotFound:
+            abort(404)
+        return document_response(found)
+
     @bp.route("/intake", methods=["GET", "POST"])
     def intake():
         """The referral form that opens a case (clinic staff)."""
@@ -103,8 +127,9 @@ def _portal(role: Role, name: str) -> Blueprint:
 
 def init_portals(app: Flask) -> None:
     """Register the five portals (and the `unit` filter: a job demand's unit, from the domain)."""
-    from .wording import unit_words
+    from .wording import file_size, unit_words
 
     app.add_template_filter(unit_words, "unit")
+    app.add_template_filter(file_size, "filesize")
     for role, name in PORTALS.items():
         app.register_blueprint(_portal(role, name))

@@ -21,11 +21,15 @@ from ..schemas.workflow import (AppealInSchema, AuthorizationDecisionInSchema, A
                                     SetbackInSchema)
 from ..domain.actors import Actor
 from ..domain.catalogue import COMMANDS
-from ..services import assignments, authorizations, cases, clearances, duty, program, restrictions, reviews, rtw
+from ..domain.documents import kinds_for
+from ..services import assignments, authorizations, cases, clearances, documents, duty, program, restrictions, reviews, rtw
 from ..services.queries import records
-from ..services.queries.cases import CaseSummary, clinic_staff
+from ..services.queries.access import is_clinical_reader
+from ..services.queries.cases import CaseSummary, case_documents, clinic_staff
 from ..services.unit_of_work import Options
 from ..schemas.bounds import Bounded
+from ..schemas.documents import DocumentInSchema, FileUpload
+from ..domain.documents import ACCEPTED
 from .wording import MEASURES_HINT, hint_of, label_of, measure_label
 
 
@@ -41,6 +45,19 @@ def _clearance(actor: Actor, case: CaseSummary, body: dict, subject_id: int | No
     if kind == "physician":
         return clearances.record_clearance(actor, case.id, **body, options=options)
     return clearances.record_specialist_clearance(actor, case.id, kind=kind, **body, options=options)
+
+
+def _add_document(actor: Actor, case: CaseSummary, body: dict, subject_id: int | None, options: Options):
+    upload = body.pop("file")
+    return documents.add_document(actor, case.id, **body, file=upload.stream, declared_type=upload.mimetype,
+                                  options=options)
+
+
+def _packet_choices(actor: Actor, case: CaseSummary) -> dict:
+    """The case's documents a request or a reply to the insurer may name."""
+    # the form has read the case through the actor's view (audited): its documents come with that read
+    return {"documents": [(d.id, f"{d.title} ({d.kind.replace('_', ' ')}, dated {d.dated_on})")
+                          for d in case_documents(case.id, is_clinical_reader(actor))]}
 
 
 @dataclass(frozen=True)
@@ -101,18 +118,20 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
     # the flows send the first request on their own; staff may send it (or a continuation) themselves
     PortalAction("request-authorization", "request_authorization", AuthorizationRequestInSchema,
                  lambda actor, case, body, _, options: authorizations.request_authorization(actor, case.id, **body, options=options),
-                 done="Request sent to the insurer."),
+                 done="Request sent to the insurer.", options=_packet_choices),
     PortalAction("decision", "decide_authorization", AuthorizationDecisionInSchema,
                  lambda actor, case, body, subject, options: authorizations.decide_authorization(actor, subject, **body, options=options),
                  subject="authorization_id", done="Decision recorded."),
     PortalAction("information", "supply_information", InformationInSchema,
                  lambda actor, case, body, subject, options: authorizations.supply_information(actor, subject, **body,
                                                                                               options=options),
-                 subject="authorization_id", done="Information sent; the insurer's decision clock restarts."),
+                 subject="authorization_id", done="Information sent; the insurer's decision clock restarts.",
+                 options=_packet_choices),
     PortalAction("appeal", "appeal_authorization", AppealInSchema,
                  lambda actor, case, body, subject, options: authorizations.appeal_authorization(actor, subject, **body,
                                                                                                 options=options),
-                 subject="authorization_id", done="Appeal sent to the insurer."),
+                 subject="authorization_id", done="Appeal sent to the insurer; another reviewer decides it.",
+                 options=_packet_choices),
     PortalAction("baseline", "record_baseline", BaselineInSchema,
                  lambda actor, case, body, _, options: program.record_baseline(actor, case.id, **body, options=options),
                  done="Baseline recorded; week 1 starts once the program is authorized."),
@@ -160,6 +179,9 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
     PortalAction("confirm-milestone", "confirm_milestone", MilestoneConfirmInSchema,
                  lambda actor, case, body, subject, options: rtw.confirm_milestone(actor, subject, **body, options=options),
                  subject="milestone_id", done="Milestone confirmed."),
+    PortalAction("document", "add_document", DocumentInSchema, _add_document, done="Document added.",
+                 options=lambda actor, case: {"kind": [(k.value, k.value.replace("_", " ").capitalize())
+                                                       for k in kinds_for(actor.role)]}),
     PortalAction("reassign", "reassign_case", ReassignmentInSchema,
                  lambda actor, case, body, _, options: assignments.reassign_case(actor, case.id, **body, options=options),
                  done="Case reassigned.", options=lambda actor, case: clinic_staff(case.clinic_id)),
@@ -202,8 +224,13 @@ def describe(schema: Schema, case: CaseSummary | None, hidden: dict, options: di
         if name in hidden or (only is not None and name not in only):
             continue
         if name in options:
-            inputs.append({"name": prefix + name, "label": label_of(name, f), "hint": "",
-                           "kind": "options", "required": f.required, "options": options[name], "choices": []})
+            inputs.append({"name": prefix + name, "label": label_of(name, f), "hint": hint_of(name, f),
+                           "kind": "options", "required": f.required, "options": options[name], "choices": [],
+                           "many": isinstance(f, fields.List)})
+            continue
+        if isinstance(f, FileUpload):
+            inputs.append({"name": name, "label": label_of(name, f), "hint": hint_of(name, f), "kind": "file",
+                           "required": True, "choices": [], "accept": ",".join(ACCEPTED)})
             continue
         if isinstance(f, fields.Nested):
             if not f.many and not prefix:
@@ -246,11 +273,16 @@ def _number(value: str, integer: bool):
     return text   # the schema names it "not a valid number", as for a JSON client
 
 
-def payload(schema: Schema, form, hidden: dict, prefix: str = "", only: tuple[str, ...] | None = None) -> dict:
-    """The JSON body a client would send for this form (of the `only` fields, when given)."""
+def payload(schema: Schema, form, hidden: dict, prefix: str = "", only: tuple[str, ...] | None = None,
+            files=None) -> dict:
+    """The JSON body a client would send for this form (of the `only` fields, when given); a file input's file."""
     body = dict(hidden)
     for name, f in schema.fields.items():
         if name in hidden or (only is not None and name not in only):
+            continue
+        if isinstance(f, FileUpload):
+            if files is not None and name in files:
+                body[name] = files[name]
             continue
         if isinstance(f, fields.Nested):
             filled = any(k.startswith(f"{name}.") and str(v).strip() for k, v in form.items())
@@ -281,6 +313,8 @@ def payload(schema: Schema, form, hidden: dict, prefix: str = "", only: tuple[st
         if isinstance(f, fields.List):
             if _choices(f.inner):
                 body[name] = form.getlist(key)
+            elif isinstance(f.inner, fields.Integer):   # ticked records (the documents of a packet)
+                body[name] = [_number(v, True) for v in form.getlist(key) if v.strip()]
             else:   # free text, one item per line
                 body[name] = [line.strip() for line in form.get(key, "").splitlines() if line.strip()]
             continue
@@ -294,10 +328,10 @@ def payload(schema: Schema, form, hidden: dict, prefix: str = "", only: tuple[st
     return body
 
 
-def load(action: PortalAction, form, only: tuple[str, ...] | None = None) -> dict:
-    """Validate the form with the action's schema; raises ValidationError with field messages."""
+def load(action: PortalAction, form, only: tuple[str, ...] | None = None, files=None) -> dict:
+    """Validate the form (and its files) with the action's schema; raises ValidationError with field messages."""
     schema = action.schema()
-    return schema.load(payload(schema, form, action.hidden, only=only))
+    return schema.load(payload(schema, form, action.hidden, only=only, files=files))
 
 
 def defaults(action: PortalAction) -> dict:

@@ -8,7 +8,8 @@ from ..auth.sessions import current_actor
 from ..services.queries.certificate import Certificate, work_status_certificate
 from ..services.unit_of_work import NotFound
 from .exports import download_name
-from .reports import Document, pdf_response
+from ..letterhead import Document
+from .reports import pdf_response
 
 OUTCOME_WORDS = {"full_duty": "back at full duty", "modified_duty": "back at work on modified duty",
                  "not_returned": "not back at work when the program ended"}

@@ -72,7 +72,7 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
         values = request.form.to_dict()
         version = request.form.get("version", "")
         try:
-            body = load(action, request.form, only)
+            body = load(action, request.form, only, files=request.files)
             # the version the form was drawn from: someone else's change since then is refused, not overwritten
             options = Options(expected_version=int(version) if version.isdigit() and len(version) < 10 else -1)
             if action.preview is not None and request.form.get("confirm") != "1":

@@ -71,7 +71,7 @@ def _number(value) -> str:
 
 def hint_of(name: str, f: fields.Field) -> str:
     """The unit and the range a number takes ("hours, 0 to 24"), in words; '' when there is nothing to say."""
-    unit = WORDS.get(name, (None, ""))[1]
+    unit = f.metadata.get("hint") or WORDS.get(name, (None, ""))[1]
     if isinstance(f, fields.Date):
         return unit   # a date's bounds (1900 to 2100) would only be noise
     bounds = ""
@@ -209,3 +209,10 @@ def by_input(errors: list[dict]) -> dict[str, str]:
         key = e["id"].removeprefix("f-")
         found[key] = f"{found[key]} {e['text']}" if key in found else e["text"]
     return found
+
+
+def file_size(size: int) -> str:
+    """A file's size in the unit people read: 820 KB, 4.2 MB."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB"

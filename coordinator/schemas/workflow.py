@@ -25,6 +25,13 @@ def _date(required: bool = True) -> fields.Date:
     return fields.Date(required=required, validate=DAY)
 
 
+def _documents(label: str, hint: str = "") -> fields.List:
+    """Documents of the case named by id (20 at most)."""
+    return fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1)),
+                       load_default=list, validate=validate.Length(max=20),
+                       metadata={"label": label, **({"hint": hint} if hint else {})})
+
+
 def _choice(enum) -> validate.OneOf:
     """One of an enum's values."""
     return validate.OneOf([e.value for e in enum])
@@ -40,6 +47,11 @@ class AuthorizationRequestInSchema(Bounded):
     # the initial trial starts on this day; a continuation follows the approved block, so it takes none
     start_date = _date(required=False)
     weeks = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=12))
+    # the packet: the newest document of each kind the insurer's policy asks for is attached on its own
+    documents = _documents("Documents to send with it", "the newest of each paper the insurer's policy asks for "
+                                                        "is sent in any case, and the latest progress report")
+    expedited = fields.Boolean(load_default=False, metadata={"label": "Expedited review (72 hours)"})
+    expedited_reason = _text(2000, label="Why it is urgent (needed for an expedited review)")
 
 
 class InformationInSchema(Bounded):
@@ -47,13 +59,15 @@ class InformationInSchema(Bounded):
 
     information = _text(2000, 1, required=True, label="What you are sending the insurer")
     supplied_on = _date()
+    documents = _documents("Documents to send with it")
 
 
 class AppealInSchema(Bounded):
-    """The clinic's appeal of a denial: why the insurer should reconsider."""
+    """The clinic's appeal of a denial or a modification: why the insurer should reconsider, with documents."""
 
-    reason = _text(2000, 1, required=True, label="Why the denial should be reconsidered")
+    reason = _text(2000, 1, required=True, label="Why the decision should be reconsidered")
     appealed_on = _date()
+    documents = _documents("Documents to send with the appeal")
 
 
 class OfferWithdrawalInSchema(Bounded):
@@ -186,6 +200,11 @@ class AuthorizationFunctionalSchema(Bounded):
     approved_sessions = fields.Integer(allow_none=True)
     decided_on = fields.Date(allow_none=True)
     sessions_used = fields.Integer(allow_none=True)
+    expedited = fields.Boolean()
+    due_at = fields.DateTime(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    review_policy = fields.String(allow_none=True)
+    superseded_by_id = fields.Integer(allow_none=True)
 
 
 class AuthorizationClinicalSchema(AuthorizationFunctionalSchema):
@@ -196,6 +215,7 @@ class AuthorizationClinicalSchema(AuthorizationFunctionalSchema):
     reason = fields.String(allow_none=True)
     information = fields.List(fields.Dict(), allow_none=True)   # each pend: what was asked, what was supplied
     appeal_of_id = fields.Integer(allow_none=True)
+    expedited_reason = fields.String(allow_none=True)
 
 
 class ConflictOutSchema(Bounded):

@@ -105,6 +105,17 @@ def case_record(case: Case, schedule: CaseSchedule | None, today: date | None = 
                       rel["milestones"][case.id], measures, rel["offers"][case.id], follow_ups)
 
 
+def _appealable(requests: list) -> tuple[int, str, date] | None:
+    """The newest decision on a request the clinic may still contest: a denial or a modification that is not
+    itself the outcome of an appeal and has not been appealed."""
+    appealed = {r.appeal_of_id for r in requests if r.appeal_of_id}
+    decided = [r for r in requests if r.status == "decided" and r.decision in ("deny", "modify")]
+    newest = decided[-1] if decided else None
+    if newest is None or newest.appeal_of_id or newest.id in appealed:
+        return None
+    return newest.id, newest.decision, newest.decided_on
+
+
 def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFacts:
     """The action rules' view of one case."""
     latest = {}
@@ -147,6 +158,7 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
         clearance_asked_again_on=asked_again,
         pended_authorization=(pended[0].id, pended[0].decided_on, pended[0].reason or "") if pended else None,
         denied_authorization=(newest.id, newest.decided_on) if newest and newest.decision == "deny" else None,
+        appealable_authorization=_appealable(requests),
         weeks_authorized=sum(((r.end_date - r.start_date).days + 1) // 7 for r in approved),
         max_weeks=auth_rules.DEFAULT_AUTHORIZATION_POLICY.max_consecutive_weeks,
         discharge_recommended=bool(reviews) and reviews[-1].recommendation == "discharge",

@@ -72,16 +72,29 @@ def command(options: Options = DEFAULT) -> Iterator[Session]:
         if options.dry_run:
             session.flush()
             session.rollback()
+            _undo_outside(session)
         else:
             if options.before_commit is not None:
                 options.before_commit(session)
             session.commit()
     except BaseException:
         session.rollback()
+        _undo_outside(session)
         raise
     finally:
         session.info.pop("write", None)
         session.info.pop("case_id", None)
+        session.info.pop("undo_outside", None)
+
+
+def on_rollback(undo) -> None:
+    """Undo this (a file written to the document store) if the command in hand is not kept."""
+    db.session.info.setdefault("undo_outside", []).append(undo)
+
+
+def _undo_outside(session) -> None:
+    for undo in session.info.pop("undo_outside", []):
+        undo()
 
 
 def load_case(case_id: int, *, lock: bool = True) -> Case:
@@ -110,7 +123,7 @@ def record(case: Case, actor: Actor, kind: str, summary: str, *, on: date | None
     Whether the event is clinical is the domain's word on its kind (domain/disclosure.py); a summary of a
     functional event carries no free text but what its author shared with the employer. `on` is the day the
     thing happened (the session's, the decision's), which the timeline shows; today when the command has none."""
-    clinical = is_clinical_event(kind)
+    clinical = is_clinical_event(kind, data)
     session = db.session
     session.info["case_id"] = case.id   # the case this command wrote, for the commit hook
     if on is not None and case.__dict__.pop("_stage_moved", False):

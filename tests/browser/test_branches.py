@@ -15,6 +15,8 @@ from coordinator.services.program import record_baseline, start_program
 from coordinator.services.restrictions import issue_restrictions
 from tests.services.journey import BASELINE, START, TODAY, opened, review, session, to_program
 
+from tests.services.test_decision_letters_and_appeals import second_reviewer
+
 from .conftest import fill, shot
 from .test_journeys import drain
 
@@ -100,14 +102,14 @@ def test_deny_then_appeal_then_approve(as_party, parties, referral, flows):
     cm = as_party(parties.case_manager)
     on_case(cm, "case-manager", case_id)
     expect(cm.get_by_text("appeal the decision, revise the request or discharge the worker").first).to_be_visible()
-    cm.get_by_role("link", name="Appeal the denial").click()
+    cm.get_by_role("link", name="Appeal the decision").click()
     expect(cm.get_by_text("Not medically necessary yet").first).to_be_visible()   # the denial it answers
     shot(cm, "appeal")
-    submit(cm, {"Why the denial should be reconsidered (required)": "Attendance 100 %, lift up 30 % since baseline",
-                "Appealed on (required)": TODAY.isoformat()}, "Appeal the denial", "Appeal sent to the insurer.")
+    submit(cm, {"Why the decision should be reconsidered (required)": "Attendance 100 %, lift up 30 % since baseline",
+                "Appealed on (required)": TODAY.isoformat()}, "Appeal the decision", "Appeal sent to the insurer")
     drain()
     assert tasks_of(case_id) == {"authorization_decision": "insurer"}
-    decide(as_party(parties.insurer_user), case_id, "approve", "Gains documented on appeal")
+    decide(as_party(second_reviewer(parties)), case_id, "approve", "Gains documented on appeal")   # not the first
     drain()
     db.session.rollback()
     rows = db.session.scalars(select(Authorization).where(Authorization.case_id == case_id)

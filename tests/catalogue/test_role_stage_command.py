@@ -8,6 +8,7 @@ nothing is kept; only the catalogue's refusal counts as a refusal, a complaint a
 not)."""
 
 import base64
+import io
 import re
 from datetime import date, timedelta
 
@@ -23,8 +24,8 @@ from coordinator.extensions import db
 from coordinator.models import Authorization, Case, DutyOffer, FollowUp, Milestone, User
 from coordinator.portals import PORTALS
 from coordinator.portals.actions import ACTIONS
-from coordinator.services import (assignments, authorizations, cases, clearances, duty, program, restrictions,
-                                  reviews, rtw)
+from coordinator.services import (assignments, authorizations, cases, clearances, documents, duty, program,
+                                  restrictions, reviews, rtw)
 from coordinator.services.unit_of_work import Options
 from tests.auth import REDIRECT, approve, authorize_url, client_for, pkce_pair, query_of
 from tests.factories import sign_in
@@ -87,6 +88,9 @@ def _run(command: str, actor: Actor, case: Case, kind: str, subject, options: Op
                                                            recurrence=False, options=o),
         "close_case": lambda o: rtw.close_case(actor, c, options=o),
         "reassign_case": lambda o: assignments.reassign_case(actor, c, therapist_id=other, reason="leave", options=o),
+        "add_document": lambda o: documents.add_document(actor, c, kind="job_description", dated_on=TODAY,
+                                                         file=io.BytesIO(b"%PDF-1.4 " + str(actor).encode()),
+                                                         options=o),
     }
     return calls[command](options)
 

@@ -43,8 +43,11 @@ def pages(account: str, case_id: int, forms: tuple[str, ...] = ()) -> list[str]:
         "/api/v1/inbox", "/api/v1/cases", "/api/v1/cases?overdue=true", f"/api/v1/cases/{case_id}",
         *(f"/api/v1/cases/{case_id}/{what}" for what in records)]
     exports = [f"/{portal}/cases/{case_id}/measures.csv", f"/{portal}/cases/{case_id}/progress.pdf"] if clinical else []
+    # the approvals board of the case manager and the insurer, with its filters, export and API
+    board = [f"/{portal}/approvals", f"/{portal}/approvals?lateness=late", f"/{portal}/approvals.csv",
+             "/api/v1/approvals", "/api/v1/approvals/turnaround"] if account in ("casemanager", "insurer") else []
     return [f"/{portal}/", f"/{portal}/?overdue=1", f"/{portal}/?q=0", f"/{portal}/cases/{case_id}",
-            f"/{portal}/caseload.csv", *exports, *forms] + api
+            f"/{portal}/caseload.csv", *exports, *forms, *board] + api
 
 
 def bearer(client, email: str, scope: str = "cases:read") -> dict:
@@ -144,13 +147,14 @@ def test_the_sweep_issues_the_same_statements_whatever_the_caseload(ctx):
 
 
 # every portal page a person reads (the start page, its filters, a case page and each of its forms) in at most
-# 12 statements: the session with its user, the case read whole with its parties, one audit entry, one query per
-# collection. A change that reads more must say so here. (Documents, the PDF and CSV exports, are not pages.)
-CEILING = 12
+# 13 statements: the session with its user, the case read whole with its parties, one audit entry, one query per
+# collection. A change that reads more must say so here: 12 until the case page listed the case's documents (and
+# the request forms offered them for the packet). (Files, the PDF and CSV exports, are not pages.)
+CEILING = 13
 
 
 @pytest.mark.parametrize("account", ACCOUNTS)
-def test_every_portal_page_stays_within_twelve_statements(counts, account):
+def test_every_portal_page_stays_within_thirteen_statements(counts, account):
     small, _ = counts
     portal = PORTAL[account]
     shown = {url: n for url, n in small[account].items()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import AuditEntry, WeeklyReview
-from coordinator.portals.reports import latin1
+from coordinator.letterhead import latin1
 from tests.services.journey import START, opened, review, to_program
 
 READY = {"lift_floor_to_waist": 22.0, "carry": 11.0, "stand": 250.0}

@@ -7,6 +7,7 @@ case (the command may still fail on the case's stage); every other role is refus
 foreign case every role gets NotFound or NotPermitted, never a result.
 """
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -20,8 +21,8 @@ from coordinator.extensions import db
 from coordinator.models import Authorization, DutyOffer, FollowUp, Milestone, User
 from coordinator.policy import visible_cases
 from coordinator.services.queries.access import case_for as read_case
-from coordinator.services import (assignments, authorizations, cases, clearances, duty, program, restrictions,
-                                  reviews, rtw)
+from coordinator.services import (assignments, authorizations, cases, clearances, documents, duty, program,
+                                  restrictions, reviews, rtw)
 from coordinator.services.unit_of_work import NotFound
 
 TODAY = date.today()
@@ -96,6 +97,8 @@ CALLS = {
                                                              work_status="full_duty", recurrence=False),
     "close_case": lambda a, c, o: rtw.close_case(a, c),
     "reassign_case": lambda a, c, o: assignments.reassign_case(a, c, therapist_id=o["therapist"], reason="cover"),
+    "add_document": lambda a, c, o: documents.add_document(a, c, kind="job_description", dated_on=TODAY,
+                                                           file=io.BytesIO(b"%PDF-1.4 job " + str(a).encode())),
 }
 
 

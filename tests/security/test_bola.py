@@ -1,5 +1,6 @@
 """Object-level authorization: each GET of the OpenAPI document, replayed by a same-role outsider, finds nothing."""
 
+import io
 import re
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ from sqlalchemy import select
 
 from coordinator.extensions import db
 from coordinator.models import Authorization, Case, FollowUp
+from coordinator.services.documents import add_document
 from coordinator.services.duty import propose_duty_offer, respond_to_duty_offer
 from coordinator.services.restrictions import issue_restrictions
 from coordinator.services.rtw import discharge_case, start_milestone
@@ -31,7 +33,10 @@ def one_of_each(parties, referral) -> dict[str, int]:
     review(parties, case_id, 1, READY, hours_tolerated=4)
     milestone = start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=7))
     discharge_case(parties.case_manager, case_id, discharged_on=TODAY, program_ended=True)
-    return {"case_id": case_id, "offer_id": offer.id, "milestone_id": milestone.id,
+    # a functional document, which every party to the case reads (the employer too)
+    job = add_document(parties.case_manager, case_id, kind="job_description", dated_on=TODAY,
+                       file=io.BytesIO(b"%PDF-1.4 job description"))
+    return {"case_id": case_id, "offer_id": offer.id, "milestone_id": milestone.id, "document_id": job.id,
             "authorization_id": db.session.scalar(select(Authorization.id).where(Authorization.case_id == case_id)),
             "follow_up_id": db.session.scalar(select(FollowUp.id).where(FollowUp.case_id == case_id))}
 

@@ -11,8 +11,10 @@ from sqlalchemy import JSON, String, Text, func, inspect, select
 
 from coordinator.schemas.clinical import (ClearanceInSchema, OverrideInSchema, RestrictionsInSchema,
                                               ResumptionInSchema, SessionInSchema)
+from coordinator.schemas.documents import DocumentInSchema
 from coordinator.schemas.cases import JobDemandInSchema, ReferralSchema
-from coordinator.schemas.workflow import (AppealInSchema, AuthorizationDecisionInSchema, DischargeInSchema,
+from coordinator.schemas.workflow import (AppealInSchema, AuthorizationDecisionInSchema, AuthorizationRequestInSchema,
+                                          DischargeInSchema,
                                           DutyOfferInSchema, InformationInSchema, OfferWithdrawalInSchema,
                                               DutyResponseInSchema, FollowUpInSchema, OfferedTaskInSchema,
                                               ReassignmentInSchema, SetbackInSchema)
@@ -177,8 +179,16 @@ def journey(client, parties, texts: Texts, bearer, user_bearer) -> int:
                                 **texts.of(ClearanceInSchema, "restrictions")})
     api.post(md, "clearances", {"kind": "cardiology", "decided_on": cleared, "cleared": True,
                                 **texts.of(ClearanceInSchema, "note")})
+    # a document whose title is all payloads, sent with the request
+    job = client.post(f"/api/v1/cases/{api.case_id}/documents", content_type="multipart/form-data", data={
+        "kind": "job_description", "dated_on": (TODAY - timedelta(days=51)).isoformat(),
+        **texts.of(DocumentInSchema), "file": (io.BytesIO(b"%PDF-1.4 job"), "job.pdf", "application/pdf")},
+        headers={**bearer(parties.case_manager, "cases:read documents:write"),
+                 "If-Match": f'"{db.session.get(Case, api.case_id).version}"'})
+    assert job.status_code == 201, job.get_data(as_text=True)
     auth = api.post(cm, "authorizations", {"submitted_on": (TODAY - timedelta(days=50)).isoformat(),
-                                           "start_date": d(0)})
+                                           "start_date": d(0), "documents": [job.json["id"]], "expedited": True,
+                                           **texts.of(AuthorizationRequestInSchema)})
     # the insurer pends first: the clinic supplies what it asked for, then it decides
     api.post(ins, f"authorizations/{auth['id']}/decision", {
         "decision": "pend", "reason": "Send the job description", "decided_on": (TODAY - timedelta(days=49)).isoformat()})

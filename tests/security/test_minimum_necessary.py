@@ -5,11 +5,17 @@ markers instead of payloads). The fields the domain calls clinical (domain/discl
 answer: no operation of the OpenAPI document, no page, no form, no export, no FHIR bundle. The fields written
 for the employer (a decline's shared reason, a counter's changes, what a setback tells the employer) must."""
 
+import io
 import re
 
 from marshmallow import fields
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from sqlalchemy import select
 
 from coordinator.domain.disclosure import CLINICAL_INPUTS, SHARED_INPUTS
+from coordinator.extensions import db
+from coordinator.models import Document
 from coordinator.portals.actions import ACTIONS, INTAKE
 from tests.factories import sign_in
 
@@ -54,10 +60,13 @@ def employer_reads(app, client, employer, bearer, case_id: int) -> dict[str, str
     the employer's portal, every export."""
     headers = bearer(employer, "cases:read")
     read = {}
+    # every document of the case, clinical ones included: the employer must get the functional ones only
+    documents = db.session.scalars(select(Document.id).where(Document.case_id == case_id)).all()
     for path, item in client.get("/api/v1/openapi.json").json["paths"].items():
         if "get" in item and not path.endswith("openapi.json"):
-            answer = client.get(path.format(case_id=case_id), headers=headers)
-            read[f"GET {path}"] = answer.get_data(as_text=True)
+            for document_id in documents if "{document_id}" in path else [None]:
+                answer = client.get(path.format(case_id=case_id, document_id=document_id), headers=headers)
+                read[f"GET {path} {document_id or ''}".strip()] = document_text(answer)
     browser = app.test_client()
     sign_in(browser, employer)
     pages = ["/employer/", f"/employer/cases/{case_id}", "/employer/caseload.csv", "/employer/escalations",
@@ -66,7 +75,20 @@ def employer_reads(app, client, employer, bearer, case_id: int) -> dict[str, str
     for url in pages:
         answer = browser.get(url)
         read[url] = answer.get_data(as_text=True) if answer.mimetype != "application/pdf" else "PDF SERVED"
+    for document_id in documents:
+        url = f"/employer/cases/{case_id}/documents/{document_id}"
+        read[url] = document_text(browser.get(url))
     return read
+
+
+def document_text(answer) -> str:
+    """An answer's text: a PDF's as its pages read (its bytes are compressed), else the body."""
+    if answer.mimetype != "application/pdf":
+        return answer.get_data(as_text=True)
+    try:
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.data)).pages)
+    except PyPdfError:   # an uploaded file that only starts like a PDF: its bytes as they are
+        return answer.data.decode("latin-1")
 
 
 def test_no_clinician_s_note_reaches_the_employer_anywhere(app, client, parties, bearer, user_bearer):

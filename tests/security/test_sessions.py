@@ -49,7 +49,7 @@ def test_signing_in_over_a_live_session_ends_it(app, parties):
 
 def signed_in_pages(app, case_id: int) -> list[str]:
     """Every GET page that needs a signed-in user: the start page and all of every portal, with a case's id."""
-    values = {"case_id": case_id, "slug": "session", "subject_id": 1}
+    values = {"case_id": case_id, "slug": "session", "subject_id": 1, "document_id": 1}
     with app.test_request_context():
         return sorted({url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
                        for rule in app.url_map.iter_rules() if "GET" in rule.methods

@@ -21,6 +21,7 @@ from coordinator.services.restrictions import issue_restrictions
 from flows.drive_case import drive_case
 
 from .journey import BASELINE, START, TODAY, events, opened, review, session, to_program
+from .test_decision_letters_and_appeals import second_reviewer
 
 READY = {"lift_floor_to_waist": 22.0, "carry": 11.0, "stand": 250.0}
 MET = {"lift_floor_to_waist": 20.0, "carry": 10.0, "stand": 240.0}
@@ -89,17 +90,19 @@ def test_a_denial_stands_the_case_manager_appeals_and_the_insurer_decides_the_ap
     [note] = notes_of(denied)
     assert "appeal" in note.body and "revise" in note.body and "discharge" in note.body
 
+    # within the 30 days the payer allows (a later one is refused: tests/services/test_decision_letters_and_appeals)
     appeal = authorizations.appeal_authorization(parties.case_manager, asked.id, reason="grip up 20 %: see report",
-                                                 appealed_on=TODAY - timedelta(days=2))
+                                                 appealed_on=START + timedelta(days=20))
     assert appeal.appeal_of_id == asked.id and appeal.status == "pending"
     assert (appeal.start_date, appeal.requested_sessions) == (asked.start_date, asked.requested_sessions)
-    flows_for_thirty_days(case_id, TODAY - timedelta(days=2))
+    flows_for_thirty_days(case_id, START + timedelta(days=20))
     tasks = open_tasks(case_id)
     assert "authorization_denied" not in tasks and [t.subject_key for t in tasks["authorization_decision"]] == [appeal.id]
-    authorizations.decide_authorization(parties.insurer_user, appeal.id, decision="approve", reason="gain shown",
+    # decided by a reviewer other than the one who denied
+    authorizations.decide_authorization(second_reviewer(parties), appeal.id, decision="approve", reason="gain shown",
                                         decided_on=TODAY - timedelta(days=1))
-    assert requests(case_id)[1].decision == "deny"   # the denial stays on record
-    with pytest.raises(DomainError, match="the last request was not denied"):
+    assert requests(case_id)[1].decision == "deny"   # the denial stays on record, replaced by the appeal's outcome
+    with pytest.raises(DomainError, match="no denial or modification waits to be appealed"):
         authorizations.appeal_authorization(parties.case_manager, asked.id, reason="again", appealed_on=TODAY)
 
 

@@ -1,5 +1,6 @@
 """The command catalogue: who may do what, when, with which inputs, and why not, in the users' words."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -89,8 +90,14 @@ def test_subject_commands_name_the_records_they_may_act_on():
 def test_after_a_denial_or_a_pend_the_clinic_appeals_or_supplies_and_nobody_files_again():
     from coordinator.domain.actions import continuation_refusal
 
-    denied = facts(Stage.PROGRAM, authorized_until=DAY, denied_authorization=(4, DAY))
+    denied = facts(Stage.PROGRAM, authorized_until=DAY, denied_authorization=(4, DAY),
+                   appealable_authorization=(4, "deny", DAY))
     assert availability("appeal_authorization", denied).subjects == (4,)
+    # a modification is appealed too; an appeal's own outcome is not (the fact names none then)
+    modified = facts(Stage.PROGRAM, authorized_until=DAY, appealable_authorization=(4, "modify", DAY))
+    assert availability("appeal_authorization", modified).subjects == (4,)
+    closed = availability("appeal_authorization", replace(modified, appealable_authorization=None))
+    assert not closed.available and closed.reason == "no denial or modification waits to be appealed"
     assert continuation_refusal(denied) == "the insurer denied the last request: appeal it or revise it"
     assert availability("request_authorization", denied).kinds == ("continuation",)   # a person may revise
     pended = facts(Stage.PROGRAM, authorized_until=DAY, pended_authorization=(5, DAY, "the job description"))

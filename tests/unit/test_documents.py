@@ -38,10 +38,22 @@ def test_an_empty_or_too_large_file_is_refused():
 
 def test_the_employer_sees_only_functional_documents():
     functional = {k for k in DocumentKind if visibility_of(k) is Visibility.FUNCTIONAL}
-    assert functional == {DocumentKind.JOB_DESCRIPTION, DocumentKind.SIGNED_OFFER}
+    assert functional == {DocumentKind.JOB_DESCRIPTION, DocumentKind.SIGNED_OFFER, DocumentKind.DECISION_NOTICE}
+
+
+def test_each_role_adds_the_kinds_it_may():
+    from coordinator.domain.documents import check_upload, kinds_for
+
+    assert set(kinds_for("employer")) == {DocumentKind.JOB_DESCRIPTION, DocumentKind.SIGNED_OFFER}
+    assert kinds_for("insurer") == ()
+    with pytest.raises(InvalidValue, match="an employer may not add an imaging report"):
+        check_upload("employer", "imaging_report")
+    with pytest.raises(InvalidValue, match="a case manager may not add a decision notice"):
+        check_upload("case_manager", "decision_notice")
+    assert check_upload("physician", "physician_order") is DocumentKind.PHYSICIAN_ORDER
 
 
 def test_an_unknown_kind_is_refused_and_letters_are_not_uploaded():
     with pytest.raises(InvalidValue, match="not a kind of document"):
         visibility_of("selfie")
-    assert DocumentKind.DECISION_LETTER not in UPLOADABLE
+    assert DocumentKind.DECISION_LETTER not in UPLOADABLE and DocumentKind.DECISION_NOTICE not in UPLOADABLE

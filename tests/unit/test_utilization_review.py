@@ -99,3 +99,19 @@ def test_only_a_denial_or_a_modification_is_appealed():
 def test_an_appeal_is_decided_by_another_reviewer():
     assert second_reviewer_required(7, 7).code == "same_reviewer"
     assert second_reviewer_required(7, 8) is None
+
+
+def test_an_open_request_s_clock_in_its_reviewer_s_words():
+    from coordinator.domain.utilization_review import clock_of
+
+    friday_noon = datetime(2026, 3, 6, 12, tzinfo=UTC)
+    due = datetime(2026, 3, 13, 23, 59, 59, tzinfo=UTC)
+    assert clock_of(due, friday_noon, expedited=False).words == "5 business days left"
+    assert clock_of(due, datetime(2026, 3, 13, 9, tzinfo=UTC), expedited=False).words == "due today"
+    late = clock_of(due, datetime(2026, 3, 17, 9, tzinfo=UTC), expedited=False)
+    assert late.late and late.words == "late by 2 business days"
+    urgent = friday_noon + timedelta(hours=72)
+    assert clock_of(urgent, friday_noon + timedelta(hours=1, minutes=30), expedited=True).words == "70 hours left"
+    assert clock_of(urgent, urgent + timedelta(hours=1), expedited=True).words == "late by 1 hour"
+    waiting = clock_of(due, datetime(2026, 4, 1, tzinfo=UTC), expedited=False, pended=True)
+    assert not waiting.late and "waiting for the clinic" in waiting.words

@@ -33,3 +33,14 @@ def test_users_create_refuses_a_duplicate_email(runner):
     assert runner.invoke(args=args).exit_code == 0
     again = runner.invoke(args=args)
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_an_insurer_names_its_review_policy(runner):
+    runner.invoke(args=["orgs", "create", "--kind", "insurer", "--name", "Keystone"])
+    runner.invoke(args=["orgs", "create", "--kind", "employer", "--name", "Acme"])
+    done = runner.invoke(args=["orgs", "review-policy", "--org", "keystone", "--policy", "utilization-review-ca"])
+    assert done.exit_code == 0 and json.loads(done.output)["review_policy"] == "utilization-review-ca"
+    employer = runner.invoke(args=["orgs", "review-policy", "--org", "acme", "--policy", "utilization-review-ca"])
+    assert employer.exit_code != 0 and "not an insurer" in employer.output
+    unknown = runner.invoke(args=["orgs", "review-policy", "--org", "keystone", "--policy", "lenient"])
+    assert unknown.exit_code != 0 and "utilization-review-basic" in unknown.output

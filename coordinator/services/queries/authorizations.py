@@ -12,7 +12,7 @@ APPROVED = ("approve", "modify")
 
 def sessions_used(rows: list[Authorization]) -> dict[int, int | None]:
     """Sessions logged against each approved authorization (None for one not approved), in one statement."""
-    ids = [r.id for r in rows if r.decision in APPROVED]
+    ids = [r.id for r in rows if r.decision in APPROVED]   # a replaced one too: its count is 0 once replaced
     counts = dict(db.session.execute(select(ProgramSession.authorization_id, func.count(ProgramSession.id))
                                      .where(ProgramSession.authorization_id.in_(ids))
                                      .group_by(ProgramSession.authorization_id)).all()) if ids else {}

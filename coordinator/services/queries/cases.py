@@ -78,6 +78,7 @@ class CasePage:
     work: dict
     charts: dict
     standing: str = ""          # what holds the case now, in the reader's words
+    documents: list = ()        # the documents the reader may read, newest first
 
 
 def _seen_by(pending: list, clinical: bool) -> list:
@@ -89,6 +90,13 @@ def waiting_for(actor: Actor, case_id: int) -> list:
     """What the case waits for and from whom, through the actor's view: kinds, parties and due dates only
     (no page read: what a confirmation says after a form)."""
     return _seen_by(all_pending(visible_cases(actor).where(Case.id == case_id)), is_clinical_reader(actor))
+
+
+def case_documents(case_id: int, clinical: bool) -> list:
+    """The case's documents as its reader may see them (services/documents.py)."""
+    from ..documents import case_documents as listed
+
+    return listed(case_id, clinical)
 
 
 def case_page(actor: Actor, case_id: int) -> CasePage:
@@ -110,7 +118,7 @@ def case_page(actor: Actor, case_id: int) -> CasePage:
                     timeline(actor, case),
                     authorization_usage(case, record.requests, record.sessions_used) if clinical else [],
                     work_status_for(actor, case, today, record), chart_data(actor, case, record),
-                    standing(facts, clinical))
+                    standing(facts, clinical), case_documents(case.id, clinical))
 
 
 @dataclass(frozen=True)
