@@ -273,7 +273,7 @@ def decide_authorization(actor: Actor, authorization_id: int, *, decision: str, 
                data={"authorization_id": row.id, "decision": str(result.decision), "late": overdue},
                subject=f"authorization:{row.id}")
         if row.appeal_of_id is not None and not pended:
-            _settle_appeal(row, actor)
+            _settle_appeal(row)
         db.session.flush()
         write_decision_letters(case, actor, row, review_policy_of(case), overdue)
     return row
@@ -369,7 +369,7 @@ def appeal_authorization(actor: Actor, authorization_id: int, *, reason: str, ap
     return row
 
 
-def _settle_appeal(row: Authorization, actor: Actor) -> None:
+def _settle_appeal(row: Authorization) -> None:
     """An appeal decided: approved or modified, its outcome replaces the decision appealed (whose sessions count
     against it from now on); denied, the decision appealed stands."""
     appealed = db.session.get(Authorization, row.appeal_of_id)

@@ -126,9 +126,3 @@ def _notice(facts: LetterFacts) -> bytearray:
     pdf.line_of("The clinical reasons for this decision are shared with the clinic, the treating physician and the "
                 "worker only.")
     return pdf.output()
-
-
-def letters_of(row_id: int) -> list[Document]:
-    """The letters kept for a request, oldest first."""
-    return list(db.session.scalars(select(Document).where(Document.authorization_id == row_id)
-                                   .order_by(Document.id)))
