@@ -37,7 +37,10 @@ def test_the_embedded_process_hands_each_action_on_to_the_next_party(app, partie
         assert _wait_for(lambda: _task(case_id, "physician_clearance") is not None), log.read_text()
         record_clearance(parties.physician, case_id, decided_on=TODAY)          # a human decision
         acted = time.monotonic()
-        assert _wait_for(lambda: _task(case_id, "authorization_decision") is not None, timeout=30), log.read_text()
+        # seconds as a rule; the harness's Prefect server on SQLite has stalled its state calls ("database is
+        # locked") for up to a minute on a busy 2-core machine (two clean-clone runs of 2026-12-06 #2): the
+        # guard is that the hand-over happens, the bench times it
+        assert _wait_for(lambda: _task(case_id, "authorization_decision") is not None, timeout=90), log.read_text()
         print(f"physician's clearance -> insurer's task in {time.monotonic() - acted:.2f} s")
     finally:
         process.send_signal(signal.SIGTERM)
