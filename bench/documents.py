@@ -136,6 +136,12 @@ def bench_documents(database_url: str, row) -> None:
         finally:
             proc.terminate()
             proc.wait()
+    # the upload changed a demo case (its version): sync it as the dispatcher would, or the bulk copies made from
+    # it later would all be cases whose stored actions no longer hold, and every inbox would work them out again
+    from coordinator.services.automation import sync_tasks
+
+    sync_tasks(case_id)
+    db.session.commit()
     row("Upload of a 20 MB document (API, multipart, under gunicorn)",
         f"{up_seconds * 1000:.0f} ms, worker memory +{up.grew / MB:.1f} MB",
         f"copy on disk {copy_seconds * 1000:.0f} ms; the file 20 MB", up.grew / SIZE)

@@ -17,6 +17,8 @@ log = logging.getLogger("coordinator.notifications")
 
 def recipients(row: Notification) -> list[str]:
     """The active users of the organisation and role the notification is for (or the one user it names)."""
+    if row.role == Role.WORKER and row.user_id is not None:   # a worker belongs to no organisation
+        return list(db.session.scalars(select(User.email).where(User.id == row.user_id, User.active.is_(True))))
     if row.org_id is None:
         return []
     query = select(User.email).where(User.org_id == row.org_id, User.role == row.role,
@@ -37,6 +39,12 @@ class LogChannel:
                  Role(row.role).value, row.subject)
 
 
+    def send_message(self, to: str, subject: str, body: str) -> None:
+        """A message to one address outside the notification rows (an invitation): the log is where a
+        machine without e-mail finds it, link included."""
+        log.warning("message to %s: %s\n%s", to, subject, body)
+
+
 class SmtpChannel:
     """Sends each notification as one e-mail through the configured SMTP server."""
 
@@ -49,9 +57,16 @@ class SmtpChannel:
         """Deliver to every recipient; raises when the server refuses, so the row is retried."""
         if not to:
             return
+        self._deliver(to, row.subject, row.body)
+
+    def send_message(self, to: str, subject: str, body: str) -> None:
+        """A message to one address outside the notification rows (an invitation); raises when refused."""
+        self._deliver([to], subject, body)
+
+    def _deliver(self, to: list[str], subject: str, body: str) -> None:
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = self.config["NOTIFY_FROM"], ", ".join(to), row.subject
-        message.set_content(row.body)
+        message["From"], message["To"], message["Subject"] = self.config["NOTIFY_FROM"], ", ".join(to), subject
+        message.set_content(body)
         with smtplib.SMTP(self.config["SMTP_HOST"], self.config["SMTP_PORT"], timeout=10) as smtp:
             if self.config.get("SMTP_STARTTLS"):
                 smtp.starttls()
@@ -83,3 +98,18 @@ def deliver_pending(case_id: int | None = None, limit: int = 200) -> int:
             sent += 1
         db.session.commit()   # one row at a time: a crash never re-sends what was already delivered
     return sent
+
+
+def send_invitation(invited, link: str) -> str:
+    """E-mail the worker their invitation link (at once, outside the notification rows: the link is a secret kept
+    nowhere but in the message); returns the channel's name, "log" when no e-mail server is configured."""
+    row, chosen = invited.invitation, channel()
+    words = ("add this case to the account you already have" if invited.existing_account
+             else "choose a password and see your case")
+    chosen.send_message(row.email, "Your return-to-work portal: your clinic's invitation",
+                        f"Hello,\n\nYour clinic invites you to follow your return to work online: what happens next "
+                        f"and when, your goals, your restrictions and your progress, and the papers you sign.\n\n"
+                        f"Open this link to {words}:\n{link}\n\nThe link holds until "
+                        f"{row.expires_at:%d %B %Y, %H:%M} UTC and works once. If you did not expect it, ignore "
+                        f"this e-mail.\n")
+    return chosen.name

@@ -12,8 +12,9 @@ from .models import Authorization, Case
 class View(StrEnum):
     """How much of a case a party may see (DOMAIN.md section 1)."""
 
-    CLINICAL = "clinical"      # worker, clinic, physician, insurer: everything, claim-related
+    CLINICAL = "clinical"      # clinic, physician, insurer: everything, claim-related
     FUNCTIONAL = "functional"  # employer: work status, restrictions, capacities, offers, milestones
+    OWN = "own"                # the worker: their own clinical data, without other parties' internal notes
 
 
 CLINIC_ROLES = frozenset({Role.THERAPIST, Role.CASE_MANAGER, Role.ADMIN})
@@ -27,6 +28,10 @@ def case_scope(actor: Actor, of=Case):
         return true()
     if role is Role.PHYSICIAN:
         return of.physician_id == actor.user_id
+    if role is Role.WORKER:
+        # the worker's own cases; a table without the worker's column (the stored actions) holds none of theirs
+        worker = getattr(of, "worker_id", None)
+        return false() if worker is None or actor.user_id is None else worker == actor.user_id
     column = {Role.EMPLOYER: of.employer_id, Role.INSURER: of.insurer_id}.get(
         role, of.clinic_id if role in CLINIC_ROLES else None)
     if column is None or actor.org_id is None:
@@ -51,5 +56,7 @@ def visible_cases(actor: Actor) -> Select:
 
 
 def view_for(actor: Actor) -> View:
-    """The employer sees functional information only; every other party the clinical view."""
-    return View.FUNCTIONAL if Role(actor.role) is Role.EMPLOYER else View.CLINICAL
+    """The employer sees functional information only; the worker their own view; every other party the
+    clinical view."""
+    role = Role(actor.role)
+    return View.FUNCTIONAL if role is Role.EMPLOYER else View.OWN if role is Role.WORKER else View.CLINICAL

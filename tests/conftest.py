@@ -14,7 +14,7 @@ from tests.midnight import wait_if_the_day_would_end
 # before the test modules (and their `TODAY`) are imported
 wait_if_the_day_would_end()
 
-pytest_plugins = ["tests.factories", "tests.operations", "tests.prefect_fixtures"]
+pytest_plugins = ["tests.factories", "tests.mail", "tests.operations", "tests.prefect_fixtures"]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 

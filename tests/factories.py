@@ -37,6 +37,8 @@ class Parties:
     other_clinic: Organisation
     other_therapist: Actor
     other_case_manager: Actor
+    worker: Actor            # a worker's account, on no case until a test links it (case.worker_id)
+    other_worker: Actor
 
 
 def _org(kind, name, slug):
@@ -47,10 +49,10 @@ def _org(kind, name, slug):
 
 
 def _actor(org, role, email):
-    user = User(org_id=org.id, role=role, email=email, name=email.split("@")[0])
+    user = User(org_id=org.id if org else None, role=role, email=email, name=email.split("@")[0])
     db.session.add(user)
     db.session.flush()
-    return Actor(user.id, role, org.id)
+    return Actor(user.id, role, org.id if org else None)
 
 
 @pytest.fixture
@@ -74,6 +76,8 @@ def parties(ctx) -> Parties:
         other_clinic=other_clinic,
         other_therapist=_actor(other_clinic, Role.THERAPIST, "t@other.test"),
         other_case_manager=_actor(other_clinic, Role.CASE_MANAGER, "cm@other.test"),
+        worker=_actor(None, Role.WORKER, "jordan@mail.test"),
+        other_worker=_actor(None, Role.WORKER, "sam@mail.test"),
     )
     db.session.commit()
     return p

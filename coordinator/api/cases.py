@@ -15,6 +15,7 @@ from ..services.queries.timeline import timeline_page
 from .commands import COMMAND_HEADERS, run_command, with_etag
 from .idempotency import idempotent
 from ..schemas.clinical import ClearanceAgainInSchema
+from ..schemas.workflow import InvitationInSchema, InvitationOutSchema
 from ..schemas.cases import (AvailableCommandSchema, UnavailableCommandSchema, CaseClinicalSchema, CasePageSchema, CaseQueryArgsSchema, PageArgsSchema, ReferralSchema,
                       TimelinePageSchema, case_schema)
 
@@ -107,3 +108,36 @@ def ask_for_clearance_again(body, case_id):
     """After a refused clearance: ask the physician again from a day (today, or later to defer)."""
     case, refusal = run_command(clearance_services.ask_for_clearance_again, case_id, **body)
     return refusal or with_etag(case_schema(view_for(g.token_actor)).dump(case), case)
+
+
+@bp.route("/cases/<int:case_id>/worker-invitations", methods=["POST"])
+@require_token("cases:write")
+@idempotent
+@bp.arguments(InvitationInSchema)
+@bp.response(201, InvitationOutSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@bp.doc(security=[{"bearerAuth": ["cases:write"]}], parameters=COMMAND_HEADERS)
+def invite_worker(body, case_id):
+    """Invite the worker to their own portal: a link e-mailed to them that holds 72 hours (a new invitation
+    withdraws the one before it); where no e-mail server is set up, the answer carries the link to hand over."""
+    import smtplib
+
+    from flask import url_for
+
+    from ..notify import send_invitation
+    from ..services.invitations import invite_worker as invite
+    from ..services.queries.access import current_version
+    from .errors import problem
+
+    invited, refusal = run_command(invite, case_id, **body)
+    if refusal:
+        return refusal
+    link = url_for("invitation.accept", token=invited.token, _external=True)
+    try:
+        emailed = send_invitation(invited, link) != "log"
+    except (OSError, smtplib.SMTPException):
+        return problem(503, "Service Unavailable", "the invitation could not be e-mailed (the mail server did not "
+                                                   "take it): send it again in a moment")
+    row = invited.invitation
+    payload = {"id": row.id, "email": row.email, "expires_at": row.expires_at, "emailed": emailed,
+               "link": None if emailed else link}
+    return with_etag(InvitationOutSchema().dump(payload), current_version(case_id), 201)

@@ -32,12 +32,13 @@ def _too_many_requests(error):
 
 def init_auth(app: Flask) -> None:
     """Bind sessions, the sign-in pages and the security headers to the app."""
-    from . import sso, views
+    from . import invitation_views, sso, views
 
     app.before_request(_request_id)
     app.before_request(load_session)
     app.after_request(_no_store)
     app.register_error_handler(429, _too_many_requests)
     app.register_blueprint(views.bp)
+    app.register_blueprint(invitation_views.bp)   # a worker's invitation link
     from .oauth_server import init_oauth; init_oauth(app)  # noqa: E702  (OAuth 2.0 server, views, clients CLI)
     sso.init_sso(app)  # single sign-on routes exist only when an OIDC provider is configured

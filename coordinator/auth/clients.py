@@ -75,7 +75,9 @@ def _client_org(org_slug: str, role: str) -> tuple[Organisation, Role]:
         parsed = Role(role)
     except ValueError:
         raise ClientError(f"unknown role '{role}'") from None
-    if parsed is Role.SYSTEM or ROLE_ORG_KIND[parsed] != org.kind:
+    if parsed is Role.WORKER:
+        raise ClientError("a worker signs in to their own portal: an API client of theirs is authorized by them")
+    if parsed is Role.SYSTEM or ROLE_ORG_KIND.get(parsed) != org.kind:
         raise ClientError(f"role '{role}' does not belong in a {org.kind} organisation")
     return org, parsed
 

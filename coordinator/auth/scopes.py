@@ -9,7 +9,7 @@ CASES_READ = "cases:read"
 # derived from the domain's own command table, so a scope can never grant what the role cannot do
 SCOPE_COMMANDS: dict[str, tuple[str, ...]] = {
     "cases:write": ("open_case", "request_clearance", "update_pregnancy", "discharge_case", "close_case",
-                    "reassign_case"),
+                    "reassign_case", "invite_worker"),
     "clearances:write": ("record_clearance",),
     "sessions:write": ("record_baseline", "start_program", "log_session", "resume_program"),
     "reviews:write": ("submit_weekly_review",),
@@ -24,7 +24,8 @@ SCOPE_COMMANDS: dict[str, tuple[str, ...]] = {
 
 SCOPE_DESCRIPTIONS: dict[str, str] = {
     CASES_READ: "See the cases your organisation takes part in, as your role may see them",
-    "cases:write": "Open, discharge, close and reassign cases; request clearances; update pregnancy status",
+    "cases:write": "Open, discharge, close and reassign cases; invite the worker; request clearances; update "
+                   "pregnancy status",
     "clearances:write": "Record medical clearances",
     "sessions:write": "Record baselines, start and resume programs, log treatment sessions",
     "reviews:write": "Submit weekly progress reviews",

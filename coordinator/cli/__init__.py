@@ -65,7 +65,9 @@ def set_review_policy(org_slug: str, policy: str) -> None:
 
 @users.command("create")
 @click.option("--org", "org_slug", required=True)
-@click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.SYSTEM]), required=True)
+# a worker's account is made by accepting the clinic's invitation from their case, not here
+@click.option("--role", type=click.Choice([r.value for r in Role if r not in (Role.SYSTEM, Role.WORKER)]),
+              required=True)
 @click.option("--email", required=True)
 @click.option("--name", default=None)
 def create_user(org_slug: str, role: str, email: str, name: str | None) -> None:
@@ -73,7 +75,7 @@ def create_user(org_slug: str, role: str, email: str, name: str | None) -> None:
     org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
     if org is None:
         raise click.UsageError(f"no organisation with slug '{org_slug}'")
-    if ROLE_ORG_KIND[Role(role)] != org.kind:
+    if ROLE_ORG_KIND.get(Role(role)) != org.kind:
         raise click.UsageError(f"role '{role}' does not belong in a {org.kind} organisation")
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(User.email == email)):
@@ -167,13 +169,14 @@ def rotate_audit_key() -> None:
               help="Load nothing: say where to sign in (URL) and with which demo accounts.")
 def demo(if_empty: bool, url: str | None) -> None:
     """Load the demo organisations, users and cases (idempotent); or, with --accounts, list how to sign in."""
-    from ..demo import DEMO_PASSWORD, USERS, load_demo
+    from ..demo import DEMO_PASSWORD, USERS, WORKER_EMAIL, load_demo
 
     if url:
         click.echo(f"\nThe coordinator is starting at {url}\nSign in with any demo account "
                    f"(password {DEMO_PASSWORD}):")
         for _org, role, email, name in USERS:
             click.echo(f"  {email:<24} {name} ({role.value.replace('_', ' ')})")
+        click.echo(f"  {WORKER_EMAIL:<24} Lee Harjo (worker, claim WC-1006)")
         click.echo("Stop it with Ctrl+C.\n")
         return
     summary = load_demo(only_if_empty=if_empty)

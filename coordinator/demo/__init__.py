@@ -29,6 +29,9 @@ USERS = [
     ("summit-casualty", Role.INSURER, "insurer2@demo.test", "Sam Summit"),
 ]
 
+# the worker of WC-1006 joins through the clinic's invitation (demo/script.py), not as one of the USERS
+WORKER_EMAIL = "worker@demo.test"
+
 
 # every demo user signs in with this password (README, "Demo data"); never used outside the demo
 DEMO_PASSWORD = "demo-pass-2026"

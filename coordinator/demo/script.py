@@ -7,7 +7,7 @@ from .cases import (TODAY, Cast, climb_ladder, cleared, in_program, offer_terms,
                          restrict, review, sessions, week_days)
 from ..domain.clearance import HealthFlags
 from ..domain.safety import SessionObservations
-from ..services import authorizations, cases, clearances, duty, program, rtw
+from ..services import authorizations, cases, clearances, duty, invitations, program, rtw
 
 
 def intake(cast: Cast) -> None:
@@ -75,6 +75,15 @@ def negotiation(cast: Cast) -> None:
                                requested_changes="carry at most 10 kg; no ladder work")
     duty.propose_duty_offer(cast.a["employer_baker"], case_id, sent_on=start + timedelta(days=10),
                             **offer_terms(start + timedelta(days=14), carry_kg=9))
+    join_worker(cast, case_id)
+
+
+def join_worker(cast: Cast, case_id: int) -> None:
+    """The worker of the case joins their portal through the clinic's invitation (the demo's password)."""
+    from . import DEMO_PASSWORD, WORKER_EMAIL
+
+    invited = invitations.invite_worker(cast.a["case_manager"], case_id, email=WORKER_EMAIL)
+    invitations.accept_invitation(invited.token, password=DEMO_PASSWORD)
 
 
 def on_ladder(cast: Cast) -> None:

@@ -137,6 +137,7 @@ class CaseFacts:
     restrictions_in_force: bool = False
     setback_on: date | None = None                                # the newest setback on the ladder
     tasks_opened: dict[tuple[str, int], date] = field(default_factory=dict)   # open task (kind, subject) -> opened on
+    worker_joined: bool = False                                   # the worker has an account on the case
     today: date | None = None                                     # the day the facts were read for
 
     @property

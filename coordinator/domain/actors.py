@@ -22,10 +22,11 @@ class Role(StrEnum):
     EMPLOYER = "employer"
     INSURER = "insurer"
     ADMIN = "admin"
+    WORKER = "worker"     # the injured worker: invited by the clinic to their own case(s), of no organisation
     SYSTEM = "system"
 
 
-# which organisation kind each role belongs to
+# which organisation kind each role belongs to (a worker belongs to none: their cases make them a party)
 ROLE_ORG_KIND = {
     Role.THERAPIST: OrgKind.CLINIC,
     Role.CASE_MANAGER: OrgKind.CLINIC,

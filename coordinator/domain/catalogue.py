@@ -282,6 +282,10 @@ CATALOGUE: tuple[Command, ...] = (
     # the papers of a case (which kinds each role may add is the documents' own rule)
     Command("add_document", "Add a document", CLINIC | {Role.PHYSICIAN, Role.EMPLOYER}, frozenset(OPEN_STAGES),
             (_kind("document", "Document", "kind", "title", "dated_on", "file"),)),
+    # the worker joins their case by the clinic's invitation (a link by e-mail); again when a link was lost or expired
+    Command("invite_worker", "Invite the worker", CLINIC, frozenset(OPEN_STAGES),
+            (_kind("invitation", "Invitation", "email"),),
+            conditions=(Condition(lambda f: not f.worker_joined, "the worker already has their account on this case"),)),
     # who treats and who coordinates the case is the case manager's call, not the therapist's own
     Command("reassign_case", "Reassign the case", frozenset({Role.CASE_MANAGER}), frozenset(OPEN_STAGES),
             (_kind("assignment", "Assignment", "therapist_id", "case_manager_id", "reason"),)),

@@ -62,6 +62,16 @@ TASK_EVENTS = frozenset({"task_opened", "task_escalated"})
 DOCUMENT_EVENTS = frozenset({"document_added"})
 
 
+# the other parties' bookkeeping about a case (who staffs it, the flows' tasks for the parties): the worker's own
+# view leaves it out; their clinical data is theirs to read, these notes are not about them
+INTERNAL_EVENTS = frozenset({"case_reassigned", "task_opened", "task_escalated"})
+
+
+def is_internal_event(kind: str) -> bool:
+    """An event of this kind is another party's internal note: the worker's timeline leaves it out."""
+    return kind in INTERNAL_EVENTS
+
+
 def is_clinical_event(kind: str, data: dict | None = None) -> bool:
     """An event of this kind (about this task, this document) is clinical: an employer's timeline leaves it out.
     A task's event shows to the employer only when the task's action is one the employer sees (an offer, a

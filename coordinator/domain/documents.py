@@ -44,6 +44,16 @@ VISIBILITY = {
     DocumentKind.OTHER: Visibility.CLINICAL,
 }
 
+# the worker's own list leaves out the employer's copy of a decision: the worker has the letter itself (they may
+# still open the notice by its address: nothing in it is hidden from them)
+NOT_LISTED_FOR_WORKER = frozenset({DocumentKind.DECISION_NOTICE})
+
+
+def listed_for_worker(kind: str) -> bool:
+    """A document of this kind is among those meant for the worker."""
+    return kind not in NOT_LISTED_FOR_WORKER
+
+
 # what a party may upload (the product writes decision letters itself)
 WRITTEN = (DocumentKind.DECISION_LETTER, DocumentKind.DECISION_NOTICE)
 UPLOADABLE = tuple(k for k in DocumentKind if k not in WRITTEN)

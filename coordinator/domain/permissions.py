@@ -22,6 +22,7 @@ class CaseParties:
     insurer_id: int
     physician_id: int
     therapist_id: int | None = None
+    worker_id: int | None = None
 
 
 CLINIC_STAFF = frozenset({Role.THERAPIST, Role.CASE_MANAGER})
@@ -36,6 +37,8 @@ def is_on_case(actor: Actor, parties: CaseParties) -> bool:
         return True
     if role is Role.PHYSICIAN:
         return actor.user_id == parties.physician_id
+    if role is Role.WORKER:
+        return actor.user_id is not None and actor.user_id == parties.worker_id
     party_of_role = {
         Role.THERAPIST: parties.clinic_id, Role.CASE_MANAGER: parties.clinic_id,
         Role.ADMIN: parties.clinic_id, Role.EMPLOYER: parties.employer_id,

@@ -8,6 +8,7 @@ from .document import Document
 from .clinical import CapacityMeasure, Clearance, ProgramSession, WeeklyReview, WeeklyTarget
 from .duty import DutyOffer, RestrictionSet
 from .identity import ExternalIdentity, UserSession
+from .invitation import WorkerInvitation
 from .oauth import OAuth2AuthorizationCode, OAuth2Client, OAuth2Token
 from .org import Organisation, User
 from .rtw import FollowUp, Milestone
@@ -17,5 +18,5 @@ __all__ = [
     "AuditCheckpoint", "AuditEntry", "AuditPending", "Authorization", "CaseSchedule", "CaseTask", "Notification", "PendingRow", "ExternalIdentity", "OAuth2AuthorizationCode", "OAuth2Client",
     "OAuth2Token", "UserSession", "CapacityMeasure", "Case", "CaseEvent", "Clearance", "DutyOffer", "Document",
     "FollowUp", "IdempotencyRecord", "JobDemandRow", "Milestone", "Organisation", "OutboxRow", "ProgramSession",
-    "RestrictionSet", "User", "WeeklyReview", "WeeklyTarget",
+    "RestrictionSet", "User", "WeeklyReview", "WeeklyTarget", "WorkerInvitation",
 ]

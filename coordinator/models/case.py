@@ -48,6 +48,8 @@ class Case(db.Model):
     physician_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     therapist_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     case_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # the worker's own account, once they accepted the clinic's invitation (services/invitations.py)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
 
     diagnosis_code: Mapped[str] = mapped_column(String(16))
     diagnosis_text: Mapped[str] = mapped_column(String(500))

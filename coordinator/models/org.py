@@ -1,6 +1,6 @@
 """Organisations (clinic, employer, insurer, physician practice) and their people."""
 
-from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.actors import OrgKind, Role
@@ -29,10 +29,12 @@ class User(db.Model):
     """A person who signs in, belonging to one organisation with one role."""
 
     __tablename__ = "user_account"
-    __table_args__ = (one_of("role", Role), UniqueConstraint("email"))
+    __table_args__ = (one_of("role", Role), UniqueConstraint("email"),
+                      # every party's person belongs to their organisation; a worker to none
+                      CheckConstraint("org_id IS NOT NULL OR role = 'worker'", name="org_unless_worker"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     role: Mapped[str] = mapped_column(String(32))
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(200))
@@ -42,4 +44,4 @@ class User(db.Model):
     notifications_read_to: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
-    org: Mapped[Organisation] = relationship(back_populates="users")
+    org: Mapped[Organisation | None] = relationship(back_populates="users")

@@ -1,4 +1,4 @@
-"""The five role portals, one blueprint each: the home page is the role's inbox, then its caseload and cases."""
+"""The role portals (the worker's too), one blueprint each: the home page is the role's inbox, then its caseload and cases."""
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
 
@@ -12,9 +12,10 @@ from .exports import caseload_csv, measures_csv
 from .forms import act as act_view
 from .forms import intake as intake_view
 from .reports import progress_report_pdf
+from .worker import render_worker_case, render_worker_home
 
 PORTALS = {Role.THERAPIST: "therapist", Role.CASE_MANAGER: "case_manager", Role.PHYSICIAN: "physician",
-           Role.EMPLOYER: "employer", Role.INSURER: "insurer"}
+           Role.EMPLOYER: "employer", Role.INSURER: "insurer", Role.WORKER: "worker"}
 
 
 def portal_for(role: Role | str) -> str | None:
@@ -42,12 +43,17 @@ def _portal(role: Role, name: str) -> Blueprint:
 
     @bp.get("/")
     def home():
-        """The inbox: what needs this role now, overdue first; then the caseload with filters and search."""
+        """The inbox: what needs this role now, overdue first; then the caseload with filters and search (the
+        worker's: their own case, in plain words)."""
+        if role is Role.WORKER:
+            return render_worker_home()
         return render_home(name)
 
     @bp.get("/cases/<int:case_id>")
     def case(case_id: int):
         """One case through this role's view."""
+        if role is Role.WORKER:
+            return render_worker_case(case_id)
         return render_case(name, case_id)
 
     @bp.post("/notifications/read")
@@ -126,7 +132,7 @@ def _portal(role: Role, name: str) -> Blueprint:
 
 
 def init_portals(app: Flask) -> None:
-    """Register the five portals (and the `unit` filter: a job demand's unit, from the domain)."""
+    """Register the six portals (and the `unit` filter: a job demand's unit, from the domain)."""
     from .wording import file_size, unit_words
 
     app.add_template_filter(unit_words, "unit")

@@ -4,6 +4,7 @@ A form is described by its schema's fields; typed values are read from the poste
 schema sees what a JSON client would send and answers with the same field messages."""
 
 import re
+import smtplib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
@@ -18,11 +19,13 @@ from ..schemas.workflow import (AppealInSchema, AuthorizationDecisionInSchema, A
                                 DischargeInSchema, InformationInSchema, OfferWithdrawalInSchema,
                                     DutyOfferInSchema, DutyResponseInSchema, FollowUpInSchema,
                                     MilestoneConfirmInSchema, MilestoneStartInSchema, ReassignmentInSchema,
-                                    SetbackInSchema)
+                                    SetbackInSchema, InvitationInSchema)
 from ..domain.actors import Actor
 from ..domain.catalogue import COMMANDS
 from ..domain.documents import kinds_for
-from ..services import assignments, authorizations, cases, clearances, documents, duty, program, restrictions, reviews, rtw
+from ..domain.errors import DomainError
+from ..services import (assignments, authorizations, cases, clearances, documents, duty, invitations, program,
+                        restrictions, reviews, rtw)
 from ..services.queries import records
 from ..services.queries.access import is_clinical_reader
 from ..services.queries.cases import CaseSummary, case_documents, clinic_staff
@@ -40,6 +43,12 @@ class NoFields(Bounded):
     """A command without input."""
 
 
+class DeliveryFailed(DomainError):
+    """The command was kept but its message could not be sent; the words say what to do."""
+
+    code = "delivery_failed"
+
+
 def _clearance(actor: Actor, case: CaseSummary, body: dict, subject_id: int | None, options: Options):
     kind = body.pop("kind")
     if kind == "physician":
@@ -51,6 +60,31 @@ def _add_document(actor: Actor, case: CaseSummary, body: dict, subject_id: int |
     upload = body.pop("file")
     return documents.add_document(actor, case.id, **body, file=upload.stream, declared_type=upload.mimetype,
                                   options=options)
+
+
+def _invite(actor: Actor, case: CaseSummary, body: dict, subject_id: int | None, options: Options):
+    """Invite the worker, then e-mail them the link (the link exists only in that message and this answer)."""
+    from flask import url_for
+
+    from ..notify import send_invitation
+
+    invited = invitations.invite_worker(actor, case.id, **body, options=options)
+    link = url_for("invitation.accept", token=invited.token, _external=True)
+    try:
+        sent_by = send_invitation(invited, link)
+    except (OSError, smtplib.SMTPException):
+        raise DeliveryFailed("the invitation could not be e-mailed (the mail server did not take it): "
+                             "invite the worker again in a moment") from None
+    return invited, sent_by, link
+
+
+def _invited_words(result) -> str:
+    invited, sent_by, link = result
+    row = invited.invitation
+    if sent_by == "log":   # a machine without e-mail (the demo): the person inviting hands the link over
+        return (f"No e-mail server is set up here, so nothing was sent to {row.email}: give the worker this link "
+                f"yourself (it holds until {row.expires_at:%d %B %Y, %H:%M} UTC): {link}")
+    return f"Invitation e-mailed to {row.email}; the link holds until {row.expires_at:%d %B %Y, %H:%M} UTC."
 
 
 def _packet_choices(actor: Actor, case: CaseSummary) -> dict:
@@ -182,6 +216,7 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
     PortalAction("document", "add_document", DocumentInSchema, _add_document, done="Document added.",
                  options=lambda actor, case: {"kind": [(k.value, k.value.replace("_", " ").capitalize())
                                                        for k in kinds_for(actor.role)]}),
+    PortalAction("invite-worker", "invite_worker", InvitationInSchema, _invite, done=_invited_words),
     PortalAction("reassign", "reassign_case", ReassignmentInSchema,
                  lambda actor, case, body, _, options: assignments.reassign_case(actor, case.id, **body, options=options),
                  done="Case reassigned.", options=lambda actor, case: clinic_staff(case.clinic_id)),

@@ -85,7 +85,8 @@ class CaseClinicalSchema(CaseFunctionalSchema):
     therapist_id = fields.Integer(allow_none=True)
 
 
-CASE_SCHEMAS: dict[View, type[Schema]] = {View.FUNCTIONAL: CaseFunctionalSchema, View.CLINICAL: CaseClinicalSchema}
+CASE_SCHEMAS: dict[View, type[Schema]] = {View.FUNCTIONAL: CaseFunctionalSchema, View.CLINICAL: CaseClinicalSchema,
+                                          View.OWN: CaseClinicalSchema}
 
 
 @cache

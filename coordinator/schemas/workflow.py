@@ -2,7 +2,7 @@
 and their outputs by view (the employer's declare no clinical field)."""
 
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..domain.authorization import Decision
 from ..domain.demands import Frequency, TaskKind
@@ -180,7 +180,26 @@ class ReassignmentInSchema(Bounded):
             raise ValidationError("choose a new therapist or a new case manager", "therapist_id")
 
 
+class InvitationInSchema(Bounded):
+    """The worker's e-mail address: the invitation link goes there (the domain checks it can be an address)."""
+
+    email = fields.Email(required=True, validate=[validate.Length(min=1, max=254), NO_NUL],
+                          metadata={"label": "The worker's e-mail address",
+                                    "hint": "the invitation link goes there; it holds 72 hours"})
+
+
 # -- output -------------------------------------------------------------------------------------
+
+
+class InvitationOutSchema(Schema):
+    """An invitation just sent: to whom, until when; the link itself only when no e-mail server could carry it."""
+
+    id = fields.Integer()
+    email = fields.String()
+    expires_at = fields.DateTime()
+    emailed = fields.Boolean(metadata={"description": "false on a deployment without an e-mail server"})
+    link = fields.String(allow_none=True, metadata={"description": "the invitation's link, given only when it "
+                                                                   "was not e-mailed: hand it to the worker"})
 
 
 class AuthorizationFunctionalSchema(Bounded):

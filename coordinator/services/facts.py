@@ -178,6 +178,7 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
         started_milestone=(started[-1].id, _confirm_due(started[-1])) if started else None,
         follow_ups_due=tuple((f.id, f.due_on) for f in rel["follow_ups"][case.id]),
         eligible=bool((case.screening or {}).get("eligible", True)),
+        worker_joined=case.worker_id is not None,
         baseline_recorded=case.id in rel["baselines"],
         authorized_from=approved[0].start_date if approved else None,
         pregnant=bool(case.pregnant),

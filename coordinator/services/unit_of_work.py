@@ -162,7 +162,7 @@ def note(case: Case, actor: Actor, kind: str, summary: str, *, data: dict | None
 def parties_of(case: Case) -> CaseParties:
     """The case's parties as the permission rules see them."""
     return CaseParties(case.clinic_id, case.employer_id, case.insurer_id, case.physician_id,
-                       case.therapist_id)
+                       case.therapist_id, case.worker_id)
 
 
 def authorize(actor: Actor, command_name: str, case: Case, *, kind: str | None = None,

@@ -2,9 +2,7 @@
 
 import asyncio
 import logging
-import socket
 
-import pytest
 from sqlalchemy import select
 
 from coordinator.extensions import db
@@ -12,35 +10,6 @@ from coordinator.models import Notification
 from flows.drive_case import drive_case
 
 from .test_drive_case import opened
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server(app):
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:   # aiosmtpd checks its own port at start: it needs a real one
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
-    try:
-        yield inbox
-    finally:
-        app.config.update(SMTP_HOST="")
-        controller.stop()
 
 
 def test_a_new_task_is_mailed_to_its_party_without_clinical_details(parties, referral, flows, smtp_server):

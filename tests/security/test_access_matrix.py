@@ -21,14 +21,14 @@ from coordinator.extensions import db
 from coordinator.models import Authorization, DutyOffer, FollowUp, Milestone, User
 from coordinator.policy import visible_cases
 from coordinator.services.queries.access import case_for as read_case
-from coordinator.services import (assignments, authorizations, cases, clearances, documents, duty, program,
-                                  restrictions, reviews, rtw)
+from coordinator.services import (assignments, authorizations, cases, clearances, documents, duty, invitations,
+                                  program, restrictions, reviews, rtw)
 from coordinator.services.unit_of_work import NotFound
 
 TODAY = date.today()
-ROLES = ["therapist", "case_manager", "physician", "employer_user", "insurer_user"]
+ROLES = ["therapist", "case_manager", "physician", "employer_user", "insurer_user", "worker"]
 ROLE_OF = {"therapist": Role.THERAPIST, "case_manager": Role.CASE_MANAGER, "physician": Role.PHYSICIAN,
-           "employer_user": Role.EMPLOYER, "insurer_user": Role.INSURER}
+           "employer_user": Role.EMPLOYER, "insurer_user": Role.INSURER, "worker": Role.WORKER}
 
 
 def _case(parties, referral, foreign: bool):
@@ -40,7 +40,11 @@ def _case(parties, referral, foreign: bool):
         changes.update(clinic_id=p.other_clinic.id, employer_id=p.other_employer.id, insurer_id=p.other_insurer.id,
                        physician_id=p.other_physician.user_id, therapist_id=p.other_therapist.user_id)
     opener = p.other_therapist if foreign else p.therapist
-    return cases.open_case(opener, referral(**changes))
+    case = cases.open_case(opener, referral(**changes))
+    # each case has its own worker (set directly: the invitation is tested on its own)
+    case.worker_id = (p.other_worker if foreign else p.worker).user_id
+    db.session.commit()
+    return case
 
 
 def _objects(case):
@@ -96,6 +100,7 @@ CALLS = {
     "record_follow_up": lambda a, c, o: rtw.record_follow_up(a, o["follow_up"], recorded_on=TODAY,
                                                              work_status="full_duty", recurrence=False),
     "close_case": lambda a, c, o: rtw.close_case(a, c),
+    "invite_worker": lambda a, c, o: invitations.invite_worker(a, c, email="new@mail.example"),
     "reassign_case": lambda a, c, o: assignments.reassign_case(a, c, therapist_id=o["therapist"], reason="cover"),
     "add_document": lambda a, c, o: documents.add_document(a, c, kind="job_description", dated_on=TODAY,
                                                            file=io.BytesIO(b"%PDF-1.4 job " + str(a).encode())),
@@ -151,7 +156,7 @@ def test_open_case_only_for_clinic_staff_of_their_own_clinic(parties, referral):
 
 
 @pytest.mark.parametrize("name", ROLES + ["other_therapist", "other_employer_user", "other_insurer_user",
-                                          "other_physician"])
+                                          "other_physician", "other_worker"])
 def test_queries_show_own_cases_and_hide_foreign_ones(parties, referral, name):
     own, foreign = _case(parties, referral, False), _case(parties, referral, True)
     actor = getattr(parties, name)

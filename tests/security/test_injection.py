@@ -58,7 +58,8 @@ def walk(schema: Schema, found: dict) -> dict:
         inner = f.inner if isinstance(f, fields.List) else f
         if isinstance(inner, fields.Nested):
             walk(inner.schema, found)
-        elif isinstance(inner, fields.String) and not any(isinstance(v, validate.OneOf) for v in inner.validators):
+        elif isinstance(inner, fields.String) and not isinstance(inner, fields.Email) and not any(
+                isinstance(v, validate.OneOf) for v in inner.validators):   # an address is not free text
             found[f"{type(schema).__name__}.{name}"] = (schema, name, f)
     return found
 

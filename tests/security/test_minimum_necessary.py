@@ -136,3 +136,27 @@ def test_the_employer_s_page_and_fhir_export_show_the_same_capacities(app, clien
     shown = {(task.lower(), float(v)) for task, row in tables.items() for v in re.findall(r"<td>([\d.]+)</td>", row)}
     assert observed <= shown
     assert "Pain and RPE" not in page and "<th scope=\"row\">Pain</th>" not in page
+
+
+def test_the_worker_reads_their_own_clinical_data_but_no_party_s_internal_note(app, client, parties, bearer,
+                                                                                user_bearer):
+    from coordinator.models import Case
+
+    texts = Markers(app)
+    case_id = journey(client, parties, texts, bearer, user_bearer)
+    case_manager = app.test_client()
+    sign_in(case_manager, parties.case_manager)
+    reassign_in_the_portal(case_manager, parties, case_id, texts)
+    case = db.session.get(Case, case_id)
+    case.worker_id = parties.worker.user_id   # joined (the invitation is tested on its own)
+    db.session.commit()
+    worker = app.test_client()
+    sign_in(worker, parties.worker)
+    read = {url: document_text(worker.get(url)) for url in (
+        "/worker/", f"/worker/cases/{case_id}", f"/worker/cases/{case_id}/work-status.pdf",
+        *form_urls("worker", parties.worker, case_id).values())}
+    page = read[f"/worker/cases/{case_id}"]
+    assert texts.values["ReferralSchema.diagnosis_text"] in page          # their own injury, in their words
+    internal = {k: v for k, v in texts.values.items() if k.startswith("ReassignmentInSchema.")}
+    assert internal and not {k for k, v in internal.items() if any(v in text for text in read.values())}
+    assert "Therapist changed" not in page

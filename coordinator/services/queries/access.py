@@ -66,12 +66,12 @@ def record_listing(actor: Actor, case_ids: list[int], purpose: str = "list") -> 
 
 
 def _category(actor: Actor) -> str:
-    return "clinical" if view_for(actor) is View.CLINICAL else "functional"
+    return "functional" if view_for(actor) is View.FUNCTIONAL else "clinical"
 
 
 def is_clinical_reader(actor: Actor) -> bool:
-    """The actor reads cases through the clinical view (everyone but the employer)."""
-    return view_for(actor) is View.CLINICAL
+    """The actor reads clinical data (everyone but the employer: the worker reads their own)."""
+    return view_for(actor) is not View.FUNCTIONAL
 
 
 def current_version(case_id: int) -> int:

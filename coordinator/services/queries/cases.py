@@ -43,6 +43,7 @@ class CaseSummary:
     job_level: str = ""          # the job's physical demand level (DOT: sedentary to very heavy)
     screening_flags: tuple[str, ...] | None = None   # what the admission screening flagged (clinical readers)
     date_of_birth: date | None = None                 # the worker's (clinical readers: minimum necessary)
+    rtw_goal: str = ""                                # agreed by the employer and the worker: every party reads it
 
 
 def summary_of(actor: Actor, case: Case, names: dict[int, str] | None = None) -> CaseSummary:
@@ -57,7 +58,7 @@ def summary_of(actor: Actor, case: Case, names: dict[int, str] | None = None) ->
                        case.diagnosis_code if clinical else None, case.diagnosis_text if clinical else None,
                        case.job_level or "",
                        tuple(f.get("text", "") for f in (case.screening or {}).get("flags", [])) if clinical else None,
-                       case.date_of_birth if clinical else None)
+                       case.date_of_birth if clinical else None, case.rtw_goal or "")
 
 
 def case_summary(actor: Actor, case_id: int, purpose: str) -> CaseSummary:

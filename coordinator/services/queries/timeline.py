@@ -2,7 +2,8 @@
 
 from sqlalchemy import func, select
 
-from ...domain.actors import Actor
+from ...domain.actors import Actor, Role
+from ...domain.disclosure import INTERNAL_EVENTS
 from ...extensions import db
 from ...models import Case, CaseEvent, User
 from ..inbox import Page
@@ -14,6 +15,8 @@ def _events(actor: Actor, case: Case):
     query = select(CaseEvent).where(CaseEvent.case_id == case.id)
     if not is_clinical_reader(actor):
         query = query.where(CaseEvent.clinical.is_(False))
+    if Role(actor.role) is Role.WORKER:
+        query = query.where(CaseEvent.kind.notin_(INTERNAL_EVENTS))
     return query
 
 

@@ -45,7 +45,7 @@ def chart_data(actor: Actor, case: Case, record=None) -> dict:
         baseline = {str(k): v for k, v in baseline_of(case.id).items()}
     else:   # the newest baseline of each task, as baseline_of reads it
         baseline = {m.task: m.amount for m in record.measures if m.kind == "baseline"}
-    demands = [{"task": d.task, "demand": d.amount,
+    demands = [{"task": d.task, "demand": d.amount, "frequency": d.frequency,
                 "values": [baseline.get(d.task)] + [w.capacities.get(d.task) for w in weeks]}
                for d in case.demands if d.critical]
     # the employer's weeks hold no pain or RPE (clinical measures), so its effort chart is absent
