@@ -32,6 +32,9 @@ read -r THERAPY_ID THERAPY_SECRET <<<"$(client northside-rehab therapist)"
 read -r EHR_ID EHR_SECRET <<<"$(client harbour-occmed physician --grant authorization_code --redirect-uri $REDIRECT)"
 read -r INSURER_ID INSURER_SECRET <<<"$(client keystone-mutual insurer)"
 read -r HR_ID HR_SECRET <<<"$(client acme-logistics employer)"
+# the workers' app: of no organisation, it acts for whichever worker signs in (authorization code only)
+read -r APP_ID APP_SECRET <<<"$($FLASK clients create --role worker --grant authorization_code \
+  --redirect-uri $REDIRECT | python3 -c 'import json,sys; c=json.load(sys.stdin); print(c["client_id"], c["client_secret"])')"
 
 # -- 2. tokens ----------------------------------------------------------------------------
 step "client-credentials tokens for the clinic, the insurer and the employer"
@@ -45,20 +48,24 @@ INS=$(token "$INSURER_ID" "$INSURER_SECRET" "cases:read authorizations:write")
 HR=$(token "$HR_ID" "$HR_SECRET" "cases:read duty:write milestones:write")
 
 step "authorization code with PKCE: the physician signs in and approves the EHR"
-JAR=$(mktemp); trap 'rm -f "$JAR"' EXIT
+JAR=$(mktemp); WORKER_JAR=$(mktemp); trap 'rm -f "$JAR" "$WORKER_JAR"' EXIT
 csrf() { sed -n 's/.*name="csrf_token" type="hidden" value="\([^"]*\)".*/\1/p' | head -1; }
 LOGIN_CSRF=$(curl -sf -c "$JAR" -b "$JAR" "$BASE/login" | csrf)
 curl -sf -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "csrf_token=$LOGIN_CSRF" \
      --data-urlencode "email=$PHYSICIAN_EMAIL" --data-urlencode "password=$PHYSICIAN_PASSWORD" "$BASE/login"
-VERIFIER=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')
-CHALLENGE=$(printf %s "$VERIFIER" | openssl dgst -sha256 -binary | basenc --base64url | tr -d '=')
-AUTHORIZE="$BASE/oauth/authorize?response_type=code&client_id=$EHR_ID&state=walk&code_challenge=$CHALLENGE"
-AUTHORIZE+="&code_challenge_method=S256&scope=cases:read%20clearances:write%20restrictions:write&redirect_uri=$REDIRECT"
-CONSENT_CSRF=$(curl -sf -c "$JAR" -b "$JAR" "$AUTHORIZE" | csrf)
-CODE=$(curl -s -o /dev/null -w '%{redirect_url}' -c "$JAR" -b "$JAR" --data-urlencode "csrf_token=$CONSENT_CSRF" \
-       -d decision=approve "$AUTHORIZE" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
-MD=$(curl -sf -u "$EHR_ID:$EHR_SECRET" -d grant_type=authorization_code -d "code=$CODE" \
-     -d "redirect_uri=$REDIRECT" -d "code_verifier=$VERIFIER" "$BASE/oauth/token" | json access_token)
+code_token() {   # cookie jar, client_id, secret, scope -> the signed-in person's access token (PKCE S256)
+  local verifier challenge authorize consent code
+  verifier=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')
+  challenge=$(printf %s "$verifier" | openssl dgst -sha256 -binary | basenc --base64url | tr -d '=')
+  authorize="$BASE/oauth/authorize?response_type=code&client_id=$2&state=walk&code_challenge=$challenge"
+  authorize+="&code_challenge_method=S256&scope=${4// /%20}&redirect_uri=$REDIRECT"
+  consent=$(curl -sf -c "$1" -b "$1" "$authorize" | csrf)
+  code=$(curl -s -o /dev/null -w '%{redirect_url}' -c "$1" -b "$1" --data-urlencode "csrf_token=$consent" \
+         -d decision=approve "$authorize" | sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
+  curl -sf -u "$2:$3" -d grant_type=authorization_code -d "code=$code" \
+       -d "redirect_uri=$REDIRECT" -d "code_verifier=$verifier" "$BASE/oauth/token" | json access_token
+}
+MD=$(code_token "$JAR" "$EHR_ID" "$EHR_SECRET" "cases:read clearances:write restrictions:write")
 
 api() {   # METHOD path token [json body] -> the response body; on a non-2xx answer, shows the problem and stops
   local body=${4:-} answer
@@ -95,6 +102,17 @@ CASE=$(api POST /cases "$CM" "{
 echo "case $CASE"
 
 # -- 4. clear it ----------------------------------------------------------------------------
+step "the case manager invites the worker (no e-mail server here: the answer hands the link over); the worker
+joins, and authorizes the workers' app"
+LINK=$(ETAG=$(etag) api POST "/cases/$CASE/worker-invitations" "$CM" '{"email": "walk.worker@mail.example"}' \
+  | json link)
+JOIN_CSRF=$(curl -sf -c "$WORKER_JAR" -b "$WORKER_JAR" "$LINK" | csrf)
+curl -sf -o /dev/null -c "$WORKER_JAR" -b "$WORKER_JAR" --data-urlencode "csrf_token=$JOIN_CSRF" \
+     --data-urlencode "password=the worker's own password" --data-urlencode "confirm=the worker's own password" \
+     "$LINK"
+WK=$(code_token "$WORKER_JAR" "$APP_ID" "$APP_SECRET" "cases:read duty:write")
+api GET /me "$WK" | json role
+
 step "ask the physician for clearance, and the physician clears (If-Match: the case's ETag)"
 ETAG=$(etag) api POST "/cases/$CASE/clearance-request" "$CM" >/dev/null
 api GET /inbox "$MD" | python3 -c 'import json,sys
@@ -134,13 +152,15 @@ print(review["recommendation"], review["policy"])
 for t in review["result"]["targets"]: print("  %s: %s -> %s (%s)" % (t["task"], t["previous"], t["next"], t["reasons"][0]["text"]))'
 
 # -- 8. offer duty ------------------------------------------------------------------------------
-step "the employer offers modified duty (the answer lists conflicts); the therapist accepts"
+step "the employer offers modified duty (the answer lists conflicts); the therapist checks it; the worker accepts"
 OFFER=$(ETAG=$(etag) api POST "/cases/$CASE/duty-offers" "$HR" "{\"sent_on\": \"$(day -7)\",
   \"start_date\": \"$(day -5)\", \"hours_per_day\": 4, \"schedule\": \"Mon-Fri 8-12\", \"location\": \"Dock 2\",
   \"wage\": 24.5, \"wage_period\": \"hourly\",
   \"tasks\": [{\"description\": \"Pick light orders\", \"task\": \"carry\", \"amount\": 8, \"frequency\": \"frequent\"}]}" \
   | json id)
-ETAG=$(etag) api POST "/cases/$CASE/duty-offers/$OFFER/response" "$PT" \
+ETAG=$(etag) api POST "/cases/$CASE/duty-offers/$OFFER/check" "$PT" \
+  "{\"verdict\": \"fits\", \"checked_on\": \"$(day -7)\"}" | json status
+ETAG=$(etag) api POST "/cases/$CASE/duty-offers/$OFFER/response" "$WK" \
   "{\"answer\": \"accept\", \"responded_on\": \"$(day -6)\"}" | json status
 
 # -- 9. confirm a milestone -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ class MeSchema(Bounded):
 
     client_id = fields.String()
     role = fields.String()
-    org_id = fields.Integer()
+    org_id = fields.Integer(allow_none=True, metadata={"description": "none for a worker: of no organisation"})
     user_id = fields.Integer(allow_none=True)
     scopes = fields.List(fields.String())
 

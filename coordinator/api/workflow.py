@@ -27,6 +27,7 @@ from ..schemas.workflow import (
     AuthorizationRequestInSchema,
     DischargeInSchema,
     DutyOfferInSchema,
+    OfferCheckInSchema,
     DutyOfferOutSchema,
     DutyOfferPageSchema,
     DutyResponseInSchema,
@@ -147,6 +148,20 @@ def propose_duty_offer(body, case_id):
     return refusal or answer(shown_to(g.token_actor, DutyOfferOutSchema, "duty_offer").dump(row), case_id, 201)
 
 
+@bp.route("/cases/<int:case_id>/duty-offers/<int:offer_id>/check", methods=["POST"])
+@require_token(scope_for_command("check_duty_offer"))
+@idempotent
+@bp.arguments(OfferCheckInSchema)
+@bp.response(200, DutyOfferOutSchema, headers=ETAG)
+@bp.doc(**command_doc("check_duty_offer"))
+def check_duty_offer(body, case_id, offer_id):
+    """A therapist's or physician's check of an offer round against the restrictions in force: it fits (the
+    worker answers it) or the employer is asked for changes."""
+    _on_case("offer_id", offer_id, case_id)
+    row, refusal = run_command(duty_services.check_duty_offer, offer_id, **body)
+    return refusal or answer(shown_to(g.token_actor, DutyOfferOutSchema, "duty_offer").dump(row), case_id)
+
+
 @bp.route("/cases/<int:case_id>/duty-offers/<int:offer_id>/response", methods=["POST"])
 @require_token(scope_for_command("respond_to_duty_offer"))
 @idempotent
@@ -154,7 +169,8 @@ def propose_duty_offer(body, case_id):
 @bp.response(200, DutyOfferOutSchema, headers=ETAG)
 @bp.doc(**command_doc("respond_to_duty_offer"))
 def respond_to_duty_offer(body, case_id, offer_id):
-    """Accept (only without conflicts), decline with a reason, or counter an offer round of this case."""
+    """The worker accepts a checked offer round (only while it fits the restrictions) or declines it with a
+    reason."""
     _on_case("offer_id", offer_id, case_id)
     row, refusal = run_command(duty_services.respond_to_duty_offer, offer_id, **body)
     return refusal or answer(shown_to(g.token_actor, DutyOfferOutSchema, "duty_offer").dump(row), case_id)

@@ -66,17 +66,21 @@ def _revoked_now() -> dict:
             "refresh_token_revoked_at": func.coalesce(OAuth2Token.refresh_token_revoked_at, now)}
 
 
-def _client_org(org_slug: str, role: str) -> tuple[Organisation, Role]:
-    """The organisation and role, checked: the role must belong to that kind of organisation."""
-    org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
+def _client_org(org_slug: str | None, role: str) -> tuple[Organisation | None, Role]:
+    """The organisation and role, checked: the role must belong to that kind of organisation (a workers' app
+    belongs to none: it acts for whichever worker signs in)."""
+    if role == Role.WORKER:
+        if org_slug:
+            raise ClientError("a workers' app acts for the worker who signs in, not for an organisation: "
+                              "leave out the organisation")
+        return None, Role.WORKER
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == (org_slug or "")))
     if org is None:
         raise ClientError(f"no organisation with slug '{org_slug}'")
     try:
         parsed = Role(role)
     except ValueError:
         raise ClientError(f"unknown role '{role}'") from None
-    if parsed is Role.WORKER:
-        raise ClientError("a worker signs in to their own portal: an API client of theirs is authorized by them")
     if parsed is Role.SYSTEM or ROLE_ORG_KIND.get(parsed) != org.kind:
         raise ClientError(f"role '{role}' does not belong in a {org.kind} organisation")
     return org, parsed
@@ -94,14 +98,16 @@ def _client_scope(role: Role, scopes) -> str:
 
 def _client_grants(role: Role, grant_types, public: bool) -> list[str]:
     """The grants asked (client_credentials by default, authorization_code for a public client)."""
+    person_only = role in (Role.PHYSICIAN, Role.WORKER)   # their cases are their own: a token acts for them
     wanted = list(dict.fromkeys(grant_types or (["authorization_code"] if public else ["client_credentials"])))
     if any(g not in GRANTS for g in wanted):
         raise ClientError(f"grants must be among: {', '.join(GRANTS)}")
     if "client_credentials" in wanted and public:
         raise ClientError("a public client has no secret, so it cannot use client_credentials")
-    if "client_credentials" in wanted and role is Role.PHYSICIAN:
-        # a physician's cases are the physician's own, not the practice's: tokens must act for a person
-        raise ClientError("a physician client must act for a signed-in physician: use authorization_code")
+    if "client_credentials" in wanted and person_only:
+        # a physician's cases are the physician's own, not the practice's; a worker's their own: tokens must act
+        # for a person
+        raise ClientError(f"a {role} client must act for a signed-in {role}: use authorization_code")
     return wanted + (["refresh_token"] if "authorization_code" in wanted else [])
 
 
@@ -131,11 +137,12 @@ def create_client(org_slug: str, role: str, *, name: str | None = None, scopes=N
                 "token_endpoint_auth_method": "none" if public else "client_secret_basic"}
     secret = None if public else secrets.token_urlsafe(32)
     row = OAuth2Client(client_id=secrets.token_urlsafe(24), client_secret_hash=hash_secret(secret) if secret else None,
-                       name=(name or f"{org.name} {parsed.value.replace('_', ' ')} system").strip()[:200],
-                       org_id=org.id, role=parsed.value, client_metadata=metadata)
+                       name=(name or (f"{org.name} {parsed.value.replace('_', ' ')} system" if org
+                                      else "Workers' app")).strip()[:200],
+                       org_id=org.id if org else None, role=parsed.value, client_metadata=metadata)
     db.session.add(row)
     audit_append(Actor(None, Role.SYSTEM), "oauth_client_created", f"oauth_client:{row.client_id}",
-                 category="identity", detail={"org_id": org.id, "role": parsed.value})
+                 category="identity", detail={"org_id": org.id if org else None, "role": parsed.value})
     db.session.commit()
     return row, secret
 

@@ -177,8 +177,9 @@ def _holder_valid(token):
     organisation and role" (a column of the token's own lookup: one statement per bearer check)."""
     client = select(OAuth2Client.id).where(OAuth2Client.client_id == token.client_id,
                                            OAuth2Client.revoked_at.is_(None)).exists()
-    user = select(User.id).where(User.id == token.user_id, User.active.is_(True), User.org_id == token.org_id,
-                                 User.role == token.role).exists()
+    # a worker belongs to no organisation: NULL matches NULL here
+    user = select(User.id).where(User.id == token.user_id, User.active.is_(True),
+                                 User.org_id.is_not_distinct_from(token.org_id), User.role == token.role).exists()
     return and_(client, or_(token.user_id.is_(None), user))
 
 
@@ -412,7 +413,8 @@ class IntrospectionEndpoint(_IntrospectionEndpoint):
 
     def check_permission(self, token, client, oauth_request):
         """Its own token, or one of a client of the same organisation; otherwise it reads as inactive."""
-        return token.row.client_id == client.client_id or token.row.org_id == client.row.org_id
+        return token.row.client_id == client.client_id or (
+            client.row.org_id is not None and token.row.org_id == client.row.org_id)   # a workers' app: its own only
 
     def introspect_token(self, token):
         """RFC 7662 fields, plus the organisation and role the token acts as."""

@@ -54,7 +54,7 @@ def authorize():
         return _refuse_party(client)
     form = ConsentForm()
     if request.method == "GET" or not form.validate_on_submit():
-        org = db.session.get(Organisation, client.org_id)
+        org = db.session.get(Organisation, client.org_id) if client.org_id is not None else None
         scopes = describe((grant.request.scope or "").split())
         return render_template("auth/consent.html", form=form, client=client, org=org, scopes=scopes,
                                error=None), 200 if request.method == "GET" else 400

@@ -21,7 +21,8 @@ def _emit(payload: dict) -> None:
 
 
 @clients.command("create")
-@click.option("--org", "org_slug", required=True, help="Slug of the organisation the client acts for.")
+@click.option("--org", "org_slug", default=None,
+              help="Slug of the organisation the client acts for (none for a workers' app, --role worker).")
 @click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.SYSTEM]), required=True)
 @click.option("--scope", "scopes", multiple=True, help="Scope(s) to hold; default: all the role may hold.")
 @click.option("--redirect-uri", "redirect_uris", multiple=True, help="For authorization_code (repeatable).")

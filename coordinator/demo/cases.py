@@ -7,7 +7,9 @@ from datetime import date, timedelta
 from ..domain.demands import JobDemand
 from ..domain.review import Measures
 from ..domain.safety import SessionObservations
-from ..services import authorizations, cases, clearances, documents, duty, program, restrictions, reviews, rtw
+from ..domain.actors import Actor, Role
+from ..services import (authorizations, cases, clearances, documents, duty, invitations, program, restrictions,
+                        reviews, rtw)
 
 TODAY = date.today()
 WAREHOUSE = [JobDemand("lift_floor_to_waist", 20, "occasional"), JobDemand("carry", 10, "frequent"),
@@ -149,8 +151,19 @@ def ready_for_ladder(cast: Cast, ref: cases.Referral, start: date) -> int:
     restrict(cast, case_id, start + timedelta(days=14))
     offer = duty.propose_duty_offer(cast.a[_employer(ref, cast)], case_id, sent_on=start + timedelta(days=14),
                                     **offer_terms(start + timedelta(days=16)))
-    duty.respond_to_duty_offer(cast.a["therapist"], offer.id, answer="accept", responded_on=start + timedelta(days=15))
+    duty.check_duty_offer(cast.a["therapist"], offer.id, verdict="fits", checked_on=start + timedelta(days=15))
+    worker = join_worker(cast, case_id, f"worker-{ref.claim_number.lower()}@demo.test")
+    duty.respond_to_duty_offer(worker, offer.id, answer="accept", responded_on=start + timedelta(days=15))
     return case_id
+
+
+def join_worker(cast: Cast, case_id: int, email: str) -> Actor:
+    """The worker of the case joins their portal through the clinic's invitation (the demo's password)."""
+    from . import DEMO_PASSWORD
+
+    invited = invitations.invite_worker(cast.a["case_manager"], case_id, email=email)
+    account = invitations.accept_invitation(invited.token, password=DEMO_PASSWORD)
+    return Actor(account.id, Role.WORKER, None)
 
 
 def climb_ladder(cast: Cast, ref: cases.Referral, case_id: int, start: date, rungs: int, confirm_last: bool) -> None:

@@ -20,7 +20,7 @@ CHILDREN = ("authorization", "job_demand", "case_schedule", "clearance", "capaci
             "program_session", "weekly_review", "duty_offer", "milestone", "restriction_set", "follow_up",
             "case_task", "pending_action", "case_event")
 # a task's or pending action's subject names a row of the same case: the copy names the copied row
-SUBJECTS = {"authorization_decision": "authorization", "offer_answer": "duty_offer",
+SUBJECTS = {"authorization_decision": "authorization", "offer_check": "duty_offer", "offer_answer": "duty_offer",
             "milestone_confirmation": "milestone", "follow_up": "follow_up"}
 BATCH = 5000   # copies per round of statements: one transaction's worth, a progress step at 100,000
 

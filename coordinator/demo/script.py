@@ -3,11 +3,11 @@ a pend, a refused clearance)."""
 
 from datetime import timedelta
 
-from .cases import (TODAY, Cast, climb_ladder, cleared, in_program, offer_terms, ready_for_ladder, referral,
-                         restrict, review, sessions, week_days)
+from .cases import (TODAY, Cast, climb_ladder, cleared, in_program, join_worker, offer_terms, ready_for_ladder,
+                    referral, restrict, review, sessions, week_days)
 from ..domain.clearance import HealthFlags
 from ..domain.safety import SessionObservations
-from ..services import authorizations, cases, clearances, duty, invitations, program, rtw
+from ..services import authorizations, cases, clearances, duty, program, rtw
 
 
 def intake(cast: Cast) -> None:
@@ -61,7 +61,8 @@ def paused(cast: Cast) -> None:
 
 
 def negotiation(cast: Cast) -> None:
-    """WC-1006: construction worker; an offer with conflicts was countered and revised."""
+    """WC-1006: construction worker; an offer with conflicts was countered and revised: the therapist checks the
+    new round, then the worker (on their portal) answers it."""
     start = TODAY - timedelta(days=12)
     ref = referral(cast, "WC-1006", "Lee Harjo", "baker-construction", "summit-casualty", "construction")
     case_id = in_program(cast, ref, start, "construction")
@@ -71,19 +72,13 @@ def negotiation(cast: Cast) -> None:
     heavy = offer_terms(start + timedelta(days=14), carry_kg=15)
     heavy["tasks"].append({"description": "Frame on ladders", "task": "climb", "amount": 20, "frequency": "occasional"})
     first = duty.propose_duty_offer(cast.a["employer_baker"], case_id, sent_on=start + timedelta(days=8), **heavy)
-    duty.respond_to_duty_offer(cast.a["therapist"], first.id, answer="counter", responded_on=start + timedelta(days=9),
-                               requested_changes="carry at most 10 kg; no ladder work")
+    duty.check_duty_offer(cast.a["therapist"], first.id, verdict="counter", checked_on=start + timedelta(days=9),
+                          requested_changes="carry at most 10 kg; no ladder work")
     duty.propose_duty_offer(cast.a["employer_baker"], case_id, sent_on=start + timedelta(days=10),
                             **offer_terms(start + timedelta(days=14), carry_kg=9))
-    join_worker(cast, case_id)
+    from . import WORKER_EMAIL
 
-
-def join_worker(cast: Cast, case_id: int) -> None:
-    """The worker of the case joins their portal through the clinic's invitation (the demo's password)."""
-    from . import DEMO_PASSWORD, WORKER_EMAIL
-
-    invited = invitations.invite_worker(cast.a["case_manager"], case_id, email=WORKER_EMAIL)
-    invitations.accept_invitation(invited.token, password=DEMO_PASSWORD)
+    join_worker(cast, case_id, WORKER_EMAIL)   # they answer the round in their portal once the therapist checked it
 
 
 def on_ladder(cast: Cast) -> None:

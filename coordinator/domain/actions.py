@@ -23,7 +23,8 @@ class ActionKind(StrEnum):
     CONTINUATION_REQUEST = "continuation_request"
     REASSESSMENT = "reassessment"
     DUTY_OFFER = "duty_offer"                       # the employer owes a modified-duty offer
-    OFFER_ANSWER = "offer_answer"
+    OFFER_CHECK = "offer_check"                     # a clinician checks an offer round against the restrictions
+    OFFER_ANSWER = "offer_answer"                   # the worker accepts or declines the checked round
     MILESTONE_START = "milestone_start"             # the next rung's gate passes: the therapist starts it
     MILESTONE_CONFIRMATION = "milestone_confirmation"
     FOLLOW_UP = "follow_up"
@@ -61,7 +62,8 @@ DEFAULT_ACTION_POLICY = ActionPolicy()
 # the rule's own words: none of them is clinical (the insurer's question goes to the clinic; a decline names only the reason the clinic
 # chose to share with the employer); every other notice names only the task and its due date
 _SHAREABLE_REASONS = frozenset({ActionKind.INFORMATION_REQUESTED, ActionKind.AUTHORIZATION_DENIED,
-                                ActionKind.DUTY_OFFER, ActionKind.OFFER_REVISION})
+                                ActionKind.DUTY_OFFER, ActionKind.OFFER_REVISION, ActionKind.OFFER_CHECK,
+                                ActionKind.OFFER_ANSWER})
 
 
 def shareable_reason(kind: ActionKind | str) -> bool:
@@ -101,7 +103,8 @@ class CaseFacts:
     latest_review_on: date | None = None
     latest_readiness: dict[str, float] = field(default_factory=dict)   # critical demands only
     accepted_offer: bool = False
-    open_offer: tuple[int, date] | None = None                   # (id, answer due)
+    open_offer: tuple[int, date] | None = None                   # (id, check due): the clinician's check
+    offer_to_answer: tuple[int, date] | None = None              # (id, answer due): the worker's answer
     started_milestone: tuple[int, date] | None = None            # (id, confirmation due)
     follow_ups_due: tuple[tuple[int, date], ...] = ()
     # what the automatic steps (domain/automation.py) also need
@@ -295,8 +298,16 @@ def _duty(f: CaseFacts, p: ActionPolicy, holidays) -> list[PendingAction]:
     actions = []
     if f.open_offer:
         offer_id, due = f.open_offer
-        actions.append(PendingAction(ActionKind.OFFER_ANSWER, Role.THERAPIST, due,
-                                     reason("offer_answer_due", "a modified-duty offer waits for an answer"), offer_id))
+        actions.append(PendingAction(ActionKind.OFFER_CHECK, Role.THERAPIST, due,
+                                     reason("offer_check_due", "check the modified-duty offer against the restrictions "
+                                                               "in force: it goes to the worker, or counter it"),
+                                     offer_id))
+    elif f.offer_to_answer:
+        offer_id, due = f.offer_to_answer
+        text = "the worker accepts or declines the checked modified-duty offer" + (
+            "" if f.worker_joined else "; they have no account yet: invite them to their portal")
+        actions.append(PendingAction(ActionKind.OFFER_ANSWER, Role.WORKER, due, reason("offer_answer_due", text),
+                                     offer_id))
     elif f.countered_offer:
         offer_id, since = f.countered_offer
         actions.append(PendingAction(ActionKind.OFFER_REVISION, Role.EMPLOYER,
@@ -361,6 +372,7 @@ _ANSWERED_BY: dict[ActionKind, tuple[str, str | None]] = {
     ActionKind.WEEKLY_REVIEW: ("submit_weekly_review", None),
     ActionKind.REASSESSMENT: ("resume_program", None),
     ActionKind.DUTY_OFFER: ("propose_duty_offer", None),
+    ActionKind.OFFER_CHECK: ("check_duty_offer", None),
     ActionKind.OFFER_ANSWER: ("respond_to_duty_offer", None),
     ActionKind.OFFER_REVISION: ("propose_duty_offer", None),
     ActionKind.MILESTONE_START: ("start_milestone", None),

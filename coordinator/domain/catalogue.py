@@ -97,6 +97,7 @@ class Availability:
 
 
 CLINIC = frozenset({Role.THERAPIST, Role.CASE_MANAGER})
+CLINICIANS = frozenset({Role.THERAPIST, Role.PHYSICIAN})
 SYSTEM = frozenset({Role.SYSTEM})
 CLEARANCE_ON = frozenset({Stage.CLEARANCE, Stage.AUTHORIZATION, Stage.PROGRAM, Stage.PAUSED, Stage.RETURN_TO_WORK})
 UNDER_WAY = frozenset({Stage.PROGRAM, Stage.PAUSED, Stage.RETURN_TO_WORK})
@@ -147,6 +148,11 @@ def _week_words(f: CaseFacts, week: int) -> str:
     if week in f.weeks_reviewed:
         return f"week {week} is already reviewed"
     return f"week {week} has not started yet" if week > f.weeks_started else f"week {week} has not ended yet"
+
+
+def _open_rounds(f: CaseFacts) -> tuple[int, ...]:
+    """The offer round the employer may still withdraw: waiting for the check, the worker's answer or a revision."""
+    return _one(f.open_offer) + _one(f.offer_to_answer) + _one(f.countered_offer)
 
 
 def _needs(kind: str) -> Condition:
@@ -238,16 +244,22 @@ CATALOGUE: tuple[Command, ...] = (
                    "wage_period", "start_date", "sent_on"),)),
     Command("withdraw_duty_offer", "Withdraw the offer", frozenset({Role.EMPLOYER}), IN_CARE,
             (_kind("withdrawal", "Withdrawal", "withdrawn_on", "reason"),),
-            conditions=(Condition(lambda f: f.open_offer is not None or f.countered_offer is not None,
-                                  "no offer is open"),),
-            subject="duty_offer", subjects=lambda f: _one(f.open_offer) + _one(f.countered_offer),
-            not_subject="offer {id} is not open"),
-    Command("respond_to_duty_offer", "Answer the modified-duty offer", CLINIC, IN_CARE,
-            (_kind("answer", "Answer", "answer", "reason", "requested_changes", "shared_reason",
-                   "responded_on"),),
-            conditions=(Condition(lambda f: f.open_offer is not None, "no modified-duty offer waits for an answer"),),
+            conditions=(Condition(lambda f: _open_rounds(f) != (), "no offer is open"),),
+            subject="duty_offer", subjects=_open_rounds, not_subject="offer {id} is not open"),
+    # whether an offer fits the restrictions in force is the treating clinicians' call, before the worker answers
+    Command("check_duty_offer", "Check the offer against the restrictions", CLINICIANS, IN_CARE,
+            (_kind("check", "Check", "verdict", "reason", "requested_changes", "shared_reason", "checked_on"),),
+            conditions=(Condition(lambda f: f.open_offer is not None, "no modified-duty offer waits for a check"),),
             subject="duty_offer", subjects=lambda f: _one(f.open_offer),
-            not_subject="offer {id} is not the round waiting for an answer"),
+            not_subject="offer {id} is not the round waiting for a check"),
+    # a bona fide offer is made to the worker: they accept it or decline it with their reason
+    Command("respond_to_duty_offer", "Answer the modified-duty offer", frozenset({Role.WORKER}), IN_CARE,
+            (_kind("answer", "Answer", "answer", "reason", "responded_on"),),
+            conditions=(Condition(lambda f: f.offer_to_answer is not None,
+                                  lambda f: "the offer is being checked against your restrictions first"
+                                  if f.open_offer else "no modified-duty offer waits for your answer"),),
+            subject="duty_offer", subjects=lambda f: _one(f.offer_to_answer),
+            not_subject="offer {id} is not the round waiting for your answer"),
     Command("start_milestone", "Start the next milestone", CLINIC | SYSTEM,
             frozenset({Stage.PROGRAM, Stage.RETURN_TO_WORK}), (_kind("milestone", "Milestone", "started_on"),),
             conditions=(Condition(lambda f: f.started_milestone is None,

@@ -23,7 +23,7 @@ CLINICAL_INPUTS: dict[str, frozenset[str]] = {
     "submit_weekly_review": frozenset({"override"}),
     "resume_program": frozenset({"note"}),
     "issue_restrictions": frozenset({"notes"}),
-    "respond_to_duty_offer": frozenset({"reason"}),
+    "check_duty_offer": frozenset({"reason"}),
     "report_setback": frozenset({"reason"}),
     "discharge_case": frozenset({"summary"}),
     "record_follow_up": frozenset({"notes"}),
@@ -32,7 +32,10 @@ CLINICAL_INPUTS: dict[str, frozenset[str]] = {
 
 # where the employer needs a reason, the form asks for it in a field of its own, labelled as shared
 SHARED_INPUTS: dict[str, frozenset[str]] = {
-    "respond_to_duty_offer": frozenset({"requested_changes", "shared_reason"}),
+    "check_duty_offer": frozenset({"requested_changes", "shared_reason"}),
+    # the worker's own reason for declining an offer: a decline bears on their benefits, so the employer and the
+    # insurer read it (the form says so)
+    "respond_to_duty_offer": frozenset({"reason"}),
     "report_setback": frozenset({"shared_reason"}),
 }
 SHARED_LABEL = "shared with the employer"
@@ -40,7 +43,7 @@ SHARED_LABEL = "shared with the employer"
 # stored fields of each record the employer never receives
 CLINICAL_FIELDS: dict[str, frozenset[str]] = {
     "restriction_set": frozenset({"notes"}),
-    "duty_offer": frozenset({"response_note"}),
+    "duty_offer": frozenset({"response_note", "check_note"}),
     "milestone": frozenset({"setback_reason"}),
     "follow_up": frozenset({"notes", "recurrence"}),
     "authorization": frozenset({"reason", "packet", "assessment", "information", "expedited_reason"}),
@@ -51,7 +54,8 @@ CLINICAL_FIELDS: dict[str, frozenset[str]] = {
 CLINICAL_MEASURES = ("pain", "fear_of_reinjury", "fatigue", "rpe", "grip_strength_kg", "six_minute_walk_m")
 
 # pending actions an employer may know about: its own duties and the return-to-work steps
-FUNCTIONAL_ACTIONS = frozenset({"duty_offer", "offer_answer", "offer_revision", "milestone_confirmation", "follow_up"})
+FUNCTIONAL_ACTIONS = frozenset({"duty_offer", "offer_check", "offer_answer", "offer_revision", "milestone_confirmation",
+                                "follow_up"})
 
 
 # the flows' bookkeeping about a task (opened, escalated): as private as the action the task is for

@@ -22,6 +22,7 @@ class DutyPolicy:
         "requirements, hours, schedule, location, wage, start date); response window 10 business days",
     )
     response_business_days: int = 10   # [src]
+    check_business_days: int = 3       # [design] the clinician's check, within the window, leaving the worker time
 
     def __post_init__(self):
         days = self.response_business_days
@@ -230,17 +231,21 @@ class OfferStatus(StrEnum):
     """Where an offer negotiation stands."""
 
     PROPOSED = "proposed"
-    COUNTERED = "countered"   # the worker's side asked for changes
+    CHECKED = "checked"       # a clinician found it fits the restrictions: the worker answers it
+    COUNTERED = "countered"   # a clinician asked the employer for changes
     REVISED = "revised"       # the employer sent a new round
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
+    ACCEPTED = "accepted"     # by the worker
+    DECLINED = "declined"     # by the worker, with their reason
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
 
 
-AWAITING_ANSWER = frozenset({OfferStatus.PROPOSED, OfferStatus.REVISED})   # the clinic's move
+# a bona fide offer is made to the worker, who accepts or declines it [src: Texas and Washington bona fide offer
+# rules]; whether it fits the restrictions in force is the treating clinicians' call, made before the worker answers
+AWAITING_CHECK = frozenset({OfferStatus.PROPOSED, OfferStatus.REVISED})    # the therapist's or physician's move
+AWAITING_ANSWER = frozenset({OfferStatus.CHECKED})                         # the worker's move
 AWAITING_REVISION = frozenset({OfferStatus.COUNTERED})                     # the employer's move
-STILL_OPEN = AWAITING_ANSWER | AWAITING_REVISION   # a new round supersedes it; otherwise it stands as it ended
+STILL_OPEN = AWAITING_CHECK | AWAITING_ANSWER | AWAITING_REVISION   # a new round supersedes it
 
 
 def newest_round(statuses: list[str], wanted: frozenset[OfferStatus]) -> int | None:
@@ -249,13 +254,13 @@ def newest_round(statuses: list[str], wanted: frozenset[OfferStatus]) -> int | N
     return len(statuses) - 1 if statuses and statuses[-1] in wanted else None
 
 
-_AWAITING_ANSWER = frozenset({OfferStatus.COUNTERED, OfferStatus.REVISED, OfferStatus.ACCEPTED,
-                              OfferStatus.DECLINED, OfferStatus.WITHDRAWN, OfferStatus.EXPIRED})
+_ENDINGS = frozenset({OfferStatus.REVISED, OfferStatus.WITHDRAWN, OfferStatus.EXPIRED})
 OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
-    OfferStatus.PROPOSED: _AWAITING_ANSWER,
-    OfferStatus.REVISED: _AWAITING_ANSWER,
-    # after a counter the employer revises or withdraws; the worker has nothing left to answer
-    OfferStatus.COUNTERED: frozenset({OfferStatus.REVISED, OfferStatus.WITHDRAWN, OfferStatus.EXPIRED}),
+    OfferStatus.PROPOSED: _ENDINGS | {OfferStatus.CHECKED, OfferStatus.COUNTERED},
+    OfferStatus.REVISED: _ENDINGS | {OfferStatus.CHECKED, OfferStatus.COUNTERED},
+    OfferStatus.CHECKED: _ENDINGS | {OfferStatus.ACCEPTED, OfferStatus.DECLINED},
+    # after a counter the employer revises or withdraws; nobody has anything left to answer
+    OfferStatus.COUNTERED: _ENDINGS,
     OfferStatus.ACCEPTED: frozenset(),
     OfferStatus.DECLINED: frozenset(),
     OfferStatus.WITHDRAWN: frozenset(),
@@ -301,23 +306,29 @@ def revise(previous: DutyOffer, status: OfferStatus, revised: DutyOffer, restric
     return OfferRound(stamped, new_status, check)
 
 
+class Verdict(StrEnum):
+    """A clinician's check of a round against the restrictions in force."""
+
+    FITS = "fits"          # it goes to the worker to answer
+    COUNTER = "counter"    # the employer is asked for changes
+
+
 class Answer(StrEnum):
-    """The worker's side's answer to an offer."""
+    """The worker's answer to a checked round."""
 
     ACCEPT = "accept"
     DECLINE = "decline"
-    COUNTER = "counter"
 
 
 _STATUS_AFTER = {Answer.ACCEPT: OfferStatus.ACCEPTED, Answer.DECLINE: OfferStatus.DECLINED,
-                 Answer.COUNTER: OfferStatus.COUNTERED}
+                 Verdict.FITS: OfferStatus.CHECKED, Verdict.COUNTER: OfferStatus.COUNTERED}
 
 
 @dataclass(frozen=True)
 class OfferResponse:
-    """The recorded answer to one round of an offer."""
+    """The recorded check, or answer, of one round of an offer."""
 
-    answer: Answer
+    answer: Answer | Verdict
     status: OfferStatus
     round_number: int
     restriction_version: int
@@ -328,15 +339,15 @@ class OfferResponse:
     policy: PolicyRef
 
 
-def _refuse_conflicts(check: OfferCheck) -> None:
-    """An offer that breaks the restrictions in force cannot be accepted."""
+def _refuse_conflicts(check: OfferCheck, what: str) -> None:
+    """An offer that breaks the restrictions in force cannot be passed to the worker, nor accepted."""
     if check.conflicts:
         listed = "; ".join(c.text for c in check.conflicts)
-        raise RuleViolation(f"the offer cannot be accepted while it conflicts with restriction "
+        raise RuleViolation(f"the offer cannot be {what} while it conflicts with restriction "
                             f"v{check.restriction_version}: {listed}", field="offer")
 
 
-def _answer_reasons(answer: Answer, offer: DutyOffer, check: OfferCheck, note: str) -> tuple[Reason, ...]:
+def _answer_reasons(answer: Answer | Verdict, offer: DutyOffer, check: OfferCheck, note: str) -> tuple[Reason, ...]:
     """The answer, plus a warning when the restrictions changed since the round was checked."""
     reasons = [reason(f"offer_{_STATUS_AFTER[answer]}", f"round {offer.round_number} {_STATUS_AFTER[answer]}"
                       + (f": {note}" if note else ""))]
@@ -346,35 +357,66 @@ def _answer_reasons(answer: Answer, offer: DutyOffer, check: OfferCheck, note: s
     return tuple(reasons) + check.reasons
 
 
+def check_round(
+    offer: DutyOffer,
+    status: OfferStatus,
+    verdict: Verdict | str,
+    restrictions: RestrictionSet | None,
+    *,
+    reason: str = "",             # the clinician's own words (clinical)
+    requested_changes: str = "",  # required for a counter: what the employer is asked to change
+    policy: DutyPolicy = DEFAULT_DUTY_POLICY,
+) -> OfferResponse:
+    """The therapist's or physician's check of a round: it fits the restrictions in force (it goes to the worker;
+    only without a conflict) or the employer is asked for changes."""
+    verdict = _enum(Verdict, verdict, "verdict")
+    new_status = transition_offer(status, _STATUS_AFTER[verdict])
+    check = check_offer(validate_offer(offer), restrictions, policy)
+    reason_text, changes = (reason or "").strip(), (requested_changes or "").strip()
+    if verdict is Verdict.FITS:
+        _refuse_conflicts(check, "passed to the worker")
+    elif not changes:
+        raise InvalidValue("a counter-offer states the changes requested", field="requested_changes")
+    return OfferResponse(verdict, new_status, offer.round_number, check.restriction_version, check.conflicts,
+                         reason_text, changes, _answer_reasons(verdict, offer, check, changes), policy.ref)
+
+
 def respond(
     offer: DutyOffer,
     status: OfferStatus,
     answer: Answer | str,
     restrictions: RestrictionSet | None,
     *,
-    reason: str = "",             # required for a decline
-    requested_changes: str = "",  # required for a counter
+    reason: str = "",             # required for a decline: the worker's own words
     policy: DutyPolicy = DEFAULT_DUTY_POLICY,
 ) -> OfferResponse:
-    """Accept (only without conflicts with the restrictions in force), decline (with a reason) or counter."""
+    """The worker's answer to a checked round: accept (only while it still fits the restrictions in force) or
+    decline with their reason."""
     answer = _enum(Answer, answer, "answer")
+    if status in AWAITING_CHECK:
+        raise RuleViolation("the offer is being checked against your restrictions first: you can answer it once "
+                            "your therapist or physician has checked it", field="offer")
     new_status = transition_offer(status, _STATUS_AFTER[answer])
     check = check_offer(validate_offer(offer), restrictions, policy)
-    reason_text, changes = (reason or "").strip(), (requested_changes or "").strip()
+    reason_text = (reason or "").strip()
     if answer is Answer.ACCEPT:
-        _refuse_conflicts(check)
-    elif answer is Answer.DECLINE and not reason_text:
+        _refuse_conflicts(check, "accepted")
+    elif not reason_text:
         raise InvalidValue("a decline records its reason", field="reason")
-    elif answer is Answer.COUNTER and not changes:
-        raise InvalidValue("a counter-offer states the changes requested", field="requested_changes")
-    reasons = _answer_reasons(answer, offer, check, reason_text or changes)
     return OfferResponse(answer, new_status, offer.round_number, check.restriction_version, check.conflicts,
-                         reason_text, changes, reasons, policy.ref)
+                         reason_text, "", _answer_reasons(answer, offer, check, reason_text), policy.ref)
 
 
 def response_due(sent_on: date, policy: DutyPolicy = DEFAULT_DUTY_POLICY, holidays: Collection[date] = ()) -> date:
     """The last day of the response window: N business days after the offer was sent."""
     return add_business_days(sent_on, policy.response_business_days, holidays)
+
+
+def check_due(sent_on: date, policy: DutyPolicy = DEFAULT_DUTY_POLICY, holidays: Collection[date] = ()) -> date:
+    """The day a clinician's check of a round is due: a few business days after it was sent, never after the
+    response window closes."""
+    return min(add_business_days(sent_on, policy.check_business_days, holidays),
+               response_due(sent_on, policy, holidays))
 
 
 def is_response_overdue(due: date, today: date) -> bool:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from .base import JSONType, UTCDateTime, not_negative, utcnow
 
-OFFER_STATUSES = ("proposed", "countered", "revised", "accepted", "declined", "withdrawn", "expired")
+OFFER_STATUSES = ("proposed", "checked", "countered", "revised", "accepted", "declined", "withdrawn", "expired")
 
 
 class RestrictionSet(db.Model):
@@ -69,8 +69,12 @@ class DutyOffer(db.Model):
     response: Mapped[str | None] = mapped_column(String(16))
     response_note: Mapped[str | None] = mapped_column(Text)             # the clinical reason: never the employer's
     requested_changes: Mapped[str | None] = mapped_column(Text)         # a counter's changes, for the employer
-    shared_reason: Mapped[str | None] = mapped_column(Text)
-    withdrawal_reason: Mapped[str | None] = mapped_column(Text)   # the employer's words when it withdrew the round             # why, in words shared with the employer
+    shared_reason: Mapped[str | None] = mapped_column(Text)             # why, in words shared with the employer
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)   # the employer's words when it withdrew the round
+    # the clinician's check against the restrictions in force (a counter is a check too): who, when, their words
+    checked_on: Mapped[date | None] = mapped_column(Date)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    check_note: Mapped[str | None] = mapped_column(Text)                 # clinical: never the employer's
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -1,6 +1,6 @@
 """OAuth 2.0 clients, authorization codes and tokens; secrets and tokens are stored only as hashes."""
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -12,13 +12,15 @@ class OAuth2Client(db.Model):
     """A partner system or application, bound to one organisation and one role."""
 
     __tablename__ = "oauth2_client"
-    __table_args__ = (one_of("role", Role),)
+    __table_args__ = (one_of("role", Role),
+                      # a partner system acts for one organisation; a workers' app for whichever worker signs in
+                      CheckConstraint("org_id IS NOT NULL OR role = 'worker'", name="org_unless_worker"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(String(48), unique=True)
     client_secret_hash: Mapped[str | None] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(200))
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     role: Mapped[str] = mapped_column(String(32))
     client_metadata: Mapped[dict] = mapped_column(JSONType, default=dict)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
@@ -52,7 +54,7 @@ class OAuth2Token(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(String(48), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))   # none for a worker's token
     role: Mapped[str] = mapped_column(String(32))
     token_type: Mapped[str] = mapped_column(String(40), default="Bearer")
     access_token_hash: Mapped[str] = mapped_column(String(64), unique=True)

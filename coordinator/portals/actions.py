@@ -19,7 +19,7 @@ from ..schemas.workflow import (AppealInSchema, AuthorizationDecisionInSchema, A
                                 DischargeInSchema, InformationInSchema, OfferWithdrawalInSchema,
                                     DutyOfferInSchema, DutyResponseInSchema, FollowUpInSchema,
                                     MilestoneConfirmInSchema, MilestoneStartInSchema, ReassignmentInSchema,
-                                    SetbackInSchema, InvitationInSchema)
+                                    SetbackInSchema, InvitationInSchema, OfferCheckInSchema)
 from ..domain.actors import Actor
 from ..domain.catalogue import COMMANDS
 from ..domain.documents import kinds_for
@@ -198,11 +198,18 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
                  preview=lambda actor, case, body, options: reviews.preview_weekly_review(actor, case.id, **body, options=options)),
     PortalAction("offer", "propose_duty_offer", DutyOfferInSchema,
                  lambda actor, case, body, _, options: duty.propose_duty_offer(actor, case.id, **body, options=options),
-                 done="Offer sent; the therapist answers it.",
+                 done="Offer sent; the therapist checks it against the restrictions, then the worker answers it.",
                  preview=lambda actor, case, body, options: {"conflicts": duty.preview_duty_offer(actor, case.id, **body, options=options)}),
+    PortalAction("offer-check", "check_duty_offer", OfferCheckInSchema,
+                 lambda actor, case, body, subject, options: duty.check_duty_offer(actor, subject, **body,
+                                                                                  options=options),
+                 subject="offer_id", done=lambda row: "Checked: the offer goes to the worker to answer."
+                 if row.status == "checked" else "Counter-offer sent to the employer."),
     PortalAction("offer-answer", "respond_to_duty_offer", DutyResponseInSchema,
-                 lambda actor, case, body, subject, options: duty.respond_to_duty_offer(actor, subject, **body, options=options),
-                 subject="offer_id", done="Answer sent to the employer."),
+                 lambda actor, case, body, subject, options: duty.respond_to_duty_offer(actor, subject, **body,
+                                                                                       options=options),
+                 subject="offer_id", done=lambda row: "You accepted the offer; your employer is told."
+                 if row.status == "accepted" else "You declined the offer; your employer is told, with your reason."),
     PortalAction("offer-withdrawal", "withdraw_duty_offer", OfferWithdrawalInSchema,
                  lambda actor, case, body, subject, options: duty.withdraw_duty_offer(actor, subject, **body,
                                                                                      options=options),

@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ..domain.authorization import Decision
 from ..domain.demands import Frequency, TaskKind
 from ..domain.discharge import DischargeOutcome, WorkStatus
-from ..domain.duty import Answer, WagePeriod
+from ..domain.duty import Answer, Verdict, WagePeriod
 from .paging import page_schema
 from .bounds import DAY, NO_NUL, Bounded
 
@@ -113,14 +113,23 @@ class DutyOfferInSchema(Bounded):
     sent_on = _date()
 
 
-class DutyResponseInSchema(Bounded):
-    """The clinic's answer to an offer round."""
+class OfferCheckInSchema(Bounded):
+    """A therapist's or physician's check of an offer round against the restrictions in force."""
 
-    answer = fields.String(required=True, validate=_choice(Answer))
-    responded_on = _date()
-    reason = _text(2000, label="Clinical reason for a decline (not shared with the employer)")
+    verdict = fields.String(required=True, validate=_choice(Verdict),
+                            metadata={"label": "Does the offer fit the restrictions in force?"})
+    checked_on = _date()
+    reason = _text(2000, label="Your clinical note (not shared with the employer)")
     requested_changes = _text(2000, label="Changes requested, for a counter-offer (shared with the employer)")
     shared_reason = _text(2000, label="Reason shared with the employer")
+
+
+class DutyResponseInSchema(Bounded):
+    """The worker's answer to a checked offer round."""
+
+    answer = fields.String(required=True, validate=_choice(Answer), metadata={"label": "Your answer"})
+    responded_on = _date()
+    reason = _text(2000, label="Your reason for declining (your employer and the insurer will read it)")
 
 
 class MilestoneStartInSchema(Bounded):
@@ -282,6 +291,10 @@ class DutyOfferOutSchema(Bounded):
     requested_changes = fields.String(allow_none=True)
     shared_reason = fields.String(allow_none=True, metadata={"description": "the reason shared with the employer"})
     withdrawal_reason = fields.String(allow_none=True, metadata={"description": "the employer's words when it withdrew the round"})
+    checked_on = fields.Date(allow_none=True, metadata={"description": "the day a clinician checked the round "
+                                                                      "against the restrictions in force"})
+    check_note = fields.String(allow_none=True, metadata={"description": "the clinician's note on the check "
+                                                                      "(clinical views)"})
 
 
 class MilestoneOutSchema(Bounded):

@@ -37,6 +37,7 @@ TASK_LABELS = {
     ActionKind.CONTINUATION_REQUEST: "Continuation request",
     ActionKind.REASSESSMENT: "Physician reassessment",
     ActionKind.DUTY_OFFER: "Modified-duty offer",
+    ActionKind.OFFER_CHECK: "Check of a modified-duty offer",
     ActionKind.OFFER_ANSWER: "Answer to a modified-duty offer",
     ActionKind.MILESTONE_START: "Next return-to-work milestone",
     ActionKind.MILESTONE_CONFIRMATION: "Milestone confirmation",
@@ -127,7 +128,8 @@ def party_org(case: Case, role: Role) -> int | None:
 
 def _notify(case: Case, task: CaseTask, role: Role, kind: str, subject: str, body: str) -> None:
     # the case names its physician and, usually, its therapist: they are told, not their whole practice
-    user_id = {Role.PHYSICIAN: case.physician_id, Role.THERAPIST: case.therapist_id}.get(role)
+    user_id = {Role.PHYSICIAN: case.physician_id, Role.THERAPIST: case.therapist_id,
+               Role.WORKER: case.worker_id}.get(role)
     db.session.add(Notification(case_id=case.id, task_id=task.id, org_id=party_org(case, role), role=str(role),
                                 user_id=user_id, kind=kind, subject=subject, body=body))
 

@@ -94,32 +94,64 @@ def _conflict_json(c: rules.Conflict) -> dict:
             "allowed": c.allowed, "restriction_version": c.restriction_version, "text": c.text}
 
 
-def respond_to_duty_offer(actor: Actor, offer_id: int, *, answer: str, responded_on: date,
-                          reason: str = "", requested_changes: str = "", shared_reason: str = "", options: Options = DEFAULT) -> DutyOffer:
-    """Accept (only without conflicts), decline with a reason, or counter with the changes wanted. The reason
-    is clinical and stays with the clinical parties; the employer reads the changes and the shared reason."""
+def _round_on_case(actor: Actor, command_name: str, offer_id: int, options: Options):
+    """The round named and its case, locked, the actor checked for the command on it."""
+    row = db.session.get(DutyOffer, offer_id) if isinstance(offer_id, int) else None
+    if row is None:
+        raise NotFound(f"duty offer {offer_id} does not exist", field="offer_id")
+    case = load_case(row.case_id)
+    authorize(actor, command_name, case, subject=row.id, options=options)
+    return row, case
+
+
+def check_duty_offer(actor: Actor, offer_id: int, *, verdict: str, checked_on: date, reason: str = "",
+                     requested_changes: str = "", shared_reason: str = "", options: Options = DEFAULT) -> DutyOffer:
+    """The therapist's or physician's check of a round against the restrictions in force: it fits (it goes to
+    the worker to answer) or the employer is asked for changes. The clinician's own words stay with the clinical
+    parties; the employer reads the changes and the shared reason."""
     with command(options):
-        row = db.session.get(DutyOffer, offer_id) if isinstance(offer_id, int) else None
-        if row is None:
-            raise NotFound(f"duty offer {offer_id} does not exist", field="offer_id")
-        case = load_case(row.case_id)
-        authorize(actor, "respond_to_duty_offer", case, subject=row.id, options=options)
+        row, case = _round_on_case(actor, "check_duty_offer", offer_id, options)
+        if checked_on < row.sent_on or checked_on > date.today():
+            raise InvalidValue("the check is dated between the offer and today", field="checked_on")
+        checked = rules.check_round(_offer_value(row), row.status, verdict,
+                                    restriction_in_force_on(case.id, checked_on), reason=reason,
+                                    requested_changes=requested_changes)
+        row.status, row.checked_on, row.checked_by_id = str(checked.status), checked_on, actor.user_id
+        row.check_note = checked.reason or None
+        row.conflicts = [_conflict_json(c) for c in checked.conflicts]
+        if checked.answer is rules.Verdict.COUNTER:
+            # the counter is the answer of the worker's side to this round: the employer's move follows from it
+            row.response, row.responded_on, row.responded_by_id = "counter", checked_on, actor.user_id
+            row.response_note, row.requested_changes = checked.reason or None, checked.requested_changes
+            row.shared_reason = (shared_reason or "").strip() or None
+            summary = (f"Offer round {row.round} countered: changes requested: {row.requested_changes}"
+                       + (f"; reason: {row.shared_reason}" if row.shared_reason else ""))
+        else:
+            summary = (f"Offer round {row.round} checked against restrictions v{checked.restriction_version}: it "
+                       f"fits; the worker answers it by {row.response_due}")
+        record(case, actor, "duty_offer_checked", summary, on=checked_on,
+               data={"offer_id": row.id, "verdict": str(checked.answer)}, subject=f"duty_offer:{row.id}")
+    return row
+
+
+def respond_to_duty_offer(actor: Actor, offer_id: int, *, answer: str, responded_on: date, reason: str = "",
+                          options: Options = DEFAULT) -> DutyOffer:
+    """The worker's answer to a checked round: accept (while it still fits the restrictions in force), or decline
+    with their reason (shared with the employer and the insurer: a decline has consequences for benefits)."""
+    with command(options):
+        row, case = _round_on_case(actor, "respond_to_duty_offer", offer_id, options)
         if responded_on < row.sent_on or responded_on > date.today():
             raise InvalidValue("the answer is dated between the offer and today", field="responded_on")
         response = rules.respond(_offer_value(row), row.status, answer,
-                                 restriction_in_force_on(case.id, responded_on), reason=reason,
-                                 requested_changes=requested_changes)
+                                 restriction_in_force_on(case.id, responded_on), reason=reason)
         row.status, row.response, row.responded_on = str(response.status), str(response.answer), responded_on
-        row.response_note = response.reason or None
-        row.requested_changes = response.requested_changes or None
-        row.shared_reason = (shared_reason or "").strip() or None
+        row.shared_reason = response.reason or None
         row.responded_by_id = actor.user_id
         row.conflicts = [_conflict_json(c) for c in response.conflicts]
         late = " (after the response window)" if rules.is_response_overdue(row.response_due, responded_on) else ""
         record(case, actor, "duty_offer_answered",
-               f"Offer round {row.round} {response.status}{late}"
-               + "".join(f"; {label}: {text}" for label, text in (("changes requested", row.requested_changes),
-                                                                  ("reason", row.shared_reason)) if text),
+               f"Offer round {row.round} {response.status} by the worker{late}"
+               + (f"; reason: {row.shared_reason}" if row.shared_reason else ""),
                on=responded_on, data={"offer_id": row.id, "answer": str(response.answer)},
                subject=f"duty_offer:{row.id}")
     return row
@@ -129,11 +161,7 @@ def withdraw_duty_offer(actor: Actor, offer_id: int, *, withdrawn_on: date, reas
                         options: Options = DEFAULT) -> DutyOffer:
     """The employer withdraws the open (or countered) round: no modified duty is on offer until a new one."""
     with command(options):
-        row = db.session.get(DutyOffer, offer_id) if isinstance(offer_id, int) else None
-        case = load_case(row.case_id) if row is not None else None
-        if row is None:
-            raise NotFound(f"duty offer {offer_id} does not exist", field="offer_id")
-        authorize(actor, "withdraw_duty_offer", case, subject=row.id, options=options)
+        row, case = _round_on_case(actor, "withdraw_duty_offer", offer_id, options)
         if withdrawn_on < row.sent_on or withdrawn_on > date.today():
             raise InvalidValue("the withdrawal is dated between the offer and today", field="withdrawn_on")
         row.status = str(rules.transition_offer(row.status, rules.OfferStatus.WITHDRAWN))

@@ -136,8 +136,9 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
     reviews = rel["reviews"][case.id]
     offers = rel["offers"][case.id]
     statuses = [o.status for o in offers]
-    open_offer, countered, declined = (
+    open_offer, to_answer, countered, declined = (
         offers[i] if i is not None else None for i in (
+            duty_rules.newest_round(statuses, duty_rules.AWAITING_CHECK),
             duty_rules.newest_round(statuses, duty_rules.AWAITING_ANSWER),
             duty_rules.newest_round(statuses, duty_rules.AWAITING_REVISION),
             duty_rules.newest_round(statuses, frozenset({duty_rules.OfferStatus.DECLINED}))))
@@ -174,7 +175,8 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
         latest_review_on=reviews[-1].reviewed_on if reviews else None,
         latest_readiness=_readiness(reviews[-1]) if reviews else {},
         accepted_offer=accepted,
-        open_offer=(open_offer.id, open_offer.response_due) if open_offer else None,
+        open_offer=(open_offer.id, duty_rules.check_due(open_offer.sent_on)) if open_offer else None,
+        offer_to_answer=(to_answer.id, to_answer.response_due) if to_answer else None,
         started_milestone=(started[-1].id, _confirm_due(started[-1])) if started else None,
         follow_ups_due=tuple((f.id, f.due_on) for f in rel["follow_ups"][case.id]),
         eligible=bool((case.screening or {}).get("eligible", True)),

@@ -30,6 +30,7 @@ def upgrade():
         batch.add_column(sa.Column("worker_id", sa.Integer()))
         batch.create_foreign_key(op.f("fk_case_worker_id_user_account"), "user_account", ["worker_id"], ["id"])
         batch.create_index(op.f("ix_case_worker_id"), ["worker_id"])
+    _case_triggers_again()
     op.create_table(
         "worker_invitation",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -54,6 +55,22 @@ def upgrade():
     op.create_index(op.f("ix_worker_invitation_case_id"), "worker_invitation", ["case_id"])
 
 
+def _case_triggers_again() -> None:
+    """On SQLite a batch alteration rebuilds the case table, and its triggers go with the old one: make them again
+    as they stand (c5e7a9b1d342 and f8b0d2e4a675: a new version unsyncs the case's stored actions; a9c1e3f5b786:
+    a deleted case takes its outbox rows). PostgreSQL alters the table in place and keeps them."""
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    op.execute("DROP TRIGGER IF EXISTS case_version_unsyncs")
+    op.execute('CREATE TRIGGER case_version_unsyncs AFTER UPDATE OF version ON "case" '
+               "WHEN NEW.version IS NOT OLD.version BEGIN "
+               "UPDATE case_schedule SET pending_version = NULL WHERE case_id = NEW.id; "
+               "DELETE FROM pending_action WHERE case_id = NEW.id; END")
+    op.execute("DROP TRIGGER IF EXISTS case_deleted_outbox")
+    op.execute('CREATE TRIGGER case_deleted_outbox AFTER DELETE ON "case" '
+               "BEGIN DELETE FROM outbox WHERE case_id = OLD.id; END")
+
+
 def downgrade():
     op.drop_index(op.f("ix_worker_invitation_case_id"), table_name="worker_invitation")
     op.drop_table("worker_invitation")
@@ -61,6 +78,7 @@ def downgrade():
         batch.drop_index(op.f("ix_case_worker_id"))
         batch.drop_constraint(op.f("fk_case_worker_id_user_account"), type_="foreignkey")
         batch.drop_column("worker_id")
+    _case_triggers_again()
     op.execute("DELETE FROM user_session WHERE user_id IN (SELECT id FROM user_account WHERE role = 'worker')")
     op.execute("DELETE FROM user_account WHERE role = 'worker'")
     with op.batch_alter_table("oauth2_client") as batch:

@@ -10,10 +10,10 @@ from coordinator.extensions import db
 from coordinator.models import Case, DutyOffer, FollowUp
 from coordinator.services.cases import open_case, request_clearance
 from coordinator.services.clearances import record_clearance
-from coordinator.services.duty import propose_duty_offer, respond_to_duty_offer
+from coordinator.services.duty import propose_duty_offer
 from coordinator.services.restrictions import issue_restrictions
 from coordinator.services.rtw import discharge_case, start_milestone
-from tests.services.journey import START, TODAY, review, to_program
+from tests.services.journey import START, TODAY, accept_offer, review, to_program
 
 READY = {"lift_floor_to_waist": 22.0, "carry": 11.0, "stand": 250.0}
 TASK = {"description": "Pick light orders", "task": "carry", "amount": 8, "frequency": "frequent"}
@@ -25,7 +25,8 @@ SCOPES = {"case_manager": "cases:read cases:write authorizations:write followups
           "other_employer_user": "cases:read duty:write milestones:write",
           "other_case_manager": "cases:read cases:write authorizations:write followups:write milestones:write"}
 OPERATIONS = [("/authorizations", "post"), ("/authorizations/{authorization_id}/decision", "post"),
-              ("/authorizations", "get"), ("/duty-offers", "post"), ("/duty-offers/{offer_id}/response", "post"),
+              ("/authorizations", "get"), ("/duty-offers", "post"), ("/duty-offers/{offer_id}/check", "post"),
+              ("/duty-offers/{offer_id}/response", "post"),
               ("/duty-offers", "get"), ("/milestones", "post"), ("/milestones/{milestone_id}/confirmation", "post"),
               ("/milestones", "get"), ("/setbacks", "post"), ("/discharge", "post"),
               ("/follow-ups/{follow_up_id}", "post"), ("/follow-ups", "get"), ("/closure", "post")]
@@ -84,8 +85,7 @@ def offered(parties, case_id, tasks=(TASK,), sent=1):
 def ready(parties, referral, claim="CLM-1") -> int:
     """A case with an accepted offer and a review showing capacity for the first milestone."""
     case_id = restricted(parties, referral, claim, max_hours_per_day=8)
-    respond_to_duty_offer(parties.therapist, offered(parties, case_id).id, answer="accept",
-                          responded_on=START + timedelta(days=2))
+    accept_offer(parties, offered(parties, case_id).id, START + timedelta(days=2))
     review(parties, case_id, 1, READY, hours_tolerated=4)
     return case_id
 
@@ -197,11 +197,11 @@ def test_offer_lists_its_conflicts_and_accepting_it_is_409(client, parties, refe
     assert answer.status_code == 201, answer.json
     assert {c["kind"] for c in answer.json["conflicts"]} == {"load", "avoided_task"}
     assert answer.headers["ETag"] == tag(case_id)
-    url = f"{base(case_id)}/duty-offers/{answer.json['id']}/response"
-    accept = post(client, url, as_("therapist"), case_id, {"answer": "accept", "responded_on": d(2)})
-    assert is_problem(accept, 409) and "conflict" in accept.json["detail"]
+    url = f"{base(case_id)}/duty-offers/{answer.json['id']}/check"
+    fits = post(client, url, as_("therapist"), case_id, {"verdict": "fits", "checked_on": d(2)})
+    assert is_problem(fits, 409) and "conflict" in fits.json["detail"]
     counter = post(client, url, as_("therapist"), case_id,
-                   {"answer": "counter", "responded_on": d(2), "requested_changes": "no climbing"})
+                   {"verdict": "counter", "checked_on": d(2), "requested_changes": "no climbing"})
     assert counter.status_code == 200 and counter.json["status"] == "countered"
 
 
@@ -223,19 +223,23 @@ def test_offer_before_the_program_is_409(client, parties, referral, as_):
     assert is_problem(post(client, base(case_id) + "/duty-offers", as_("employer_user"), case_id, offer_body()), 409)
 
 
-def test_response_refusals(client, parties, referral, as_):
+def test_check_refusals_and_the_clinic_no_longer_answers_for_the_worker(client, parties, referral, as_):
     case_id, other_id = restricted(parties, referral), to_program(parties, referral, claim_number="CLM-2")
     offer_id = offered(parties, case_id).id
-    url, body = f"{base(case_id)}/duty-offers/{offer_id}/response", {"answer": "decline", "responded_on": d(2),
-                                                                      "reason": "too far"}
+    url, body = f"{base(case_id)}/duty-offers/{offer_id}/check", {"verdict": "counter", "checked_on": d(2),
+                                                                   "requested_changes": "mornings only"}
     assert is_problem(client.post(url, json=body, headers=as_("therapist")), 428)
     assert is_problem(client.post(url, json=body, headers={**as_("therapist"), "If-Match": '"1"'}), 412)
-    bad = post(client, url, as_("therapist"), case_id, {"answer": "maybe", "responded_on": 5})
-    assert is_problem(bad, 422) and {"answer", "responded_on"} <= set(bad.json["errors"])
+    bad = post(client, url, as_("therapist"), case_id, {"verdict": "maybe", "checked_on": 5})
+    assert is_problem(bad, 422) and {"verdict", "checked_on"} <= set(bad.json["errors"])
     assert is_problem(post(client, url, as_("employer_user"), case_id, body), 403)
-    assert is_problem(post(client, f"{base(other_id)}/duty-offers/{offer_id}/response", as_("therapist"), other_id,
+    assert is_problem(post(client, f"{base(other_id)}/duty-offers/{offer_id}/check", as_("therapist"), other_id,
                            body), 404)
-    assert post(client, url, as_("therapist"), case_id, body).json["status"] == "declined"
+    # the answer is the worker's (in their portal): the clinic's token is refused it
+    answer = {"answer": "decline", "responded_on": d(2), "reason": "too far"}
+    assert is_problem(post(client, f"{base(case_id)}/duty-offers/{offer_id}/response", as_("therapist"), case_id,
+                           answer), 403)
+    assert post(client, url, as_("therapist"), case_id, body).json["status"] == "countered"
 
 
 def test_offer_list_is_paged_and_visible_to_the_employer(client, parties, referral, as_):

@@ -14,12 +14,13 @@ from tests.factories import csrf_token
 REDIRECT = "http://127.0.0.1:8765/callback"
 
 
-def make_client(org_id: int, role: str, **options) -> tuple[str, str | None]:
-    """Register a client through the same function the CLI uses; returns (client_id, secret)."""
-    org = db.session.get(Organisation, org_id)
-    if options.get("public") or "authorization_code" in options.get("grant_types", ()):
+def make_client(org_id: int | None, role: str, **options) -> tuple[str, str | None]:
+    """Register a client through the same function the CLI uses (a workers' app has no organisation); returns
+    (client_id, secret)."""
+    org = db.session.get(Organisation, org_id) if org_id is not None else None
+    if options.get("public") or "authorization_code" in options.get("grant_types", ()) or role == "worker":
         options.setdefault("redirect_uris", [REDIRECT])
-    row, secret = create_client(org.slug, role, **options)
+    row, secret = create_client(org.slug if org else None, role, **options)
     return row.client_id, secret
 
 

@@ -54,6 +54,10 @@ def test_create_refuses_what_the_role_or_organisation_does_not_allow(runner, par
         "must be absolute https": ["--org", "clinic", "--role", "therapist", "--grant", "authorization_code",
                                    "--redirect-uri", "http://app.clinic.test/cb"],
         "must act for a signed-in physician": ["--org", "practice", "--role", "physician"],
+        "must act for a signed-in worker": ["--role", "worker"],
+        "leave out the organisation": ["--org", "clinic", "--role", "worker", "--grant", "authorization_code",
+                                       "--redirect-uri", "https://app.example/cb"],
+        "no organisation with slug": ["--role", "therapist"],
     }
     for message, args in cases.items():
         result = _create(runner, *args)

@@ -13,7 +13,8 @@ from coordinator.services import authorizations, clearances, duty, rtw
 from coordinator.services.cases import request_clearance
 from coordinator.services.program import record_baseline, start_program
 from coordinator.services.restrictions import issue_restrictions
-from tests.services.journey import BASELINE, START, TODAY, opened, review, session, to_program
+from tests.services.journey import (BASELINE, START, TODAY, accept_offer, opened, review, session, to_program,
+                                    worker_joins)
 
 from tests.services.test_decision_letters_and_appeals import second_reviewer
 
@@ -33,11 +34,12 @@ def done(page, words: str) -> None:
     expect(page.get_by_text(words).first).to_be_visible()
 
 
-def submit(page, values: dict, button: str, words: str) -> None:
-    """Fill the open form, send it, and see the words that say it was taken."""
+def submit(page, values: dict, button: str, words: str | None) -> None:
+    """Fill the open form, send it, and see the words that say it was taken (None: the caller looks itself)."""
     fill(page, values)
     page.get_by_role("button", name=button).click()
-    done(page, words)
+    if words is not None:
+        done(page, words)
 
 
 def tasks_of(case_id: int) -> dict[str, str]:
@@ -228,31 +230,40 @@ def test_counter_offer_rounds_to_acceptance_with_the_offer_in_view(as_party, par
 
     offer("6", 10)   # nobody asked for one: restrictions are in force, so the employer may
     drain()
-    assert tasks_of(case_id).get("offer_answer") == "therapist"
+    assert tasks_of(case_id).get("offer_check") == "therapist"
     th = as_party(parties.therapist)
-    on_case(th, "therapist", case_id, "Answer the modified-duty offer")
-    expect(th.get_by_text("Scan parcels")).to_be_visible()   # the offer, in view while answering it
-    shot(th, "offer-answer")
-    th.get_by_label("Answer").select_option("counter")
+    on_case(th, "therapist", case_id, "Check the offer against the restrictions")
+    expect(th.get_by_text("Scan parcels")).to_be_visible()   # the offer, in view while checking it
+    shot(th, "offer-check")
+    th.get_by_label("Does the offer fit the restrictions in force?").select_option("counter")
     submit(th, {"Changes requested, for a counter-offer (shared with the employer)": "Start at 4 hours a day",
-                "Responded on (required)": (START + timedelta(days=11)).isoformat()},
-                    "Answer the modified-duty offer", "Answer sent to the employer.")
+                "Checked on (required)": (START + timedelta(days=11)).isoformat()},
+                    "Check the offer against the restrictions", "Counter-offer sent to the employer.")
     drain()
     tasks = tasks_of(case_id)
-    assert tasks.get("offer_revision") == "employer" and "offer_answer" not in tasks
+    assert tasks.get("offer_revision") == "employer" and "offer_check" not in tasks
     on_case(emp, "employer", case_id)
     expect(emp.get_by_text("Counter-offer: revise or withdraw the offer").first).to_be_visible()
     offer("4", 12)
     drain()
-    on_case(th, "therapist", case_id, "Answer the modified-duty offer")
-    th.get_by_label("Answer").select_option("accept")
-    submit(th, {"Responded on (required)": (START + timedelta(days=13)).isoformat()},
-        "Answer the modified-duty offer", "Answer sent to the employer.")
+    on_case(th, "therapist", case_id, "Check the offer against the restrictions")
+    th.get_by_label("Does the offer fit the restrictions in force?").select_option("fits")
+    submit(th, {"Checked on (required)": (START + timedelta(days=13)).isoformat()},
+        "Check the offer against the restrictions", "Checked: the offer goes to the worker to answer.")
+    worker = as_party(worker_joins(parties, case_id))
+    drain()
+    assert tasks_of(case_id).get("offer_answer") == "worker"
+    on_case(worker, "worker", case_id, "Answer the modified-duty offer")
+    expect(worker.get_by_text("Scan parcels")).to_be_visible()
+    shot(worker, "worker-offer-answer")
+    worker.get_by_label("Your answer").select_option("accept")
+    submit(worker, {"Responded on (required)": (START + timedelta(days=13)).isoformat()},
+           "Answer the modified-duty offer", "You accepted the offer")
     drain()
     db.session.rollback()
     assert [o.status for o in db.session.scalars(select(DutyOffer).where(DutyOffer.case_id == case_id)
                                                  .order_by(DutyOffer.round))] == ["revised", "accepted"]
-    assert not {"offer_answer", "offer_revision"} & set(tasks_of(case_id))
+    assert not {"offer_check", "offer_answer", "offer_revision"} & set(tasks_of(case_id))
 
 
 def test_a_week_that_has_not_ended_cannot_be_reviewed(as_party, parties, referral, flows):
@@ -272,28 +283,37 @@ def test_a_week_that_has_not_ended_cannot_be_reviewed(as_party, parties, referra
     expect(th.get_by_text("Not possible now: week 1 has not ended yet.")).to_be_visible()
 
 
-def test_the_clinic_declines_an_offer_with_a_reason_and_the_employer_is_asked_for_a_new_one(as_party, parties,
-                                                                                            referral, flows):
+def test_the_worker_declines_a_checked_offer_with_a_reason_and_the_employer_is_asked_for_a_new_one(
+        as_party, parties, referral, flows):
     case_id = to_program(parties, referral, claim_number="WC-6007")
     issue_restrictions(parties.physician, case_id, issued_on=START, max_lift_kg=10)
     review(parties, case_id, 1, READY)                   # ready for modified duty: the employer was asked for an offer
     sent_offer(parties, case_id, 8, 12)
     drain()
-    th = as_party(parties.therapist)
-    on_case(th, "therapist", case_id, "Answer the modified-duty offer")
-    expect(th.get_by_text("Pick light orders")).to_be_visible()
-    th.get_by_label("Answer").select_option("decline")
-    submit(th, {"Clinical reason for a decline (not shared with the employer)": "Childcare in the mornings",
-                "Reason shared with the employer": "Mornings cannot work for the worker",
-                "Responded on (required)": (START + timedelta(days=9)).isoformat()},
-                    "Answer the modified-duty offer", "Answer sent to the employer.")
+    md = as_party(parties.physician)   # the physician may check it too
+    on_case(md, "physician", case_id, "Check the offer against the restrictions")
+    expect(md.get_by_text("Pick light orders")).to_be_visible()
+    md.get_by_label("Does the offer fit the restrictions in force?").select_option("fits")
+    submit(md, {"Your clinical note (not shared with the employer)": "Lumbar load within the limits",
+                "Checked on (required)": (START + timedelta(days=9)).isoformat()},
+           "Check the offer against the restrictions", "Checked: the offer goes to the worker to answer.")
+    worker = as_party(worker_joins(parties, case_id))
+    on_case(worker, "worker", case_id, "Answer the modified-duty offer")
+    worker.get_by_label("Your answer").select_option("decline")
+    submit(worker, {"Responded on (required)": (START + timedelta(days=9)).isoformat()},
+           "Answer the modified-duty offer", None)   # no reason: refused beside the input
+    expect(worker.get_by_text("a decline records its reason", exact=False).first).to_be_visible()
+    worker.get_by_label("Your answer").select_option("decline")
+    submit(worker, {"Your reason for declining (your employer and the insurer will read it)": "Mornings cannot work "
+                    "for me", "Responded on (required)": (START + timedelta(days=9)).isoformat()},
+           "Answer the modified-duty offer", "You declined the offer")
     drain()
     assert tasks_of(case_id).get("duty_offer") == "employer" and "offer_answer" not in tasks_of(case_id)
     emp = as_party(parties.employer_user)
     on_case(emp, "employer", case_id)
-    expect(emp.get_by_text("the worker declined the last offer (Mornings cannot work for the worker)").first) \
+    expect(emp.get_by_text("the worker declined the last offer (Mornings cannot work for me)").first) \
         .to_be_visible()
-    assert "Childcare" not in emp.content()                           # the clinic's own reason stays with it
+    assert "Lumbar" not in emp.content()                           # the clinician's own note stays with the clinic
     expect(emp.get_by_role("link", name="Propose modified duty", exact=True)).to_be_visible()
     shot(emp, "employer-after-decline")
     db.session.rollback()
@@ -305,7 +325,7 @@ def test_a_setback_steps_back_a_rung_and_the_ladder_climbs_again_after_a_review(
     case_id = to_program(parties, referral, claim_number="WC-6008")
     issue_restrictions(parties.physician, case_id, issued_on=START, max_hours_per_day=8)
     accepted = sent_offer(parties, case_id, 1, 7)
-    duty.respond_to_duty_offer(parties.therapist, accepted.id, answer="accept", responded_on=START + timedelta(days=2))
+    accept_offer(parties, accepted.id, START + timedelta(days=2))
     review(parties, case_id, 1, READY, hours_tolerated=8)
     first = rtw.start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=7))
     rtw.confirm_milestone(parties.employer_user, first.id, confirmed_on=START + timedelta(days=7))

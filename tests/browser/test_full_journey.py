@@ -1,8 +1,10 @@
-"""Five parties take one case from intake to full duty in chromium, each from their own portal and forms.
+"""Six parties take one case from intake to full duty in chromium, each from their own portal and forms (the
+worker joins by the clinic's invitation, on a phone's width, and answers the offer the therapist checked).
 
 The dates are typed as a person would back-fill them (the program began two weeks ago), so the whole ladder
 can be climbed in one run; the flows' own steps are covered by test_journeys.py and tests/flows/."""
 
+import re
 from datetime import date, timedelta
 
 from playwright.sync_api import expect
@@ -49,7 +51,7 @@ def to_case(page, from_inbox: bool = True) -> None:
     table.get_by_role("link", name=CLAIM).first.click()
 
 
-def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_party, parties):
+def test_six_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_party, parties, browser, live_server):
     # the therapist takes the referral: parties, job demands, health flags
     page = as_party(parties.therapist)
     page.goto("/")
@@ -71,6 +73,23 @@ def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_par
     see(page, "Case opened.")
     case_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     act(page, "Send for clearance", {}, done="Sent to the physician for clearance.")
+
+    # the therapist invites the worker; without an e-mail server here, the link is handed over in person
+    page.get_by_role("link", name="Invite the worker", exact=True).click()
+    fill(page, {"The worker's e-mail address (required)": "sam.rivera@mail.example"})
+    page.get_by_role("button", name="Invite the worker", exact=True).click()
+    see(page, "give the worker this link yourself")
+    link = re.search(r"https?://\S+/invitations/[\w-]+",
+                     page.get_by_text("give the worker this link yourself").first.inner_text()).group(0)
+    phone = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 812})
+    worker = phone.new_page()
+    worker.set_default_timeout(10_000)
+    worker.goto(link)
+    fill(worker, {"Choose a password": "sam's own long password", "Type the password again": "sam's own long password"})
+    worker.get_by_role("button", name="Join my portal").click()
+    expect(worker.get_by_role("heading", name="Your return to work")).to_be_visible()
+    assert axe_violations(worker) == []
+    page.goto(f"/therapist/cases/{case_id}")
 
     # the physician clears the worker from the clearance queue in the inbox
     page = as_party(parties.physician)
@@ -136,11 +155,20 @@ def test_five_parties_take_a_case_from_intake_to_full_duty_in_the_browser(as_par
     page.get_by_role("button", name="Propose modified duty").click()
     see(page, "Offer sent")
 
-    # the therapist accepts it for the worker
+    # the therapist checks it against the restrictions; the worker, on their phone, accepts it
     page = as_party(parties.therapist)
     to_case(page)
-    act(page, "Answer the modified-duty offer", {"Answer (required)": ("accept",), "Responded on (required)": day(-6)},
-        done="Answer sent to the employer.")
+    act(page, "Check the offer against the restrictions",
+        {"Does the offer fit the restrictions in force? (required)": ("fits",), "Checked on (required)": day(-7)},
+        done="Checked: the offer goes to the worker to answer.")
+    worker.goto("/worker/")
+    worker.get_by_role("link", name="Answer the modified-duty offer").click()
+    see(worker, "Pick light orders")
+    fill(worker, {"Your answer (required)": ("accept",), "Responded on (required)": day(-6)})
+    worker.get_by_role("button", name="Answer the modified-duty offer").click()
+    see(worker, "You accepted the offer")
+    assert worker.evaluate("document.documentElement.scrollWidth") <= 375   # nothing wider than the phone
+    phone.close()
 
     # up the ladder: the therapist starts each rung, the employer confirms it at the worksite
     for rung in range(1, 5):

@@ -20,7 +20,7 @@ from coordinator.domain.catalogue import CATALOGUE, COMMANDS, Unavailable
 from coordinator.domain.errors import DomainError
 from coordinator.domain.review import Measures
 from coordinator.domain.safety import SessionObservations
-from coordinator.extensions import db
+from coordinator.extensions import db, limiter
 from coordinator.models import Authorization, Case, DutyOffer, FollowUp, Milestone, User
 from coordinator.portals import PORTALS
 from coordinator.portals.actions import ACTIONS
@@ -77,6 +77,8 @@ def _run(command: str, actor: Actor, case: Case, kind: str, subject, options: Op
         "issue_restrictions": lambda o: restrictions.issue_restrictions(actor, c, issued_on=TODAY, max_lift_kg=10,
                                                                         options=o),
         "propose_duty_offer": lambda o: duty.propose_duty_offer(actor, c, **offer, options=o),
+        "check_duty_offer": lambda o: duty.check_duty_offer(actor, subject, verdict="counter", checked_on=TODAY,
+                                                            requested_changes="lighter", options=o),
         "respond_to_duty_offer": lambda o: duty.respond_to_duty_offer(actor, subject, answer="decline",
                                                                       responded_on=TODAY, reason="too heavy",
                                                                       options=o),
@@ -199,6 +201,14 @@ def _extra_cases() -> None:
     case_id = cases.open_case(cast.a["therapist"], ref).id
     cases.request_clearance(cast.a["therapist"], case_id)
     clearances.record_clearance(cast.a["physician"], case_id, decided_on=start, contraindications=["unhealed_fracture"])
+    # a checked offer waiting for the worker's answer
+    ref = d.referral(cast, "X-ANSWER", "Ann Answer", "acme-logistics", "keystone-mutual", "warehouse")
+    case_id = d.in_program(cast, ref, start, "warehouse")
+    d.restrict(cast, case_id, start + timedelta(days=1))
+    offer = duty.propose_duty_offer(cast.a["employer_acme"], case_id, sent_on=start + timedelta(days=2),
+                                    **d.offer_terms(start + timedelta(days=5)))
+    duty.check_duty_offer(cast.a["therapist"], offer.id, verdict="fits", checked_on=start + timedelta(days=2))
+    d.join_worker(cast, case_id, "worker-x-answer@demo.test")
     ref = d.referral(cast, "X-CLOSE", "Cy Close", "acme-logistics", "keystone-mutual", "warehouse")
     case_id = d.in_program(cast, ref, start, "warehouse")
     rtw.discharge_case(cast.a["case_manager"], case_id, discharged_on=TODAY, program_ended=True)
@@ -237,15 +247,15 @@ def test_portal_service_and_api_agree_for_every_role_stage_and_command(app, clie
             if actor is None:
                 continue
             if actor.user_id not in signed_in:   # each party signs in once: a browser and an API token
+                # each from their own device: the per-address sign-in throttle counts one place's attempts
+                limiter.reset()
                 browser = app.test_client()
                 sign_in(browser, actor)
-                # a worker has their portal; no API client is registered for workers (they belong to no
-                # organisation a partner system could be bound to)
-                signed_in[actor.user_id] = (browser, None if role is Role.WORKER else token_of(browser, actor))
+                signed_in[actor.user_id] = (browser, token_of(browser, actor))   # a worker's: the workers' app
             browser, headers = signed_in[actor.user_id]
             portal_set = offered_by_portal(browser, portal, case.id)
+            api_set = listed_by_api(client, headers, case.id)
             service_set = accepted_by_services(actor, case)
-            api_set = service_set if headers is None else listed_by_api(client, headers, case.id)
             if not portal_set == api_set == service_set:
                 disagreements.append((role, case.stage, case.claim_number, {
                     "portal only": portal_set - service_set, "service only": service_set - portal_set,

@@ -9,7 +9,7 @@ from coordinator.domain.clearance import HealthFlags
 from coordinator.extensions import db
 from coordinator.models import Authorization, CaseEvent, CaseTask, FollowUp, Notification
 from coordinator.services.clearances import record_clearance
-from coordinator.services.duty import propose_duty_offer
+from coordinator.services.duty import check_duty_offer, propose_duty_offer
 from coordinator.services.rtw import discharge_case, start_milestone
 from flows.drive_case import drive_case
 from tests.api.test_workflow_api import OFFER, READY, TASK, ready, restricted
@@ -80,7 +80,8 @@ def test_a_red_flag_pauses_notifies_the_physician_and_opens_the_reassessment(par
     assert told and told[0].org_id == parties.physician.org_id and "260" not in told[0].body
 
 
-def test_readiness_asks_the_employer_for_an_offer_and_routes_the_offer_to_the_therapist(parties, referral, flows):
+def test_readiness_asks_the_employer_for_an_offer_and_routes_the_offer_to_the_therapist_then_the_worker(
+        parties, referral, flows):
     case_id = restricted(parties, referral, max_hours_per_day=8)
     review(parties, case_id, 1, READY, hours_tolerated=4)
     drive(case_id)
@@ -89,7 +90,11 @@ def test_readiness_asks_the_employer_for_an_offer_and_routes_the_offer_to_the_th
     propose_duty_offer(parties.employer_user, case_id, tasks=[TASK], start_date=START + timedelta(days=9),
                        sent_on=START + timedelta(days=7), **OFFER)
     drive(case_id)
-    assert task(case_id, "duty_offer") is None and task(case_id, "offer_answer").role == "therapist"
+    assert task(case_id, "duty_offer") is None and task(case_id, "offer_check").role == "therapist"
+    offer_id = task(case_id, "offer_check").subject_key
+    check_duty_offer(parties.therapist, offer_id, verdict="fits", checked_on=START + timedelta(days=8))
+    drive(case_id)
+    assert task(case_id, "offer_check") is None and task(case_id, "offer_answer").role == "worker"
 
 
 def test_the_next_milestone_is_proposed_and_its_confirmation_asked_of_the_employer(parties, referral, flows):

@@ -91,6 +91,7 @@ CALLS = {
         a, c, tasks=[{"description": "Pick", "task": "carry", "amount": 5, "frequency": "frequent"}],
         hours_per_day=4, schedule="Mon-Fri", location="Dock", wage=20, wage_period="hourly",
         start_date=TODAY, sent_on=TODAY),
+    "check_duty_offer": lambda a, c, o: duty.check_duty_offer(a, o["offer"], verdict="fits", checked_on=TODAY),
     "respond_to_duty_offer": lambda a, c, o: duty.respond_to_duty_offer(
         a, o["offer"], answer="decline", reason="no", responded_on=TODAY),
     "start_milestone": lambda a, c, o: rtw.start_milestone(a, c, started_on=TODAY),

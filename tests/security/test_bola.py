@@ -9,10 +9,10 @@ from sqlalchemy import select
 from coordinator.extensions import db
 from coordinator.models import Authorization, Case, FollowUp
 from coordinator.services.documents import add_document
-from coordinator.services.duty import propose_duty_offer, respond_to_duty_offer
+from coordinator.services.duty import propose_duty_offer
 from coordinator.services.restrictions import issue_restrictions
 from coordinator.services.rtw import discharge_case, start_milestone
-from tests.services.journey import START, TODAY, review, to_program
+from tests.services.journey import START, TODAY, accept_offer, review, to_program
 
 # owner -> an outsider of the same role (another insurer, employer, clinic, physician)
 PAIRS = {"insurer_user": "other_insurer_user", "employer_user": "other_employer_user",
@@ -29,7 +29,7 @@ def one_of_each(parties, referral) -> dict[str, int]:
     offer = propose_duty_offer(parties.employer_user, case_id, tasks=[TASK], start_date=START + timedelta(days=9),
                                sent_on=START + timedelta(days=1), hours_per_day=4, schedule="Mon-Fri 8-12",
                                location="Dock 2", wage=24.5, wage_period="hourly")
-    respond_to_duty_offer(parties.therapist, offer.id, answer="accept", responded_on=START + timedelta(days=2))
+    accept_offer(parties, offer.id, START + timedelta(days=2))
     review(parties, case_id, 1, READY, hours_tolerated=4)
     milestone = start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=7))
     discharge_case(parties.case_manager, case_id, discharged_on=TODAY, program_ended=True)

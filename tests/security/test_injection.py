@@ -17,7 +17,7 @@ from coordinator.schemas.workflow import (AppealInSchema, AuthorizationDecisionI
                                           DischargeInSchema,
                                           DutyOfferInSchema, InformationInSchema, OfferWithdrawalInSchema,
                                               DutyResponseInSchema, FollowUpInSchema, OfferedTaskInSchema,
-                                              ReassignmentInSchema, SetbackInSchema)
+                                              OfferCheckInSchema, ReassignmentInSchema, SetbackInSchema)
 from coordinator.domain.actors import Role
 from coordinator.domain.permissions import can
 from coordinator.extensions import db
@@ -33,8 +33,8 @@ PAYLOADS = ("'; DROP TABLE \"case\"; --", "\" OR 1=1 --", "<script>alert(1)</scr
             "=HYPERLINK(\"http://evil\",\"x\")", "+SUM(1)", "@cmd", "-2+3")
 RAW_MARKUP = ("<script>alert", "<img src=x onerror")        # must never reach a page as markup
 PORTALS = {"therapist": "therapist", "case_manager": "case-manager", "physician": "physician",
-           "employer_user": "employer", "insurer_user": "insurer"}
-CLINICAL = ("therapist", "case_manager", "physician", "insurer_user")
+           "employer_user": "employer", "insurer_user": "insurer", "worker": "worker"}
+CLINICAL = ("therapist", "case_manager", "physician", "insurer_user", "worker")
 SAFE_FILENAME = re.compile(r'attachment; filename="[A-Za-z0-9._-]+"')
 FAIR = {"lift_floor_to_waist": 14.0, "carry": 7.0, "stand": 140.0}
 READY = {"lift_floor_to_waist": 22.0, "carry": 11.0, "stand": 250.0}
@@ -223,16 +223,22 @@ def journey(client, parties, texts: Texts, bearer, user_bearer) -> int:
     task = {"task": "carry", "amount": 8, "frequency": "frequent", **texts.of(OfferedTaskInSchema)}
     offer = {"tasks": [task], "hours_per_day": 4, "wage": 24.5, "wage_period": "hourly", "start_date": d(24),
              **texts.of(DutyOfferInSchema)}
-    # a decline keeps its clinical reason and the reason shared with the employer; a counter its changes
+    # a check keeps the clinician's note; a counter its changes and the reason shared with the employer; the
+    # worker's decline their own reason (in their portal: a worker holds no API client)
     withdrawn = api.post(emp, "duty-offers", {**offer, "sent_on": d(16)})
     api.post(emp, f"duty-offers/{withdrawn['id']}/withdrawal", {"withdrawn_on": d(16),
                                                                 **texts.of(OfferWithdrawalInSchema)})
-    for round_, (answer, notes) in enumerate([("decline", ("reason", "shared_reason")),
-                                              ("counter", ("requested_changes",)), ("accept", ())]):
+    worker = worker_browser(client, parties, api.case_id)
+    for round_, (verdict, notes, answer) in enumerate([("fits", ("reason",), "decline"),
+                                                       ("counter", ("requested_changes", "shared_reason"), None),
+                                                       ("fits", (), "accept")]):
         offered = api.post(emp, "duty-offers", {**offer, "sent_on": d(17 + 2 * round_)})
-        api.post(th, f"duty-offers/{offered['id']}/response", {
-            "answer": answer, "responded_on": d(18 + 2 * round_),
-            **(texts.of(DutyResponseInSchema, *notes) if notes else {})})
+        api.post(th, f"duty-offers/{offered['id']}/check", {
+            "verdict": verdict, "checked_on": d(18 + 2 * round_), **(texts.of(OfferCheckInSchema, *notes))})
+        if answer:
+            answer_in_the_portal(worker, api.case_id, offered["id"], {
+                "answer": answer, "responded_on": d(18 + 2 * round_),
+                **(texts.of(DutyResponseInSchema) if answer == "decline" else {})})
     milestone = api.post(cm, "milestones", {"started_on": d(24)})
     api.post(emp, f"milestones/{milestone['id']}/confirmation", {"confirmed_on": d(24)})
     api.post(emp, "setbacks", {"on": d(25), **texts.of(SetbackInSchema)})
@@ -241,6 +247,25 @@ def journey(client, parties, texts: Texts, bearer, user_bearer) -> int:
         api.post(cm, f"follow-ups/{follow_up}", {"recorded_on": TODAY.isoformat(), "work_status": "modified_duty",
                                                  "recurrence": False, **texts.of(FollowUpInSchema)})
     return api.case_id
+
+
+def worker_browser(client, parties, case_id: int):
+    """The case's worker (linked directly), signed in to their portal through the real form."""
+    from tests.services.journey import worker_joins
+
+    worker_joins(parties, case_id)
+    browser = client.application.test_client()
+    sign_in(browser, parties.worker)
+    return browser
+
+
+def answer_in_the_portal(browser, case_id: int, offer_id: int, body: dict) -> None:
+    """The worker's answer to a checked round, through their portal's form."""
+    url = f"/worker/cases/{case_id}/act/offer-answer/{offer_id}"
+    page = browser.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    answer = browser.post(url, data={**body, "version": version, "csrf_token": csrf_token(page)})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
 
 
 def reassign_in_the_portal(browser, parties, case_id: int, texts: Texts) -> None:
@@ -322,6 +347,8 @@ def check_pages_escape(browsers: dict, parties, case_id: int, texts: Texts) -> N
         forms |= set(urls)
         for url in [f"/{portal}/", f"/{portal}/?q={PAYLOADS[2]}", f"/{portal}/cases/{case_id}", *urls.values()]:
             answer = browsers[name].get(url)
+            if name == "worker" and answer.status_code == 302 and "/act/" not in url:
+                continue   # the worker's start page sends them to their one case, read next
             # a form the catalogue does not allow now still renders, with the reason instead of its inputs
             assert answer.status_code in ((200, 409) if "/act/" in url else (200,)), url
             pages[f"{name} {url}"] = answer.get_data(as_text=True)

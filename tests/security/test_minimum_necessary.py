@@ -99,10 +99,11 @@ def test_no_clinician_s_note_reaches_the_employer_anywhere(app, client, parties,
     reassign_in_the_portal(case_manager, parties, case_id, texts)
     clinical, shared = split(texts)
     assert {"ReferralSchema.diagnosis_text", "RestrictionsInSchema.notes", "SetbackInSchema.reason",
-            "DutyResponseInSchema.reason", "ClearanceInSchema.note", "AuthorizationDecisionInSchema.reason",
+            "OfferCheckInSchema.reason", "ClearanceInSchema.note", "AuthorizationDecisionInSchema.reason",
             "ResumptionInSchema.note", "FollowUpInSchema.notes", "OverrideInSchema.reason",
             "ReassignmentInSchema.reason"} <= set(clinical)
-    assert {"DutyResponseInSchema.shared_reason", "DutyResponseInSchema.requested_changes",
+    # the worker's own reason for declining an offer is theirs to share: it bears on their benefits
+    assert {"OfferCheckInSchema.shared_reason", "OfferCheckInSchema.requested_changes", "DutyResponseInSchema.reason",
             "SetbackInSchema.shared_reason"} == set(shared)
 
     read = employer_reads(app, client, parties.employer_user, bearer, case_id)
@@ -116,7 +117,7 @@ def test_no_clinician_s_note_reaches_the_employer_anywhere(app, client, parties,
     therapist = bearer(parties.therapist, "cases:read")
     clinical_api = " ".join(s for path in ("", "/timeline", "/milestones", "/duty-offers", "/restrictions")
                             for s in leaves(client.get(f"/api/v1/cases/{case_id}{path}", headers=therapist).json))
-    for key in ("RestrictionsInSchema.notes", "SetbackInSchema.reason", "DutyResponseInSchema.reason",
+    for key in ("RestrictionsInSchema.notes", "SetbackInSchema.reason", "OfferCheckInSchema.reason",
                 "ReferralSchema.diagnosis_text"):
         assert re.search(clinical[key], clinical_api), key
 

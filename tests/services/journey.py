@@ -66,3 +66,34 @@ def events(case_id: int) -> list[str]:
     db.session.rollback()
     return [e.kind for e in db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)
                                                .order_by(CaseEvent.id))]
+
+
+def worker_joins(parties, case_id: int):
+    """The parties' worker account on the case (linked directly: the invitation is tested on its own)."""
+    from coordinator.extensions import db
+    from coordinator.models import Case
+
+    case = db.session.get(Case, case_id)
+    if case.worker_id is None:
+        case.worker_id = parties.worker.user_id
+        db.session.commit()
+    return parties.worker
+
+
+def accept_offer(parties, offer_id: int, on: date, *, case_id: int | None = None):
+    """The therapist checks the round (it fits the restrictions) and the worker accepts it, the same day."""
+    from coordinator.extensions import db
+    from coordinator.models import DutyOffer
+    from coordinator.services.duty import check_duty_offer, respond_to_duty_offer
+
+    check_duty_offer(parties.therapist, offer_id, verdict="fits", checked_on=on)
+    worker = worker_joins(parties, case_id or db.session.get(DutyOffer, offer_id).case_id)
+    return respond_to_duty_offer(worker, offer_id, answer="accept", responded_on=on)
+
+
+def counter_offer(parties, offer_id: int, on: date, changes: str, **more):
+    """The therapist's counter: the employer is asked for changes."""
+    from coordinator.services.duty import check_duty_offer
+
+    return check_duty_offer(parties.therapist, offer_id, verdict="counter", checked_on=on,
+                            requested_changes=changes, **more)

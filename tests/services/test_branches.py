@@ -20,7 +20,8 @@ from coordinator.services.facts import refusal_on
 from coordinator.services.restrictions import issue_restrictions
 from flows.drive_case import drive_case
 
-from .journey import BASELINE, START, TODAY, events, opened, review, session, to_program
+from .journey import (BASELINE, START, TODAY, accept_offer, counter_offer, events, opened, review, session, to_program,
+                      worker_joins)
 from .test_decision_letters_and_appeals import second_reviewer
 
 READY = {"lift_floor_to_waist": 22.0, "carry": 11.0, "stand": 250.0}
@@ -289,23 +290,29 @@ def test_counter_offers_go_round_to_acceptance_each_party_told_once(ctx, flows, 
     # nobody asked for an offer yet (no review shows readiness): restrictions are in force, so the employer may
     first = offer(parties, case_id, 1)
     flows_for_thirty_days(case_id, START + timedelta(days=1))
-    [answer] = open_tasks(case_id)["offer_answer"]
-    assert answer.role == "therapist" and len(notes_of(answer)) == 1
-    duty.respond_to_duty_offer(parties.therapist, first.id, answer="counter", responded_on=START + timedelta(days=2),
-                               requested_changes="Start at 3 hours a day")
+    [check] = open_tasks(case_id)["offer_check"]
+    assert check.role == "therapist" and len(notes_of(check)) == 1
+    counter_offer(parties, first.id, START + timedelta(days=2), "Start at 3 hours a day")
     flows_for_thirty_days(case_id, START + timedelta(days=2))
     tasks = open_tasks(case_id)
-    assert "offer_answer" not in tasks
+    assert "offer_check" not in tasks and "offer_answer" not in tasks
     [revise] = tasks["offer_revision"]
     assert revise.role == "employer" and revise.org_id == parties.employer.id and len(notes_of(revise)) == 1
     second = offer(parties, case_id, 3, hours_per_day=3)
-    duty.respond_to_duty_offer(parties.therapist, second.id, answer="accept", responded_on=START + timedelta(days=4))
+    duty.check_duty_offer(parties.therapist, second.id, verdict="fits", checked_on=START + timedelta(days=4))
+    worker = worker_joins(parties, case_id)
+    flows_for_thirty_days(case_id, START + timedelta(days=4))
+    [answer] = open_tasks(case_id)["offer_answer"]            # now the worker's: they answer the checked round
+    assert answer.role == "worker" and answer.org_id is None
+    [told] = notes_of(answer)
+    assert told.user_id == worker.user_id
+    duty.respond_to_duty_offer(worker, second.id, answer="accept", responded_on=START + timedelta(days=4))
     flows_for_thirty_days(case_id, START + timedelta(days=4))
     db.session.rollback()
     statuses = [o.status for o in db.session.scalars(select(DutyOffer).where(DutyOffer.case_id == case_id)
                                                      .order_by(DutyOffer.round))]
     assert statuses == ["revised", "accepted"]                # the older round is closed, not left open
-    assert not {"offer_answer", "offer_revision", "duty_offer"} & set(open_tasks(case_id))
+    assert not {"offer_check", "offer_answer", "offer_revision", "duty_offer"} & set(open_tasks(case_id))
     per_task = db.session.execute(select(Notification.task_id, Notification.org_id, func.count()).where(
         Notification.case_id == case_id, Notification.kind == "task").group_by(Notification.task_id,
                                                                                 Notification.org_id)).all()
@@ -316,8 +323,7 @@ def test_the_employer_withdraws_a_countered_offer(ctx, parties, referral):
     case_id = to_program(parties, referral)
     issue_restrictions(parties.physician, case_id, issued_on=START, max_lift_kg=10)
     first = offer(parties, case_id, 1)
-    duty.respond_to_duty_offer(parties.therapist, first.id, answer="counter", responded_on=START + timedelta(days=2),
-                               requested_changes="Mornings only")
+    counter_offer(parties, first.id, START + timedelta(days=2), "Mornings only")
     assert duty.withdraw_duty_offer(parties.employer_user, first.id, withdrawn_on=START + timedelta(days=3)).status \
         == "withdrawn"
 
@@ -328,8 +334,10 @@ def test_a_declined_offer_stands_and_the_employer_is_asked_for_a_new_one_with_th
     issue_restrictions(parties.physician, case_id, issued_on=START, max_lift_kg=10)
     review(parties, case_id, 1, READY)                        # ready for modified duty: an offer is wanted
     first = offer(parties, case_id, 8, start=12)
-    duty.respond_to_duty_offer(parties.therapist, first.id, answer="decline", responded_on=START + timedelta(days=9),
-                               reason="Childcare in the mornings", shared_reason="Mornings cannot work for the worker")
+    duty.check_duty_offer(parties.therapist, first.id, verdict="fits", checked_on=START + timedelta(days=8),
+                          reason="Lumbar load within limits")
+    duty.respond_to_duty_offer(worker_joins(parties, case_id), first.id, answer="decline",
+                               responded_on=START + timedelta(days=9), reason="Mornings cannot work for me")
     flows_for_thirty_days(case_id, START + timedelta(days=9))
     db.session.rollback()
     assert db.session.get(DutyOffer, first.id).status == "declined"      # nobody reopens it
@@ -337,8 +345,8 @@ def test_a_declined_offer_stands_and_the_employer_is_asked_for_a_new_one_with_th
     assert "offer_answer" not in tasks and "offer_revision" not in tasks
     [ask] = tasks["duty_offer"]
     [told] = notes_of(ask)
-    assert ask.role == "employer" and "Mornings cannot work for the worker" in told.body
-    assert "Childcare" not in told.body                                   # the clinical reason stays with the clinic
+    assert ask.role == "employer" and "Mornings cannot work for me" in told.body   # the worker's own reason
+    assert "Lumbar" not in told.body                                     # the clinician's note stays with the clinic
     assert ask.due_on == add_business_days(START + timedelta(days=9), 10)  # counted from the decline
     second = offer(parties, case_id, 10, start=12, schedule="Mon-Fri 13-17")   # a new round, proposed afresh
     assert (second.round, second.status) == (2, "proposed")
@@ -370,7 +378,7 @@ def test_after_a_setback_the_ladder_waits_for_a_new_review_then_the_therapist_re
     case_id = to_program(parties, referral)
     issue_restrictions(parties.physician, case_id, issued_on=START, max_hours_per_day=8)
     accepted = offer(parties, case_id, 1, start=7)
-    duty.respond_to_duty_offer(parties.therapist, accepted.id, answer="accept", responded_on=START + timedelta(days=2))
+    accept_offer(parties, accepted.id, START + timedelta(days=2))
     review(parties, case_id, 1, READY, hours_tolerated=8)
     first = rtw.start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=7))
     rtw.confirm_milestone(parties.employer_user, first.id, confirmed_on=START + timedelta(days=7))

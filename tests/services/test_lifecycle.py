@@ -11,13 +11,13 @@ from coordinator.domain.permissions import NotPermitted
 from coordinator.domain.safety import SessionObservations
 from coordinator.extensions import db
 from coordinator.models import Case, CaseEvent, FollowUp, OutboxRow, ProgramSession, WeeklyTarget
-from coordinator.services.duty import propose_duty_offer, respond_to_duty_offer
+from coordinator.services.duty import check_duty_offer, propose_duty_offer, respond_to_duty_offer
 from coordinator.services.program import log_session, resume_program
 from coordinator.services.restrictions import issue_restrictions
 from coordinator.services.rtw import (close_case, confirm_milestone, discharge_case, record_follow_up,
                                       report_setback, start_milestone)
 
-from .journey import START, TODAY, review, session, to_program
+from .journey import START, TODAY, accept_offer, counter_offer, review, session, to_program, worker_joins
 
 READY = {"lift_floor_to_waist": 22.0, "carry": 11.0, "stand": 250.0}
 OFFER = dict(tasks=[{"description": "Pick light orders", "task": "carry", "amount": 8,
@@ -51,7 +51,7 @@ def test_full_journey_from_referral_to_closed(parties, referral):
     offer = propose_duty_offer(parties.employer_user, case_id, start_date=START + timedelta(days=20),
                                sent_on=START + timedelta(days=15), **OFFER)
     assert offer.conflicts == []
-    respond_to_duty_offer(parties.therapist, offer.id, answer="accept", responded_on=START + timedelta(days=16))
+    accept_offer(parties, offer.id, START + timedelta(days=16))
 
     for number in range(1, 5):
         started = START + timedelta(days=16 + number)
@@ -130,15 +130,14 @@ def test_offer_with_conflicts_cannot_be_accepted_but_can_be_countered_and_revise
     offer = propose_duty_offer(parties.employer_user, case_id, start_date=START + timedelta(days=9),
                                sent_on=START + timedelta(days=1), **heavy)
     assert {c["kind"] for c in offer.conflicts} == {"load", "avoided_task"}
-    with pytest.raises(RuleViolation, match="conflicts"):
-        respond_to_duty_offer(parties.therapist, offer.id, answer="accept", responded_on=START + timedelta(days=2))
-    respond_to_duty_offer(parties.therapist, offer.id, answer="counter", requested_changes="lighter carry, no climbing",
-                          responded_on=START + timedelta(days=2))
+    with pytest.raises(RuleViolation, match="conflicts"):   # it cannot go to the worker as it stands
+        check_duty_offer(parties.therapist, offer.id, verdict="fits", checked_on=START + timedelta(days=2))
+    counter_offer(parties, offer.id, START + timedelta(days=2), "lighter carry, no climbing")
     light = dict(OFFER, tasks=[dict(OFFER["tasks"][0], amount=4)])
     revised = propose_duty_offer(parties.employer_user, case_id, start_date=START + timedelta(days=9),
                                  sent_on=START + timedelta(days=3), **light)
     assert revised.round == 2 and revised.status == "revised" and revised.conflicts == []
-    respond_to_duty_offer(parties.therapist, revised.id, answer="accept", responded_on=START + timedelta(days=4))
+    accept_offer(parties, revised.id, START + timedelta(days=4))
 
 
 def test_decline_needs_a_reason(parties, referral):
@@ -146,8 +145,25 @@ def test_decline_needs_a_reason(parties, referral):
     issue_restrictions(parties.physician, case_id, issued_on=START, max_hours_per_day=6)
     offer = propose_duty_offer(parties.employer_user, case_id, start_date=START + timedelta(days=9),
                                sent_on=START + timedelta(days=1), **OFFER)
+    check_duty_offer(parties.therapist, offer.id, verdict="fits", checked_on=START + timedelta(days=2))
     with pytest.raises(InvalidValue, match="reason"):
-        respond_to_duty_offer(parties.therapist, offer.id, answer="decline", responded_on=START + timedelta(days=2))
+        respond_to_duty_offer(worker_joins(parties, case_id), offer.id, answer="decline",
+                              responded_on=START + timedelta(days=2))
+
+
+def test_the_offer_can_no_longer_be_answered_by_the_clinic(parties, referral):
+    from coordinator.domain.permissions import NotPermitted
+
+    case_id = to_program(parties, referral)
+    issue_restrictions(parties.physician, case_id, issued_on=START, max_hours_per_day=6)
+    offer = propose_duty_offer(parties.employer_user, case_id, start_date=START + timedelta(days=9),
+                               sent_on=START + timedelta(days=1), **OFFER)
+    check_duty_offer(parties.therapist, offer.id, verdict="fits", checked_on=START + timedelta(days=2))
+    for clinic in (parties.therapist, parties.case_manager, parties.physician):
+        with pytest.raises(NotPermitted):
+            respond_to_duty_offer(clinic, offer.id, answer="accept", responded_on=START + timedelta(days=2))
+    with pytest.raises(NotPermitted):   # and the check stays the clinicians': not the worker's, not the employer's
+        check_duty_offer(worker_joins(parties, case_id), offer.id, verdict="fits", checked_on=START)
 
 
 def test_milestone_needs_capacity_in_the_latest_review(parties, referral):
@@ -155,7 +171,7 @@ def test_milestone_needs_capacity_in_the_latest_review(parties, referral):
     issue_restrictions(parties.physician, case_id, issued_on=START, max_hours_per_day=8)
     offer = propose_duty_offer(parties.employer_user, case_id, start_date=START + timedelta(days=9),
                                sent_on=START + timedelta(days=1), **OFFER)
-    respond_to_duty_offer(parties.therapist, offer.id, answer="accept", responded_on=START + timedelta(days=2))
+    accept_offer(parties, offer.id, START + timedelta(days=2))
     review(parties, case_id, 1, {"lift_floor_to_waist": 12, "carry": 6, "stand": 120}, hours_tolerated=4)
     with pytest.raises(RuleViolation, match="readiness"):
         start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=7))
@@ -166,7 +182,7 @@ def test_setback_from_the_first_milestone_returns_to_the_program(parties, referr
     issue_restrictions(parties.physician, case_id, issued_on=START, max_hours_per_day=8)
     offer = propose_duty_offer(parties.employer_user, case_id, start_date=START + timedelta(days=9),
                                sent_on=START + timedelta(days=1), **OFFER)
-    respond_to_duty_offer(parties.therapist, offer.id, answer="accept", responded_on=START + timedelta(days=2))
+    accept_offer(parties, offer.id, START + timedelta(days=2))
     review(parties, case_id, 1, READY, hours_tolerated=4)
     start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=7))
     assert _stage(case_id) == "return_to_work"

@@ -1,5 +1,6 @@
 """Pending actions: who owes what on a case, by when."""
 
+from dataclasses import replace
 from datetime import date
 
 from coordinator.domain.actions import ActionKind, CaseFacts, pending_actions
@@ -46,11 +47,18 @@ def test_a_paused_case_needs_the_physicians_reassessment():
     assert kinds(pending_actions(facts, MONDAY)) == [(ActionKind.REASSESSMENT, Role.PHYSICIAN)]
 
 
-def test_an_open_offer_waits_for_the_clinic_and_a_wanted_offer_for_the_employer():
+def test_an_open_offer_waits_for_the_clinic_s_check_then_the_worker_and_a_wanted_offer_for_the_employer():
     ready = {"carry": 0.8, "stand": 0.75}
     open_offer = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, open_offer=(3, date(2026, 11, 16)),
                            latest_review_on=MONDAY, latest_readiness=ready)
-    assert kinds(pending_actions(open_offer, MONDAY)) == [(ActionKind.OFFER_ANSWER, Role.THERAPIST)]
+    assert kinds(pending_actions(open_offer, MONDAY)) == [(ActionKind.OFFER_CHECK, Role.THERAPIST)]
+    checked = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, offer_to_answer=(3, date(2026, 11, 16)),
+                        latest_review_on=MONDAY, latest_readiness=ready)
+    [answer] = pending_actions(checked, MONDAY)
+    assert (answer.kind, answer.role) == (ActionKind.OFFER_ANSWER, Role.WORKER)
+    assert "invite them to their portal" in answer.reason.text   # the worker has no account yet
+    joined = pending_actions(replace(checked, worker_joined=True), MONDAY)[0]
+    assert "invite" not in joined.reason.text
     wanted = CaseFacts(stage=Stage.PROGRAM, stage_since=MONDAY, latest_review_on=MONDAY, latest_readiness=ready)
     assert kinds(pending_actions(wanted, MONDAY)) == [(ActionKind.DUTY_OFFER, Role.EMPLOYER)]
 

@@ -12,6 +12,9 @@ from coordinator.domain.duty import (
     OFFER_TRANSITIONS,
     Answer,
     ConflictKind,
+    Verdict,
+    check_due,
+    check_round,
     DutyOffer,
     DutyPolicy,
     OfferedTask,
@@ -185,50 +188,65 @@ def test_proposing_an_incomplete_offer_is_invalid():
         propose(replace(OFFER, location=""), V3)
 
 
-def test_accepting_an_offer_within_restrictions():
-    answer = respond(propose(OFFER, V3).offer, OfferStatus.PROPOSED, Answer.ACCEPT, V3)
+def test_a_clinician_passes_a_fitting_offer_to_the_worker():
+    checked = check_round(propose(OFFER, V3).offer, OfferStatus.PROPOSED, Verdict.FITS, V3)
+    assert checked.status is OfferStatus.CHECKED and checked.restriction_version == 3 and not checked.conflicts
+
+
+def test_an_offer_with_conflicts_cannot_go_to_the_worker():
+    with pytest.raises(RuleViolation) as err:
+        check_round(heavier(amount=15), OfferStatus.PROPOSED, "fits", V3)
+    assert ("cannot be passed to the worker while it conflicts with restriction v3: carry 15 kg frequently exceeds "
+            "the restriction of 10 kg frequently (restriction v3)") in err.value.message
+
+
+def test_the_worker_accepts_a_checked_offer_within_restrictions():
+    answer = respond(propose(OFFER, V3).offer, OfferStatus.CHECKED, Answer.ACCEPT, V3)
     assert answer.status is OfferStatus.ACCEPTED and answer.restriction_version == 3
 
 
-def test_accept_is_refused_while_the_offer_conflicts_with_restrictions():
-    with pytest.raises(RuleViolation) as err:
-        respond(heavier(amount=15), OfferStatus.PROPOSED, "accept", V3)
-    assert "carry 15 kg frequently exceeds the restriction of 10 kg frequently (restriction v3)" in err.value.message
+def test_the_worker_cannot_answer_before_the_check():
+    for status in (OfferStatus.PROPOSED, OfferStatus.REVISED):
+        with pytest.raises(RuleViolation, match="checked against your restrictions first"):
+            respond(OFFER, status, Answer.ACCEPT, V3)
 
 
 def test_accept_is_checked_against_the_restrictions_now_in_force():
     v4 = replace(V3, version=4, load_limits={(T.CARRY, F.FREQUENT): 5})
-    with pytest.raises(RuleViolation):
-        respond(propose(OFFER, V3).offer, OfferStatus.PROPOSED, Answer.ACCEPT, v4)
+    with pytest.raises(RuleViolation, match="cannot be accepted while it conflicts with restriction v4"):
+        respond(propose(OFFER, V3).offer, OfferStatus.CHECKED, Answer.ACCEPT, v4)
 
 
 def test_answer_notes_when_restrictions_changed_since_the_round_was_checked():
     v4 = replace(V3, version=4, max_hours_per_day=8)
-    answer = respond(propose(OFFER, V3).offer, OfferStatus.PROPOSED, Answer.ACCEPT, v4)
+    answer = respond(propose(OFFER, V3).offer, OfferStatus.CHECKED, Answer.ACCEPT, v4)
     assert "restrictions_changed" in [r.code for r in answer.reasons]
 
 
-def test_decline_records_its_reason():
-    answer = respond(OFFER, OfferStatus.PROPOSED, Answer.DECLINE, V3, reason="too far from home")
+def test_the_worker_s_decline_records_their_reason():
+    answer = respond(OFFER, OfferStatus.CHECKED, Answer.DECLINE, V3, reason="too far from home")
     assert (answer.status, answer.reason) == (OfferStatus.DECLINED, "too far from home")
 
 
 @pytest.mark.parametrize("text", ["", "  "])
 def test_decline_without_a_reason_is_invalid(text):
     with pytest.raises(InvalidValue) as err:
-        respond(OFFER, OfferStatus.PROPOSED, Answer.DECLINE, V3, reason=text)
+        respond(OFFER, OfferStatus.CHECKED, Answer.DECLINE, V3, reason=text)
     assert err.value.field == "reason"
 
 
-def test_counter_states_the_changes_requested():
-    answer = respond(heavier(amount=15), OfferStatus.PROPOSED, Answer.COUNTER, V3, requested_changes="carry 10 kg")
-    assert (answer.status, answer.requested_changes) == (OfferStatus.COUNTERED, "carry 10 kg")
-    assert len(answer.conflicts) == 1
+def test_the_worker_has_no_counter_the_clinician_does():
+    with pytest.raises(InvalidValue):
+        respond(OFFER, OfferStatus.CHECKED, "counter", V3, reason="less carrying")
+    countered = check_round(heavier(amount=15), OfferStatus.PROPOSED, Verdict.COUNTER, V3,
+                            requested_changes="carry 10 kg")
+    assert (countered.status, countered.requested_changes) == (OfferStatus.COUNTERED, "carry 10 kg")
+    assert len(countered.conflicts) == 1
 
 
 def test_counter_without_requested_changes_is_invalid():
     with pytest.raises(InvalidValue) as err:
-        respond(OFFER, OfferStatus.PROPOSED, Answer.COUNTER, V3)
+        check_round(OFFER, OfferStatus.PROPOSED, Verdict.COUNTER, V3)
     assert err.value.field == "requested_changes"
 
 
@@ -238,8 +256,19 @@ def test_revision_after_a_counter_is_the_next_round_checked_again():
     assert (second.status, second.offer.round_number, second.offer.restriction_version) == (OfferStatus.REVISED, 2, 4)
 
 
-def test_a_revised_offer_can_be_accepted():
-    assert respond(OFFER, OfferStatus.REVISED, Answer.ACCEPT, V3).status is OfferStatus.ACCEPTED
+def test_a_revised_offer_is_checked_then_accepted():
+    checked = check_round(OFFER, OfferStatus.REVISED, Verdict.FITS, V3)
+    assert respond(OFFER, checked.status, Answer.ACCEPT, V3).status is OfferStatus.ACCEPTED
+
+
+def test_the_employer_may_revise_a_checked_round_before_the_worker_answers():
+    assert revise(OFFER, OfferStatus.CHECKED, heavier(amount=9), V3).status is OfferStatus.REVISED
+
+
+def test_a_check_is_due_within_three_business_days_and_never_after_the_window():
+    assert check_due(date(2026, 3, 2)) == date(2026, 3, 5)          # Monday -> Thursday
+    short = DutyPolicy(response_business_days=1)
+    assert check_due(date(2026, 3, 2), short) == date(2026, 3, 3)
 
 
 @pytest.mark.parametrize("status", [OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.WITHDRAWN,
@@ -253,11 +282,15 @@ def test_a_closed_negotiation_takes_no_answer(status):
 def test_a_countered_offer_waits_for_the_employer_not_another_answer():
     with pytest.raises(IllegalTransition):
         respond(OFFER, OfferStatus.COUNTERED, Answer.ACCEPT, V3)
+    with pytest.raises(IllegalTransition):
+        check_round(OFFER, OfferStatus.COUNTERED, Verdict.FITS, V3)
 
 
 @pytest.mark.parametrize("current, target", [
     (OfferStatus.PROPOSED, OfferStatus.WITHDRAWN), (OfferStatus.PROPOSED, OfferStatus.EXPIRED),
     (OfferStatus.COUNTERED, OfferStatus.REVISED), (OfferStatus.REVISED, OfferStatus.COUNTERED),
+    (OfferStatus.PROPOSED, OfferStatus.CHECKED), (OfferStatus.CHECKED, OfferStatus.DECLINED),
+    (OfferStatus.CHECKED, OfferStatus.WITHDRAWN),
 ])
 def test_allowed_offer_transitions(current, target):
     assert transition_offer(current, target) is target

@@ -25,7 +25,7 @@ def test_demo_covers_every_stage_and_loads_once(runner, client):
     assert db.session.scalar(select(func.count()).select_from(Case).where(Case.health["cardiovascular_disease"].as_boolean()))
     assert db.session.scalar(select(func.count()).select_from(Case).where(Case.pregnant.is_(True))) == 1
     assert db.session.scalar(select(func.count()).select_from(Authorization).where(Authorization.status == "pending")) == 1
-    # the open negotiation: round 1 countered and superseded by round 2, which waits for an answer
+    # the open negotiation: round 1 countered and superseded by round 2, which waits for the therapist's check
     assert db.session.scalar(select(func.count()).select_from(DutyOffer).where(DutyOffer.status == "revised")) == 2
     assert db.session.scalar(select(func.count()).select_from(Milestone).where(Milestone.status == "started")) == 1
     assert verify_chain().ok

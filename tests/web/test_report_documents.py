@@ -15,7 +15,7 @@ from coordinator.models import AuditEntry, User
 from coordinator.services import duty, rtw
 from coordinator.services.program import resume_program
 from coordinator.services.restrictions import issue_restrictions
-from tests.services.journey import START, review, session, to_program
+from tests.services.journey import START, accept_offer, review, session, to_program
 
 READY = {"lift_floor_to_waist": 22.0, "carry": 11.0, "stand": 250.0}
 NOTE = "Disc bulge on MRI, review in two weeks"        # the clinician's own words on the restrictions
@@ -61,7 +61,7 @@ def ladder_case(parties, referral) -> int:
                                     location="Dock 2", wage=24.5, wage_period="hourly",
                                     tasks=[{"description": "Scan", "task": "carry", "amount": 5,
                                             "frequency": "occasional"}])
-    duty.respond_to_duty_offer(parties.therapist, offer.id, answer="accept", responded_on=START + timedelta(days=2))
+    accept_offer(parties, offer.id, START + timedelta(days=2))
     review(parties, case_id, 1, READY, hours_tolerated=8)
     rtw.start_milestone(parties.therapist, case_id, started_on=START + timedelta(days=7))
     return case_id
