@@ -4,6 +4,7 @@ from flask import g, jsonify, url_for
 from flask_smorest import Blueprint
 
 from ..auth.bearer import require_token
+from ..auth.scopes import CASES_READ
 from ..policy import View, view_for
 from ..services import cases as case_services
 from ..services import clearances as clearance_services
@@ -15,7 +16,9 @@ from ..services.queries.timeline import timeline_page
 from .commands import COMMAND_HEADERS, run_command, with_etag
 from .idempotency import idempotent
 from ..schemas.clinical import ClearanceAgainInSchema
-from ..schemas.workflow import InvitationInSchema, InvitationOutSchema
+from ..schemas.workflow import (InvitationInSchema, InvitationOutSchema, MissedSessionInSchema, PaperOutSchema,
+                                ReportReviewInSchema, SignatureInSchema, SignatureOutSchema, SymptomReportInSchema,
+                                WorkerReportOutSchema)
 from ..schemas.cases import (AvailableCommandSchema, UnavailableCommandSchema, CaseClinicalSchema, CasePageSchema, CaseQueryArgsSchema, PageArgsSchema, ReferralSchema,
                       TimelinePageSchema, case_schema)
 
@@ -141,3 +144,93 @@ def invite_worker(body, case_id):
     payload = {"id": row.id, "email": row.email, "expires_at": row.expires_at, "emailed": emailed,
                "link": None if emailed else link}
     return with_etag(InvitationOutSchema().dump(payload), current_version(case_id), 201)
+
+
+@bp.route("/cases/<int:case_id>/papers/<paper>/signatures", methods=["POST"])
+@require_token("signatures:write")
+@idempotent
+@bp.arguments(SignatureInSchema)
+@bp.response(201, SignatureOutSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@bp.doc(security=[{"bearerAuth": ["signatures:write"]}], parameters=COMMAND_HEADERS)
+def sign_paper(body, case_id, paper):
+    """Sign a paper of the case (program_plan, rtw_plan) as it stands: the typed name, the time, the signer and
+    the hash of its exact content are kept; a later change of the paper voids the signature and asks again."""
+    from ..services.queries.access import current_version
+    from ..services.signatures import sign_paper as sign
+
+    row, refusal = run_command(sign, case_id, paper=paper, **body)
+    return refusal or with_etag(SignatureOutSchema().dump(row), current_version(case_id), 201)
+
+
+@bp.route("/cases/<int:case_id>/papers", methods=["GET"])
+@require_token(CASES_READ)
+@bp.response(200, PaperOutSchema(many=True))
+@bp.doc(security=[{"bearerAuth": [CASES_READ]}])
+def list_papers(case_id):
+    """The case's papers as the caller may read them (the employer: the return-to-work plan), each with its
+    signatures and whether they still hold."""
+    from ..services.queries.cases import case_page
+
+    page = case_page(g.token_actor, case_id)
+    return jsonify([{"paper": p.paper, "title": p.title, "content": p.content, "hash": p.hash,
+                     "signatures": [{"role": s.role, "typed_name": s.typed_name,
+                                     "signed_at": s.signed_at.isoformat(), "holds": s.holds} for s in p.signatures],
+                     "waiting_for": list(p.waiting_for)} for p in page.papers])
+
+
+@bp.route("/cases/<int:case_id>/worker-reports/symptoms", methods=["POST"])
+@require_token("reports:write")
+@idempotent
+@bp.arguments(SymptomReportInSchema)
+@bp.response(201, WorkerReportOutSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@bp.doc(security=[{"bearerAuth": ["reports:write"]}], parameters=COMMAND_HEADERS)
+def report_symptoms(body, case_id):
+    """The worker says how they feel between sessions; a red flag is the therapist's task at once, and the answer
+    tells the worker to stop and seek care."""
+    from ..services.queries.access import current_version
+    from ..services.worker_reports import report_symptoms as report
+
+    result, refusal = run_command(report, case_id, **body)
+    if refusal:
+        return refusal
+    row, assessed = result
+    return with_etag(WorkerReportOutSchema().dump({**_report(row), "advice": assessed.advice}),
+                     current_version(case_id), 201)
+
+
+@bp.route("/cases/<int:case_id>/worker-reports/missed-sessions", methods=["POST"])
+@require_token("reports:write")
+@idempotent
+@bp.arguments(MissedSessionInSchema)
+@bp.response(201, WorkerReportOutSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@bp.doc(security=[{"bearerAuth": ["reports:write"]}], parameters=COMMAND_HEADERS)
+def report_missed_session(body, case_id):
+    """The worker reports a session they missed (or will miss)."""
+    from ..services.queries.access import current_version
+    from ..services.worker_reports import report_missed_session as report
+
+    row, refusal = run_command(report, case_id, **body)
+    return refusal or with_etag(WorkerReportOutSchema().dump(_report(row)), current_version(case_id), 201)
+
+
+@bp.route("/cases/<int:case_id>/worker-reports/<int:report_id>/review", methods=["POST"])
+@require_token("reports:write")
+@idempotent
+@bp.arguments(ReportReviewInSchema)
+@bp.response(200, WorkerReportOutSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@bp.doc(security=[{"bearerAuth": ["reports:write"]}], parameters=COMMAND_HEADERS)
+def review_worker_report(body, case_id, report_id):
+    """A therapist or physician has dealt with a red flag the worker reported."""
+    from ..services.queries.access import current_version
+    from ..services.queries.records import require_on_case
+    from ..services.worker_reports import review_worker_report as review
+
+    require_on_case("report_id", report_id, case_id)
+    row, refusal = run_command(review, report_id, **body)
+    return refusal or with_etag(WorkerReportOutSchema().dump(_report(row)), current_version(case_id))
+
+
+def _report(row) -> dict:
+    return {"id": row.id, "kind": row.kind, "reported_on": row.reported_on, "session_date": row.session_date,
+            "symptoms": row.symptoms, "pain": row.pain, "red_flags": row.red_flags, "advice": None,
+            "note": row.note, "reviewed_on": row.reviewed_on, "review_note": row.review_note}

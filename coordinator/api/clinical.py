@@ -17,6 +17,7 @@ from ..schemas.clinical import (BaselineInSchema, BaselineSchema, ClearanceInSch
                                RestrictionsInSchema, ResumptionInSchema, ReviewInSchema, ReviewSchema,
                                SessionInSchema, SessionLoggedSchema, SessionSchema)
 from ..schemas.paging import page_schema
+from ..schemas.workflow import WorkerReportOutSchema
 from .errors import problem
 from .idempotency import idempotent
 from ..schemas.cases import CaseClinicalSchema, PageArgsSchema, case_schema, shown_to
@@ -155,6 +156,16 @@ def listing(args, case_id: int, kind: str, schema):
     except ClinicalOnly:
         return clinical_refusal(kind)
     return jsonify(page_json(found, schema.dump))
+
+
+@bp.route("/cases/<int:case_id>/worker-reports", methods=["GET"])
+@require_token(CASES_READ)
+@bp.arguments(PageArgsSchema, location="query")
+@bp.response(200, page_schema(WorkerReportOutSchema))
+@bp.doc(**READ_DOC)
+def list_worker_reports(args, case_id):
+    """What the worker reported between sessions, by day (clinical: 403 for an employer)."""
+    return listing(args, case_id, "worker_reports", WorkerReportOutSchema(many=True, exclude=("advice",)))
 
 
 @bp.route("/cases/<int:case_id>/clearances", methods=["GET"])

@@ -27,6 +27,7 @@ from ..schemas.workflow import (
     AuthorizationRequestInSchema,
     DischargeInSchema,
     DutyOfferInSchema,
+    FollowUpAnswerInSchema,
     OfferCheckInSchema,
     DutyOfferOutSchema,
     DutyOfferPageSchema,
@@ -294,6 +295,19 @@ def record_follow_up(body, case_id, follow_up_id):
     """Record what a scheduled follow-up of this case found."""
     _on_case("follow_up_id", follow_up_id, case_id)
     row, refusal = run_command(rtw_services.record_follow_up, follow_up_id, **body)
+    return refusal or answer(FollowUpClinicalSchema().dump(row), case_id)
+
+
+@bp.route("/cases/<int:case_id>/follow-ups/<int:follow_up_id>/answer", methods=["POST"])
+@require_token(scope_for_command("answer_follow_up"))
+@idempotent
+@bp.arguments(FollowUpAnswerInSchema)
+@bp.response(200, FollowUpClinicalSchema, headers=ETAG)
+@bp.doc(**command_doc("answer_follow_up"))
+def answer_follow_up(body, case_id, follow_up_id):
+    """The worker's own answer to a follow-up of their case (from two weeks before it is due)."""
+    _on_case("follow_up_id", follow_up_id, case_id)
+    row, refusal = run_command(rtw_services.answer_follow_up, follow_up_id, **body)
     return refusal or answer(FollowUpClinicalSchema().dump(row), case_id)
 
 

@@ -18,8 +18,10 @@ SCOPE_COMMANDS: dict[str, tuple[str, ...]] = {
     "restrictions:write": ("issue_restrictions",),
     "duty:write": ("propose_duty_offer", "check_duty_offer", "respond_to_duty_offer", "withdraw_duty_offer"),
     "milestones:write": ("start_milestone", "confirm_milestone", "report_setback"),
-    "followups:write": ("record_follow_up",),
+    "followups:write": ("record_follow_up", "answer_follow_up"),
     "documents:write": ("add_document",),
+    "signatures:write": ("sign_program_plan", "sign_rtw_plan"),
+    "reports:write": ("report_symptoms", "report_missed_session", "review_worker_report"),
 }
 
 SCOPE_DESCRIPTIONS: dict[str, str] = {
@@ -35,6 +37,8 @@ SCOPE_DESCRIPTIONS: dict[str, str] = {
     "milestones:write": "Start and confirm return-to-work milestones; report setbacks",
     "followups:write": "Record follow-ups after discharge",
     "documents:write": "Add documents to a case (an employer: its job descriptions and signed offers)",
+    "signatures:write": "Sign the program plan or the return-to-work plan",
+    "reports:write": "Report symptoms or a missed session between sessions (the worker); review a red flag",
 }
 
 ALL_SCOPES: tuple[str, ...] = (CASES_READ, *SCOPE_COMMANDS)
@@ -42,6 +46,7 @@ ALL_SCOPES: tuple[str, ...] = (CASES_READ, *SCOPE_COMMANDS)
 # scopes that write clinical information: never for an employer or an insurer
 CLINICAL_WRITE_SCOPES = frozenset({
     "cases:write", "clearances:write", "sessions:write", "reviews:write", "restrictions:write", "followups:write",
+    "reports:write",
 })
 
 

@@ -9,7 +9,7 @@ Audit entries, outbox rows and notifications are not copied (they are history, n
 
 from datetime import date, timedelta
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, and_, case, func, insert, literal, select, text
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, and_, case, func, insert, literal, null, select, text
 from sqlalchemy.orm import aliased
 
 from coordinator.extensions import db
@@ -132,7 +132,9 @@ def _copy_case() -> None:
     case_t, copy_map = Case.__table__, COPY_MAP
     source = case_t.alias("src")
     values = {c.name: source.c[c.name] for c in case_t.c}
-    values.update(id=copy_map.c.new_id, claim_number=copy_map.c.claim_number, worker_name=copy_map.c.worker_name)
+    # a copy is another worker's case: it has no worker account (theirs would be another person's)
+    values.update(id=copy_map.c.new_id, claim_number=copy_map.c.claim_number, worker_name=copy_map.c.worker_name,
+                  worker_id=null())
     columns = list(values)
     query = select(*(values[c] for c in columns)).select_from(
         source.join(copy_map, copy_map.c.template_id == source.c.id))

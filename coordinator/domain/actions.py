@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from .actors import Role
 from .calendar import add_business_days
+from .discharge import open_for_answer
 from .milestones import DEFAULT_LADDER_POLICY
 from .policies import PolicyRef, Reason, reason
 from .stages import Stage
@@ -33,6 +34,10 @@ class ActionKind(StrEnum):
     AUTHORIZATION_DENIED = "authorization_denied"    # the case manager appeals, revises the request or discharges
     CLEARANCE_BLOCKED = "clearance_blocked"          # the case manager defers and asks again, or closes
     OFFER_REVISION = "offer_revision"                # the clinic countered: the employer revises or withdraws
+    PLAN_SIGNATURE = "plan_signature"                # the program plan waits for this party's signature
+    RTW_PLAN_SIGNATURE = "rtw_plan_signature"        # the return-to-work plan waits for this party's signature
+    WORKER_RED_FLAG = "worker_red_flag"              # the worker reported a red flag between sessions: at once
+    FOLLOW_UP_ANSWER = "follow_up_answer"            # the worker answers a follow-up in their portal
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,8 @@ class CaseFacts:
     setback_on: date | None = None                                # the newest setback on the ladder
     tasks_opened: dict[tuple[str, int], date] = field(default_factory=dict)   # open task (kind, subject) -> opened on
     worker_joined: bool = False                                   # the worker has an account on the case
+    signatures_due: tuple[tuple[str, str, date], ...] = ()         # (paper, role, due): signatures still owed
+    red_flag_reports: tuple[tuple[int, date], ...] = ()           # (id, reported on): the worker's, not reviewed
     today: date | None = None                                     # the day the facts were read for
 
     @property
@@ -176,7 +183,8 @@ def pending_actions(f: CaseFacts, today: date, policy: ActionPolicy = DEFAULT_AC
     if f.stage == Stage.CLOSED:
         return []
     actions = (_clearances(f, today, policy, holidays) + _authorization(f, today, policy, holidays)
-               + _program(f, today, policy, holidays) + _duty(f, policy, holidays) + _after(f))
+               + _program(f, today, policy, holidays) + _duty(f, policy, holidays) + _signatures(f)
+               + _red_flags(f) + _after(f, today))
     actions = [_as_given(a, f.tasks_opened.get((str(a.kind), a.subject_id or 0)), holidays) for a in actions]
     return sorted(actions, key=lambda a: (a.due, a.kind))
 
@@ -335,10 +343,37 @@ def _duty(f: CaseFacts, p: ActionPolicy, holidays) -> list[PendingAction]:
     return actions
 
 
-def _after(f: CaseFacts) -> list[PendingAction]:
-    return [PendingAction(ActionKind.FOLLOW_UP, Role.CASE_MANAGER, due,
-                          reason("follow_up_due", f"follow-up due {due}"), follow_up_id)
-            for follow_up_id, due in f.follow_ups_due]
+_SIGNATURE_KINDS = {"program_plan": ActionKind.PLAN_SIGNATURE, "rtw_plan": ActionKind.RTW_PLAN_SIGNATURE}
+
+
+def _signatures(f: CaseFacts) -> list[PendingAction]:
+    """A signature each party still owes a paper of the case (asked again when the paper changed)."""
+    return [PendingAction(_SIGNATURE_KINDS[paper], Role(role), due,
+                          reason(f"{paper}_signature_due", f"the {paper.replace('_', ' ').replace('rtw', 'return-to-work')}"
+                                                           " waits for this party's signature"))
+            for paper, role, due in f.signatures_due]
+
+
+def _red_flags(f: CaseFacts) -> list[PendingAction]:
+    """The therapist reviews each red flag the worker reported between sessions, the day it was reported."""
+    return [PendingAction(ActionKind.WORKER_RED_FLAG, Role.THERAPIST, on,
+                          reason("worker_red_flag", "the worker reported a red flag between sessions: contact them "
+                                                    "today, and ask the physician to reassess if needed"), report_id)
+            for report_id, on in f.red_flag_reports]
+
+
+def _after(f: CaseFacts, today: date) -> list[PendingAction]:
+    # the case manager records each follow-up (escalated when late); a worker on the coordinator is asked for
+    # their own answer too, from two weeks before: whichever comes first records it
+    clinic = [PendingAction(ActionKind.FOLLOW_UP, Role.CASE_MANAGER, due,
+                            reason("follow_up_due", f"follow-up due {due}"), follow_up_id)
+              for follow_up_id, due in f.follow_ups_due]
+    asked = [PendingAction(ActionKind.FOLLOW_UP_ANSWER, Role.WORKER, due,
+                           reason("follow_up_answer_due", f"the worker's answer to the follow-up due {due}"),
+                           follow_up_id)
+             for follow_up_id, due in f.follow_ups_due
+             if f.worker_joined and open_for_answer(due, today)]
+    return clinic + asked
 
 
 @dataclass(frozen=True)
@@ -375,6 +410,10 @@ _ANSWERED_BY: dict[ActionKind, tuple[str, str | None]] = {
     ActionKind.OFFER_CHECK: ("check_duty_offer", None),
     ActionKind.OFFER_ANSWER: ("respond_to_duty_offer", None),
     ActionKind.OFFER_REVISION: ("propose_duty_offer", None),
+    ActionKind.PLAN_SIGNATURE: ("sign_program_plan", None),
+    ActionKind.WORKER_RED_FLAG: ("review_worker_report", None),
+    ActionKind.FOLLOW_UP_ANSWER: ("answer_follow_up", None),
+    ActionKind.RTW_PLAN_SIGNATURE: ("sign_rtw_plan", None),
     ActionKind.MILESTONE_START: ("start_milestone", None),
     ActionKind.MILESTONE_CONFIRMATION: ("confirm_milestone", None),
     ActionKind.FOLLOW_UP: ("record_follow_up", None),

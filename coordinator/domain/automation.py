@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from .actions import ActionKind, CaseFacts, PendingAction, continuation_due_now
 from .catalogue import refusal
+from .discharge import DEFAULT_FOLLOW_UP_POLICY
 from .policies import PolicyRef, Reason, reason
 from .stages import Stage
 
@@ -114,6 +115,8 @@ def next_check(f: CaseFacts, actions: list[PendingAction], today: date,
     stage, days = Stage(f.stage), []
     days += [a.due + timedelta(days=1) for a in actions]                   # escalation
     days += [a.due - timedelta(days=policy.follow_up_lead_days) for a in actions if a.kind is ActionKind.FOLLOW_UP]
+    if f.worker_joined:   # the worker is asked for their answer from a fortnight before each follow-up is due
+        days += [due - timedelta(days=DEFAULT_FOLLOW_UP_POLICY.answer_opens_days_before) for _, due in f.follow_ups_due]
     if f.program_started_on and stage in CONTINUATION_STAGES:
         weeks_done = (today - f.program_started_on).days // 7
         days.append(f.program_started_on + timedelta(days=7 * (weeks_done + 1)))  # the next week's end

@@ -6,9 +6,11 @@ A reason is written for the person who sees it, never as a stage name."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from .actions import CaseFacts
 from .actors import Role
+from .discharge import open_for_answer
 from .errors import IllegalTransition, RuleViolation
 from .milestones import next_milestone
 from .stages import OPEN_STAGES, Stage
@@ -36,14 +38,23 @@ STAGE_REASONS: dict[Stage, str] = {
 
 @dataclass(frozen=True)
 class Condition:
-    """A fact of the case a command needs, and what to tell the user when it does not hold."""
+    """A fact of the case a command needs, and what to tell the user when it does not hold. A condition `by_role`
+    is about the party asking (a paper waits for *their* signature): it takes the facts and the role, and holds
+    when no role is given (a list of what may happen on the case, whoever does it)."""
 
-    holds: Callable[[CaseFacts], bool]
+    holds: Callable[..., bool]
     reason: str | Callable[[CaseFacts], str]
+    by_role: bool = False
 
     def why(self, facts: CaseFacts) -> str:
         """The reason, worded for these facts."""
         return self.reason(facts) if callable(self.reason) else self.reason
+
+    def holds_for(self, facts: CaseFacts, role: Role | None) -> bool:
+        """Whether the condition holds on these facts for this role."""
+        if self.by_role:
+            return role is None or self.holds(facts, Role(role))
+        return self.holds(facts)
 
 
 @dataclass(frozen=True)
@@ -150,9 +161,24 @@ def _week_words(f: CaseFacts, week: int) -> str:
     return f"week {week} has not started yet" if week > f.weeks_started else f"week {week} has not ended yet"
 
 
+def _answerable(f: CaseFacts) -> tuple[int, ...]:
+    """The follow-ups the worker may answer now: not recorded, and due within two weeks or past due."""
+    today = f.today or date.today()
+    return tuple(i for i, due in f.follow_ups_due if open_for_answer(due, today))
+
+
 def _open_rounds(f: CaseFacts) -> tuple[int, ...]:
     """The offer round the employer may still withdraw: waiting for the check, the worker's answer or a revision."""
     return _one(f.open_offer) + _one(f.offer_to_answer) + _one(f.countered_offer)
+
+
+def _signing(paper: str) -> tuple[Condition, ...]:
+    """A paper waits for signatures, and for this party's."""
+    title = paper.replace("_", " ").replace("rtw", "return-to-work")
+    return (Condition(lambda f: any(p == paper for p, _, _ in f.signatures_due),
+                      f"the {title} waits for no signature now"),
+            Condition(lambda f, role: (paper, str(role)) in {(p, r) for p, r, _ in f.signatures_due},
+                      f"you have signed the {title} as it stands", by_role=True))
 
 
 def _needs(kind: str) -> Condition:
@@ -288,12 +314,32 @@ CATALOGUE: tuple[Command, ...] = (
             conditions=(Condition(lambda f: bool(f.follow_ups_due), "every follow-up is recorded"),),
             subject="follow_up", subjects=lambda f: tuple(i for i, _ in f.follow_ups_due),
             not_subject="follow-up {id} is already recorded"),
+    # the worker's own answer to a follow-up, from two weeks before it is due (domain/discharge.py)
+    Command("answer_follow_up", "Answer the follow-up", frozenset({Role.WORKER}), frozenset({Stage.DISCHARGED}),
+            (_kind("answer", "Follow-up", "work_status", "hours_per_day", "recurrence", "pain"),),
+            conditions=(Condition(lambda f: bool(_answerable(f)), "no follow-up is open for your answer yet"),),
+            subject="follow_up", subjects=_answerable, not_subject="follow-up {id} is not open for your answer"),
     Command("close_case", "Close the case", CLINIC | SYSTEM, frozenset({Stage.DISCHARGED}),
             (_kind("close", "Closure"),),
             conditions=(Condition(lambda f: not f.follow_ups_due, "every follow-up must be recorded first"),)),
     # the papers of a case (which kinds each role may add is the documents' own rule)
     Command("add_document", "Add a document", CLINIC | {Role.PHYSICIAN, Role.EMPLOYER}, frozenset(OPEN_STAGES),
             (_kind("document", "Document", "kind", "title", "dated_on", "file"),)),
+    # the papers the parties sign (domain/signatures.py): each signer signs the version the paper has now
+    Command("sign_program_plan", "Sign the program plan", frozenset({Role.WORKER, Role.THERAPIST}), UNDER_WAY,
+            (_kind("signature", "Signature", "typed_name", "agree"),), conditions=_signing("program_plan")),
+    Command("sign_rtw_plan", "Sign the return-to-work plan", frozenset({Role.WORKER, Role.EMPLOYER, Role.PHYSICIAN}),
+            UNDER_WAY, (_kind("signature", "Signature", "typed_name", "agree"),), conditions=_signing("rtw_plan")),
+    # between sessions the worker says how they are; a red flag is the therapist's at once (domain/worker_reports.py)
+    Command("report_symptoms", "Report how you feel", frozenset({Role.WORKER}), UNDER_WAY,
+            (_kind("symptoms", "Symptoms", "symptoms", "pain", "note", "reported_on"),)),
+    Command("report_missed_session", "Report a missed session", frozenset({Role.WORKER}), UNDER_WAY,
+            (_kind("missed", "Missed session", "session_date", "note"),)),
+    Command("review_worker_report", "Review the worker's report", CLINICIANS, frozenset(OPEN_STAGES),
+            (_kind("review", "Review", "reviewed_on", "note"),),
+            conditions=(Condition(lambda f: bool(f.red_flag_reports), "no red flag of the worker's waits for review"),),
+            subject="worker_report", subjects=lambda f: tuple(i for i, _ in f.red_flag_reports),
+            not_subject="report {id} is not a red flag waiting for review"),
     # the worker joins their case by the clinic's invitation (a link by e-mail); again when a link was lost or expired
     Command("invite_worker", "Invite the worker", CLINIC, frozenset(OPEN_STAGES),
             (_kind("invitation", "Invitation", "email"),),
@@ -306,8 +352,8 @@ CATALOGUE: tuple[Command, ...] = (
 COMMANDS: dict[str, Command] = {c.name: c for c in CATALOGUE}
 
 
-def _kind_refusal(command: Command, kind: Kind, f: CaseFacts) -> str:
-    """Why the kind may not run now ("" when it may)."""
+def _kind_refusal(command: Command, kind: Kind, f: CaseFacts, role: Role | None = None) -> str:
+    """Why the kind may not run now ("" when it may), for the role when one is given."""
     stages = kind.stages if kind.stages is not None else command.stages
     conditions = command.conditions + kind.conditions
     if Stage(f.stage) is Stage.CLEARANCE and cleared in conditions and not cleared.holds(f):
@@ -315,15 +361,16 @@ def _kind_refusal(command: Command, kind: Kind, f: CaseFacts) -> str:
     if Stage(f.stage) not in stages:
         return STAGE_REASONS[Stage(f.stage)]
     for condition in conditions:
-        if not condition.holds(f):
+        if not condition.holds_for(f, role):
             return condition.why(f)
     return ""
 
 
-def availability(command_name: str, facts: CaseFacts) -> Availability:
-    """Whether the command may run on a case with these facts (the role is checked apart), and why not."""
+def availability(command_name: str, facts: CaseFacts, role: Role | None = None) -> Availability:
+    """Whether the command may run on a case with these facts (for the role, when given: whether the role may
+    run the command at all is checked apart), and why not."""
     command = COMMANDS[command_name]
-    refusals = {k.name: _kind_refusal(command, k, facts) for k in command.kinds}
+    refusals = {k.name: _kind_refusal(command, k, facts, role) for k in command.kinds}
     kinds = tuple(name for name, why in refusals.items() if not why)
     subjects = command.subjects(facts) if command.subjects and kinds else ()
     if not kinds:
@@ -337,19 +384,19 @@ def availability(command_name: str, facts: CaseFacts) -> Availability:
 def available_commands(role: Role, facts: CaseFacts) -> list[Availability]:
     """Every command of the catalogue the role may run on a case, each saying whether it may run now and,
     if not, why; the party check (is the actor on this case) is the permissions' own."""
-    return [availability(c.name, facts) for c in CATALOGUE if Role(role) in c.roles and c.stages]
+    return [availability(c.name, facts, Role(role)) for c in CATALOGUE if Role(role) in c.roles and c.stages]
 
 
-def why_not(command_name: str, facts: CaseFacts, *, kind: str | None = None,
-            subject: int | None = None) -> tuple[str, str]:
-    """(what is refused, why) when the command (of this kind, on this subject) may not run on the case now,
-    in the users' words; ("", "") when it may."""
+def why_not(command_name: str, facts: CaseFacts, *, kind: str | None = None, subject: int | None = None,
+            role: Role | None = None) -> tuple[str, str]:
+    """(what is refused, why) when the command (of this kind, on this subject, for this role) may not run on the
+    case now, in the users' words; ("", "") when it may."""
     command = COMMANDS[command_name]
     if kind is None and len(command.kinds) > 1:
-        found = availability(command_name, facts)
+        found = availability(command_name, facts, role)
         return ("", "") if found.available else (command.label, found.reason)
     chosen = command.kind(kind)
-    why = _kind_refusal(command, chosen, facts)
+    why = _kind_refusal(command, chosen, facts, role)
     if why:
         return _prefix(command, chosen), why
     if command.subjects is not None and subject is not None and subject not in command.subjects(facts):
@@ -359,21 +406,23 @@ def why_not(command_name: str, facts: CaseFacts, *, kind: str | None = None,
     return "", ""
 
 
-def refusal(command_name: str, facts: CaseFacts, *, kind: str | None = None, subject: int | None = None) -> str:
+def refusal(command_name: str, facts: CaseFacts, *, kind: str | None = None, subject: int | None = None,
+            role: Role | None = None) -> str:
     """Why the command may not run on the case now, naming it ("Log a session: the case is paused: ..."), as an
     API problem says it; "" when it may."""
-    what, why = why_not(command_name, facts, kind=kind, subject=subject)
+    what, why = why_not(command_name, facts, kind=kind, subject=subject, role=role)
     return f"{what}: {why}" if why else ""
 
 
 def require_available(command_name: str, facts: CaseFacts, *, kind: str | None = None,
-                      subject: int | None = None) -> Kind:
+                      subject: int | None = None, role: Role | None = None) -> Kind:
     """The kind the command runs as; raises Unavailable, in the users' words, when it may not run now."""
     command = COMMANDS[command_name]
     chosen = command.kind(kind)
-    why = refusal(command_name, facts, kind=chosen.name, subject=subject)
+    why = refusal(command_name, facts, kind=chosen.name, subject=subject, role=role)
     if why:
-        on_subject = command.subjects is not None and subject is not None and not _kind_refusal(command, chosen, facts)
+        on_subject = command.subjects is not None and subject is not None and not _kind_refusal(command, chosen, facts,
+                                                                                                role)
         field = ("week" if command.subject == "week" else f"{command.subject}_id") if on_subject else "stage"
         raise Unavailable(why, field=field)
     return chosen

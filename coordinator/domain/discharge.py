@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from .calendar import add_months
@@ -85,6 +85,7 @@ class FollowUpPolicy:
 
     ref: PolicyRef = PolicyRef("follow-up", "2026.1", "[seed] follow-ups at 3 and 6 months after discharge")
     months_after_discharge: tuple[int, ...] = (3, 6)   # [seed]
+    answer_opens_days_before: int = 14                   # [design] the worker is asked two weeks before it is due
 
     def __post_init__(self):
         months = tuple(self.months_after_discharge)
@@ -150,6 +151,11 @@ def follow_up_schedule(discharge_date: date, policy: FollowUpPolicy = DEFAULT_FO
     if not treated:
         return ()
     return tuple(FollowUp(discharge_date, m, add_months(discharge_date, m)) for m in policy.months_after_discharge)
+
+
+def open_for_answer(due_on: date, today: date, policy: FollowUpPolicy = DEFAULT_FOLLOW_UP_POLICY) -> bool:
+    """The worker may answer a follow-up from two weeks before its due date."""
+    return today >= due_on - timedelta(days=policy.answer_opens_days_before)
 
 
 def record_follow_up(follow_up: FollowUp, recorded_on: date, work_status: WorkStatus | str,

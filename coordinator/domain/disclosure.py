@@ -6,6 +6,7 @@ measure. Every answer (API, FHIR, CSV, PDF, page) asks this module, never decide
 
 # timeline events whose very kind is clinical: an employer's timeline leaves them out
 CLINICAL_EVENTS = frozenset({
+    "worker_reported_symptoms", "worker_report_reviewed",
     "case_opened", "clearance_recorded", "pregnancy_updated", "pregnancy_plan_checked", "baseline_recorded",
     "session_logged", "red_flag", "program_resumed", "weekly_review_submitted",
 })
@@ -28,6 +29,9 @@ CLINICAL_INPUTS: dict[str, frozenset[str]] = {
     "discharge_case": frozenset({"summary"}),
     "record_follow_up": frozenset({"notes"}),
     "reassign_case": frozenset({"reason"}),
+    "report_symptoms": frozenset({"note"}),
+    "report_missed_session": frozenset({"note"}),
+    "review_worker_report": frozenset({"note"}),
 }
 
 # where the employer needs a reason, the form asks for it in a field of its own, labelled as shared
@@ -45,7 +49,7 @@ CLINICAL_FIELDS: dict[str, frozenset[str]] = {
     "restriction_set": frozenset({"notes"}),
     "duty_offer": frozenset({"response_note", "check_note"}),
     "milestone": frozenset({"setback_reason"}),
-    "follow_up": frozenset({"notes", "recurrence"}),
+    "follow_up": frozenset({"notes", "recurrence", "pain"}),
     "authorization": frozenset({"reason", "packet", "assessment", "information", "expedited_reason"}),
     "weekly_review": frozenset({"recommendation"}),   # besides the clinical measures below
 }
@@ -55,7 +59,7 @@ CLINICAL_MEASURES = ("pain", "fear_of_reinjury", "fatigue", "rpe", "grip_strengt
 
 # pending actions an employer may know about: its own duties and the return-to-work steps
 FUNCTIONAL_ACTIONS = frozenset({"duty_offer", "offer_check", "offer_answer", "offer_revision", "milestone_confirmation",
-                                "follow_up"})
+                                "follow_up", "follow_up_answer", "rtw_plan_signature"})
 
 
 # the flows' bookkeeping about a task (opened, escalated): as private as the action the task is for
@@ -101,3 +105,15 @@ def shared_words(role: str, own_words: str, shared: str) -> str:
     """What the employer is told of a report: the words written for it; an employer's own report is its own
     words, shared as written."""
     return (shared or "").strip() or ((own_words or "").strip() if role == "employer" else "")
+
+
+# the worker's accounting of who read their clinical data (HIPAA 164.528's right to an accounting of disclosures;
+# [design] every audited read of their case or its documents, not only disclosures outside treatment): theirs
+ACCOUNTING_ROLES = frozenset({"worker"})
+# the reads an accounting lists: a read of the case (any page, form, report or export of it) or of a document
+ACCOUNTED_ACTIONS = ("read_case", "read_document")
+
+
+def may_see_accounting(role: str) -> bool:
+    """The role may read the accounting of who read a case's clinical data (the worker, of their own case)."""
+    return str(role) in ACCOUNTING_ROLES

@@ -61,4 +61,8 @@ class FollowUp(db.Model):
     recurrence: Mapped[bool | None] = mapped_column()
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # the worker's own answer: the hours a day they work, their pain; who answered (the worker, or the clinic)
+    hours_per_day: Mapped[float | None] = mapped_column(Float)
+    pain: Mapped[float | None] = mapped_column(Float)
+    answered_by_role: Mapped[str | None] = mapped_column(String(32))
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -12,7 +12,7 @@ from .exports import caseload_csv, measures_csv
 from .forms import act as act_view
 from .forms import intake as intake_view
 from .reports import progress_report_pdf
-from .worker import render_worker_case, render_worker_home
+from .worker import render_accounting, render_worker_case, render_worker_home
 
 PORTALS = {Role.THERAPIST: "therapist", Role.CASE_MANAGER: "case_manager", Role.PHYSICIAN: "physician",
            Role.EMPLOYER: "employer", Role.INSURER: "insurer", Role.WORKER: "worker"}
@@ -73,6 +73,13 @@ def _portal(role: Role, name: str) -> Blueprint:
             abort(404)
         rows = escalated_tasks(current_actor())   # the read side audits the listing
         return render_template("portals/escalations.html", portal=name, rows=rows)
+
+    @bp.get("/cases/<int:case_id>/who-read")
+    def who_read(case_id: int):
+        """The worker's accounting: who read their clinical data, and when (their own cases only)."""
+        if role is not Role.WORKER:
+            abort(404)
+        return render_accounting(case_id)
 
     @bp.get("/approvals")
     def approvals():

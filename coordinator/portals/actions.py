@@ -19,13 +19,15 @@ from ..schemas.workflow import (AppealInSchema, AuthorizationDecisionInSchema, A
                                 DischargeInSchema, InformationInSchema, OfferWithdrawalInSchema,
                                     DutyOfferInSchema, DutyResponseInSchema, FollowUpInSchema,
                                     MilestoneConfirmInSchema, MilestoneStartInSchema, ReassignmentInSchema,
-                                    SetbackInSchema, InvitationInSchema, OfferCheckInSchema)
+                                    SetbackInSchema, InvitationInSchema, OfferCheckInSchema, SignatureInSchema,
+                                    SymptomReportInSchema, MissedSessionInSchema, ReportReviewInSchema,
+                                    FollowUpAnswerInSchema)
 from ..domain.actors import Actor
 from ..domain.catalogue import COMMANDS
 from ..domain.documents import kinds_for
 from ..domain.errors import DomainError
 from ..services import (assignments, authorizations, cases, clearances, documents, duty, invitations, program,
-                        restrictions, reviews, rtw)
+                        restrictions, reviews, rtw, signatures, worker_reports)
 from ..services.queries import records
 from ..services.queries.access import is_clinical_reader
 from ..services.queries.cases import CaseSummary, case_documents, clinic_staff
@@ -190,6 +192,10 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
     PortalAction("follow-up", "record_follow_up", FollowUpInSchema,
                  lambda actor, case, body, subject, options: rtw.record_follow_up(actor, subject, **body, options=options),
                  subject="follow_up_id", done="Follow-up recorded."),
+    PortalAction("follow-up-answer", "answer_follow_up", FollowUpAnswerInSchema,
+                 lambda actor, case, body, subject, options: rtw.answer_follow_up(actor, subject, **body,
+                                                                                 options=options),
+                 subject="follow_up_id", done="Thank you: your answer is with your clinic."),
     PortalAction("close", "close_case", NoFields,
                  lambda actor, case, body, _, options: rtw.close_case(actor, case.id, options=options), done="Case closed."),
     PortalAction("review", "submit_weekly_review", ReviewInSchema,
@@ -224,6 +230,26 @@ ACTIONS: dict[str, PortalAction] = {a.slug: a for a in (
                  options=lambda actor, case: {"kind": [(k.value, k.value.replace("_", " ").capitalize())
                                                        for k in kinds_for(actor.role)]}),
     PortalAction("invite-worker", "invite_worker", InvitationInSchema, _invite, done=_invited_words),
+    PortalAction("report-symptoms", "report_symptoms", SymptomReportInSchema,
+                 lambda actor, case, body, _, options: worker_reports.report_symptoms(actor, case.id, **body,
+                                                                                     options=options),
+                 done=lambda result: result[1].advice, alert=lambda result: result[1].red_flag),
+    PortalAction("missed-session", "report_missed_session", MissedSessionInSchema,
+                 lambda actor, case, body, _, options: worker_reports.report_missed_session(actor, case.id, **body,
+                                                                                          options=options),
+                 done="Thank you: your therapist knows you missed that session."),
+    PortalAction("review-report", "review_worker_report", ReportReviewInSchema,
+                 lambda actor, case, body, subject, options: worker_reports.review_worker_report(
+                     actor, subject, **body, options=options),
+                 subject="report_id", done="Report reviewed."),
+    PortalAction("sign-program-plan", "sign_program_plan", SignatureInSchema,
+                 lambda actor, case, body, _, options: signatures.sign_paper(actor, case.id, paper="program_plan",
+                                                                             **body, options=options),
+                 done="You signed the program plan."),
+    PortalAction("sign-rtw-plan", "sign_rtw_plan", SignatureInSchema,
+                 lambda actor, case, body, _, options: signatures.sign_paper(actor, case.id, paper="rtw_plan",
+                                                                             **body, options=options),
+                 done="You signed the return-to-work plan."),
     PortalAction("reassign", "reassign_case", ReassignmentInSchema,
                  lambda actor, case, body, _, options: assignments.reassign_case(actor, case.id, **body, options=options),
                  done="Case reassigned.", options=lambda actor, case: clinic_staff(case.clinic_id)),

@@ -122,7 +122,8 @@ def render_case(portal: str, case_id: int):
                   "mine": (str(i.action.kind), i.action.subject_id) in page.owed,
                   "why": i.action.reason.text if not functional or shareable_reason(i.action.kind) else ""} for i in page.waiting],
         available=_available(page.commands, page.case.id, portal), authorizations=page.authorizations,
-        work=page.work, charts=progress_charts(page.charts), documents=page.documents)
+        work=page.work, charts=progress_charts(page.charts), documents=page.documents, papers=page.papers,
+        reports=page.reports)
 
 
 def _available(commands: list, case_id: int, portal: str) -> list[dict]:

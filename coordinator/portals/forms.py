@@ -104,12 +104,30 @@ def act(portal: str, case_id: int, slug: str, subject_id: int | None = None):
     subject = subject_of(action, case, subject_id) if action.subject is not None else None
     # what a milestone's confirmation needs beside it: the duties agreed (the accepted offer's tasks)
     duties = accepted_offer(case.id, read.record.offers) if action.slug == "confirm-milestone" and subject is not None else None
+    paper = _paper_for(action, read) if action.command.startswith("sign_") else None
     options = action.options(actor, case) if action.options is not None else None
     inputs = [] if refused else describe(action.schema(), case, action.hidden, options, only=only,
                                          required=required_inputs_of(action.command, kind) if kind else ())
     return render_template("portals/action.html", portal=portal, case=case, action=action, subject=subject,
                            inputs=inputs, values=values, errors=errors, message=message, subject_id=subject_id,
-                           preview=preview, refused=refused, summary=summary, duties=duties), status
+                           preview=preview, refused=refused, summary=summary, duties=duties, paper=paper), status
+
+
+def _paper_for(action, read) -> dict | None:
+    """The paper a signature form signs, as it stands, with the restrictions its return-to-work plan keeps to."""
+    from datetime import date as day
+
+    from ..services.rtw import work_status
+    from ..services.signatures import paper_views
+
+    record = read.record
+    found = paper_views(read.row, record.offers, record.restrictions, list(record.signatures),
+                        only=action.command.removeprefix("sign_"))
+    if not found:
+        return None
+    lines = work_status(read.row, day.today(), clinical=False, restrictions=record.restrictions,
+                        milestones=record.milestones)["restrictions"]
+    return {"view": found[0], "restrictions": lines}
 
 
 def intake(portal: str):

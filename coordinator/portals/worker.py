@@ -71,4 +71,40 @@ def render_worker_case(case_id: int):
         available=_available(page.commands, page.case.id, "worker"), work=page.work,
         goals=goals_in_words(page.charts["demands"]), charts=progress_charts(page.charts),
         authorizations=page.authorizations, documents=[d for d in page.documents if listed_for_worker(d.kind)],
-        timeline=page.timeline)
+        timeline=page.timeline, papers=page.papers)
+
+
+# what a read was for, in the worker's words (the audit entry's purpose)
+PURPOSE_WORDS = {"portal case page": "your case page", "work status certificate": "your work status certificate",
+                 "progress report": "your progress report", "measures export": "your weekly measures",
+                 "fhir-export": "an export to another system", "timeline": "your case's history",
+                 "portal document": "a document", "read document": "a document", "api document": "a document",
+                 "view": "your case"}
+
+
+def purpose_words(purpose: str) -> str:
+    """A read's purpose in plain words."""
+    if purpose.startswith("portal form"):
+        return "a form on your case"
+    if purpose.startswith("api"):
+        return "your case, through another system"
+    return PURPOSE_WORDS.get(purpose, "your case")
+
+
+def render_accounting(case_id: int):
+    """Who read the worker's clinical data, per person and day."""
+    from ..services.queries.cases import case_summary
+    from ..services.queries.disclosures import accounting
+
+    actor = current_actor()
+    try:
+        readings = accounting(actor, case_id)
+        case = case_summary(actor, case_id, purpose="accounting of reads")
+    except NotFound:
+        abort(404)
+    rows = [{"day": r.day, "who": r.name or ("The coordinator (automatic steps)" if r.role == "system" else ""),
+             "role": PARTY_WORDS.get(r.role, r.role.replace("_", " ")).removeprefix("your ").removeprefix("the "),
+             "organisation": r.organisation, "times": r.times,
+             "what": sorted({purpose_words(p) for p in r.purposes}), "first": r.first_at, "last": r.last_at}
+            for r in readings]
+    return render_template("portals/worker_reads.html", portal="worker", case=case, rows=rows)

@@ -8,6 +8,7 @@ from ..domain.authorization import Decision
 from ..domain.demands import Frequency, TaskKind
 from ..domain.discharge import DischargeOutcome, WorkStatus
 from ..domain.duty import Answer, Verdict, WagePeriod
+from ..domain.worker_reports import REPORTABLE
 from .paging import page_schema
 from .bounds import DAY, NO_NUL, Bounded
 
@@ -170,6 +171,18 @@ class FollowUpInSchema(Bounded):
     notes = _text(2000)
 
 
+class FollowUpAnswerInSchema(Bounded):
+    """The worker's own answer to a follow-up."""
+
+    work_status = fields.String(required=True, validate=_choice(WorkStatus),
+                                metadata={"label": "How are you working now?"})
+    hours_per_day = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=24),
+                                 metadata={"label": "Hours a day you work", "hint": "hours, 0 to 24"})
+    recurrence = fields.Boolean(required=True, metadata={"label": "My injury has come back or got worse"})
+    pain = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=10),
+                        metadata={"label": "Your pain now", "hint": "0 none, 10 worst imaginable"})
+
+
 def _user_id() -> fields.Integer:
     """An optional user id, a whole number in the id column's range."""
     return fields.Integer(load_default=None, allow_none=True, strict=True,
@@ -197,7 +210,79 @@ class InvitationInSchema(Bounded):
                                     "hint": "the invitation link goes there; it holds 72 hours"})
 
 
+class SymptomReportInSchema(Bounded):
+    """How the worker feels between sessions."""
+
+    symptoms = fields.List(fields.String(validate=validate.OneOf(REPORTABLE)), load_default=list,
+                           validate=validate.Length(max=len(REPORTABLE)), metadata={"label": "What do you feel?"})
+    pain = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=10),
+                        metadata={"label": "Your pain now", "hint": "0 none, 10 worst imaginable"})
+    note = _text(2000, label="In your own words (your clinic reads it; your employer does not)")
+    reported_on = _date()
+
+
+class MissedSessionInSchema(Bounded):
+    """A session the worker missed or will miss."""
+
+    session_date = _date()
+    note = _text(2000, label="Why (your clinic reads it; your employer does not)")
+
+
+class ReportReviewInSchema(Bounded):
+    """A clinician's review of a red flag the worker reported."""
+
+    reviewed_on = _date()
+    note = _text(2000, label="What you did and what follows (clinical)")
+
+
+class SignatureInSchema(Bounded):
+    """A signature: the signer's typed name and their agreement to the paper as it stands."""
+
+    typed_name = fields.String(required=True, validate=[validate.Length(min=1, max=200), NO_NUL],
+                               metadata={"label": "Type your full name to sign"})
+    agree = fields.Boolean(required=True, validate=validate.Equal(True, error="tick the box to say you agree"),
+                           metadata={"label": "I have read the plan above and agree to it"})
+
+
 # -- output -------------------------------------------------------------------------------------
+
+
+class SignatureOutSchema(Schema):
+    """One signature of a paper: who signed which version (its hash), with the name they typed, when."""
+
+    paper = fields.String()
+    signer_role = fields.String()
+    typed_name = fields.String()
+    signed_at = fields.DateTime()
+    content_hash = fields.String(metadata={"description": "SHA-256 of the exact content signed"})
+
+
+class PaperOutSchema(Schema):
+    """A paper of the case as it stands: its content, its hash, its signatures (void once another version), and
+    who has still to sign."""
+
+    paper = fields.String()
+    title = fields.String()
+    content = fields.Dict()
+    hash = fields.String()
+    signatures = fields.List(fields.Dict())
+    waiting_for = fields.List(fields.String())
+
+
+class WorkerReportOutSchema(Schema):
+    """A report of the worker's between sessions, with any red flag it raised and what they were told."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    reported_on = fields.Date()
+    session_date = fields.Date(allow_none=True)
+    symptoms = fields.List(fields.String())
+    pain = fields.Float(allow_none=True)
+    red_flags = fields.List(fields.String())
+    advice = fields.String(allow_none=True, metadata={"description": "what the worker was told at once"})
+    note = fields.String(metadata={"description": "the worker's own words"})
+    reviewed_on = fields.Date(allow_none=True)
+    review_note = fields.String(allow_none=True, metadata={"description": "the clinician's note on a red flag"})
 
 
 class InvitationOutSchema(Schema):
@@ -331,12 +416,15 @@ class FollowUpFunctionalSchema(Bounded):
     due_on = fields.Date()
     recorded_on = fields.Date(allow_none=True)
     work_status = fields.String(allow_none=True)
+    hours_per_day = fields.Float(allow_none=True)
+    answered_by_role = fields.String(allow_none=True, metadata={"description": "worker: their own answer"})
 
 
 class FollowUpClinicalSchema(FollowUpFunctionalSchema):
-    """A follow-up with the recurrence and the notes."""
+    """A follow-up with the recurrence, the pain and the notes."""
 
     recurrence = fields.Boolean(allow_none=True)
+    pain = fields.Float(allow_none=True)
     notes = fields.String()
 
 

@@ -46,6 +46,10 @@ TASK_LABELS = {
     ActionKind.AUTHORIZATION_DENIED: "Authorization denied: appeal, revise or discharge",
     ActionKind.CLEARANCE_BLOCKED: "Clearance refused: defer or close",
     ActionKind.OFFER_REVISION: "Counter-offer: revise or withdraw the offer",
+    ActionKind.PLAN_SIGNATURE: "Signature of the program plan",
+    ActionKind.RTW_PLAN_SIGNATURE: "Signature of the return-to-work plan",
+    ActionKind.WORKER_RED_FLAG: "The worker's red-flag report",
+    ActionKind.FOLLOW_UP_ANSWER: "Your answer to the follow-up",
 }
 
 

@@ -131,7 +131,10 @@ def _new_case(ref: Referral, screening, required) -> Case:
         screening={"eligible": screening.eligible, "flags": reasons_json(screening.flags),
                    "policy": str(screening.policy),
                    "required_clearances": [str(k) for k in required.kinds],
-                   "clearance_reasons": reasons_json(required.reasons)},
+                   "clearance_reasons": reasons_json(required.reasons),
+                   # what the worker can attend: the program plan's schedule states it
+                   "attendance": {"hours_per_day": ref.hours_per_day_available,
+                                  "days_per_week": ref.days_per_week_available}},
         health=_health_json(ref.health), pregnant=ref.health.pregnant,
         gestation_weeks=ref.health.gestation_weeks,
         gestation_recorded_on=ref.referral_date if ref.health.pregnant else None,

@@ -17,7 +17,7 @@ from ..domain.milestones import DEFAULT_LADDER_POLICY, next_rung_ready
 from ..domain.stages import Stage
 from ..extensions import db
 from ..models import (Authorization, CapacityMeasure, Case, CaseSchedule, CaseTask, Clearance, DutyOffer, FollowUp,
-                      Milestone, ProgramSession, RestrictionSet, WeeklyReview)
+                      Milestone, ProgramSession, RestrictionSet, Signature, WeeklyReview, WorkerReport)
 from .clearances import required_kinds
 from .facts_store import decode, encode
 from .unit_of_work import commit_read
@@ -38,20 +38,27 @@ def _load(case_ids: list[int], known: dict | None = None) -> dict[str, dict[int,
         return _by_case(db.session.scalars(query.order_by(*(order or (model.id,)))).all())
 
     known = known or {}
-    # two facts per case in one statement: the first day a restriction set was issued, a baseline recorded
+    # facts per case in one statement: the first day a restriction set was issued (and the newest version, with
+    # its day), a baseline recorded
     flags = db.session.execute(select(RestrictionSet.case_id, literal("restricted"), func.min(
-        RestrictionSet.issued_on)).where(RestrictionSet.case_id.in_(case_ids)).group_by(RestrictionSet.case_id)
-        .union_all(select(CapacityMeasure.case_id, literal("baseline"), null().cast(Date)).distinct().where(
+        RestrictionSet.issued_on), func.max(RestrictionSet.issued_on), func.max(RestrictionSet.version))
+        .where(RestrictionSet.case_id.in_(case_ids)).group_by(RestrictionSet.case_id)
+        .union_all(select(CapacityMeasure.case_id, literal("baseline"), null().cast(Date), null().cast(Date),
+                          null()).distinct().where(
             CapacityMeasure.case_id.in_(case_ids), CapacityMeasure.kind == "baseline"))).all()
     return {
         "clearances": known["clearances"] if "clearances" in known else rows(Clearance),
         "requests": rows(Authorization),
-        "restricted_from": {case_id: _day(day) for case_id, flag, day in flags if flag == "restricted"},
+        "restricted_from": {case_id: _day(day) for case_id, flag, day, _, _ in flags if flag == "restricted"},
+        "restriction_latest": {case_id: (version, _day(last)) for case_id, flag, _, last, version in flags
+                               if flag == "restricted"},
+        "signatures": rows(Signature),
+        "reports": rows(WorkerReport, WorkerReport.reviewed_on.is_(None)),
         "reviews": rows(WeeklyReview, order=(WeeklyReview.week,)),
         "offers": rows(DutyOffer, order=(DutyOffer.round,)),
         "milestones": rows(Milestone, Milestone.status.in_(("started", "confirmed", "stepped_back"))),
         "follow_ups": rows(FollowUp, FollowUp.recorded_on.is_(None)),
-        "baselines": {case_id for case_id, flag, _ in flags if flag == "baseline"},
+        "baselines": {case_id for case_id, flag, _, _, _ in flags if flag == "baseline"},
         "tasks": _open_tasks(case_ids),
         "schedules": known["schedules"] if "schedules" in known else {row.case_id: row for row in db.session.scalars(
             select(CaseSchedule).where(CaseSchedule.case_id.in_(case_ids)))},
@@ -72,6 +79,8 @@ class CaseRecord:
     measures: list          # every capacity measure, by id
     offers: list            # every offer round, by round
     follow_ups: list        # every follow-up, by id
+    signatures: list = ()   # every signature of the case's papers, by id
+    reports: list = ()      # every report of the worker's between sessions, by day
 
 
 def case_record(case: Case, schedule: CaseSchedule | None, today: date | None = None) -> CaseRecord:
@@ -89,9 +98,15 @@ def case_record(case: Case, schedule: CaseSchedule | None, today: date | None = 
     restrictions = rows(RestrictionSet, (RestrictionSet.version,))
     measures = rows(CapacityMeasure, (CapacityMeasure.id,))
     follow_ups = rows(FollowUp, (FollowUp.id,))
+    signatures = rows(Signature, (Signature.id,))
+    reports = rows(WorkerReport, (WorkerReport.reported_on, WorkerReport.id))
     rel = {
         "clearances": {case.id: list(case.clearances)}, "requests": {case.id: [a for a, _ in pairs]},
         "restricted_from": {case.id: min(r.issued_on for r in restrictions)} if restrictions else {},
+        "restriction_latest": {case.id: (restrictions[-1].version, max(r.issued_on for r in restrictions))}
+        if restrictions else {},
+        "signatures": {case.id: signatures},
+        "reports": {case.id: [r for r in reports if r.reviewed_on is None]},
         "reviews": {case.id: rows(WeeklyReview, (WeeklyReview.week,))},
         "offers": {case.id: rows(DutyOffer, (DutyOffer.round,))},
         "milestones": {case.id: rows(Milestone, (Milestone.id,))},
@@ -102,7 +117,18 @@ def case_record(case: Case, schedule: CaseSchedule | None, today: date | None = 
     }
     return CaseRecord(case, _facts(case, rel, today), rel["requests"][case.id],
                       {a.id: n for a, n in pairs}, restrictions, rel["reviews"][case.id],
-                      rel["milestones"][case.id], measures, rel["offers"][case.id], follow_ups)
+                      rel["milestones"][case.id], measures, rel["offers"][case.id], follow_ups, signatures,
+                      reports)
+
+
+def _signatures_due(case: Case, offers: list, rel: dict) -> tuple:
+    """(paper, role, due) for each signature the case's papers wait for (services/papers.py); a signature asked
+    again after the paper changed is due counted from the change."""
+    from .papers import current_papers, still_to_sign
+
+    version, last_issued = rel["restriction_latest"].get(case.id, (None, None))
+    papers = current_papers(case, offers, version, changed_on=last_issued)
+    return still_to_sign(case, papers, rel["signatures"][case.id])
 
 
 def _appealable(requests: list) -> tuple[int, str, date] | None:
@@ -181,6 +207,8 @@ def _facts(case: Case, rel: dict[str, dict[int, list]], today: date) -> CaseFact
         follow_ups_due=tuple((f.id, f.due_on) for f in rel["follow_ups"][case.id]),
         eligible=bool((case.screening or {}).get("eligible", True)),
         worker_joined=case.worker_id is not None,
+        signatures_due=_signatures_due(case, offers, rel),
+        red_flag_reports=tuple((r.id, r.reported_on) for r in rel["reports"][case.id] if r.red_flags),
         baseline_recorded=case.id in rel["baselines"],
         authorized_from=approved[0].start_date if approved else None,
         pregnant=bool(case.pregnant),
@@ -277,10 +305,10 @@ def _open_tasks(case_ids: list[int]) -> dict[int, list]:
         CaseTask.case_id.in_(case_ids), CaseTask.closed_at.is_(None))).all())
 
 
-def gate(command: str, case: Case, *, kind: str | None = None, subject: int | None = None) -> Kind:
-    """Enforce the command catalogue on the case as it stands: the kind the command runs as, or Unavailable
-    with the catalogue's reason (the role and party were checked before, so strangers learn nothing)."""
-    return require_available(command, case_facts(case), kind=kind, subject=subject)
+def gate(command: str, case: Case, *, kind: str | None = None, subject: int | None = None, role=None) -> Kind:
+    """Enforce the command catalogue on the case as it stands, for the role: the kind the command runs as, or
+    Unavailable with the catalogue's reason (the role and party were checked before, so strangers learn nothing)."""
+    return require_available(command, case_facts(case), kind=kind, subject=subject, role=role)
 
 
 def commands_for(actor, case: Case, today: date | None = None, facts: CaseFacts | None = None) -> list:
@@ -296,7 +324,7 @@ def commands_for(actor, case: Case, today: date | None = None, facts: CaseFacts 
 
 
 def refusal_on(case: Case, command: str, *, kind: str | None = None, subject: int | None = None,
-               facts: CaseFacts | None = None) -> str:
+               facts: CaseFacts | None = None, role=None) -> str:
     """Why the command may not run on the case now ("" when it may), without naming the command: a form that
     already says what it is for says only why not. `facts`: the case's, when the caller has just read them."""
-    return why_not(command, facts or case_facts(case), kind=kind, subject=subject)[1]
+    return why_not(command, facts or case_facts(case), kind=kind, subject=subject, role=role)[1]

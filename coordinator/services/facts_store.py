@@ -21,7 +21,8 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 # the rules a copy was worked out with: every domain module and the services that build the facts
 RULES = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(
     [*(_PACKAGE / "domain").glob("*.py"), _PACKAGE / "services" / "facts.py",
-     _PACKAGE / "services" / "clearances.py", Path(__file__).resolve()]))).hexdigest()[:16]
+     _PACKAGE / "services" / "clearances.py", _PACKAGE / "services" / "papers.py",
+     Path(__file__).resolve()]))).hexdigest()[:16]
 _HINTS = typing.get_type_hints(CaseFacts)
 
 

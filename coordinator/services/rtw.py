@@ -219,6 +219,34 @@ def record_follow_up(actor: Actor, follow_up_id: int, *, recorded_on: date, work
     return row
 
 
+def answer_follow_up(actor: Actor, follow_up_id: int, *, work_status: str, recurrence: bool,
+                     hours_per_day: float | None = None, pain: float | None = None,
+                     options: Options = DEFAULT) -> FollowUp:
+    """The worker's own answer to a follow-up: working or not, hours a day, whether the injury came back, pain;
+    it records the follow-up (the clinic's task closes with it)."""
+    from ..domain.scales import require_range, require_rating
+
+    if hours_per_day is not None:
+        require_range(hours_per_day, (0, 24), field="hours_per_day", what="hours a day")
+    if pain is not None:
+        require_rating(pain, field="pain", what="pain")
+    with command(options):
+        row = db.session.get(FollowUp, follow_up_id) if isinstance(follow_up_id, int) else None
+        if row is None:
+            raise NotFound(f"follow-up {follow_up_id} does not exist", field="follow_up_id")
+        case = load_case(row.case_id)
+        authorize(actor, "answer_follow_up", case, subject=row.id, options=options)
+        done = discharge_rules.record_follow_up(_follow_up_value(row, case), date.today(), work_status, recurrence)
+        row.recorded_on, row.work_status, row.recurrence = done.recorded_on, str(done.work_status), done.recurrence
+        row.hours_per_day, row.pain, row.answered_by_role = hours_per_day, pain, str(actor.role)
+        row.recorded_by_id = actor.user_id
+        hours = f", {hours_per_day:g} hours a day" if hours_per_day is not None else ""
+        record(case, actor, "follow_up_recorded",
+               f"{row.months_after}-month follow-up answered by the worker: {row.work_status.replace('_', ' ')}"
+               f"{hours}", data={"follow_up_id": row.id}, subject=f"follow_up:{row.id}")
+    return row
+
+
 def close_case(actor: Actor, case_id: int, *, options: Options = DEFAULT) -> Case:
     """Close a discharged case once every follow-up is recorded."""
     with command(options):

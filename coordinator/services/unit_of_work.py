@@ -176,7 +176,7 @@ def authorize(actor: Actor, command_name: str, case: Case, *, kind: str | None =
     if not is_on_case(actor, parties_of(case)):
         raise NotFound(f"case {case.id} does not exist", field="case_id")
     _check_version(case, options.expected_version)
-    gate(command_name, case, kind=kind, subject=subject)
+    gate(command_name, case, kind=kind, subject=subject, role=actor.role)
 
 
 def open_command(actor: Actor, command_name: str, case_id: int, *, kind: str | None = None,

@@ -76,7 +76,8 @@ def test_revoke_withdraws_the_client(runner, parties):
 def test_employers_and_insurers_never_hold_clinical_write_scopes():
     assert not ROLE_SCOPES[Role.EMPLOYER] & CLINICAL_WRITE_SCOPES
     assert not ROLE_SCOPES[Role.INSURER] & CLINICAL_WRITE_SCOPES
-    assert ROLE_SCOPES[Role.EMPLOYER] == {"cases:read", "duty:write", "milestones:write", "documents:write"}
+    assert ROLE_SCOPES[Role.EMPLOYER] == {"cases:read", "duty:write", "milestones:write", "documents:write",
+                                         "signatures:write"}   # it signs the return-to-work plan
     assert ROLE_SCOPES[Role.INSURER] == {"cases:read", "authorizations:write"}
     assert allowed_subset(Role.EMPLOYER, ["sessions:write", "duty:write", "duty:write"]) == ["duty:write"]
 

@@ -53,7 +53,8 @@ def test_client_secret_post_is_accepted_too(client, parties):
     client_id, secret = client_for(parties.employer_user)
     response = client.post("/oauth/token", data={"grant_type": "client_credentials", "client_id": client_id,
                                                  "client_secret": secret})
-    assert response.status_code == 200 and response.json["scope"] == "cases:read duty:write milestones:write documents:write"
+    assert response.status_code == 200 and response.json["scope"] == ("cases:read duty:write milestones:write "
+                                                                      "documents:write signatures:write")
 
 
 def test_a_withdrawn_client_can_neither_get_nor_use_tokens(client, parties):

@@ -21,11 +21,11 @@ from coordinator.domain.errors import DomainError
 from coordinator.domain.review import Measures
 from coordinator.domain.safety import SessionObservations
 from coordinator.extensions import db, limiter
-from coordinator.models import Authorization, Case, DutyOffer, FollowUp, Milestone, User
+from coordinator.models import Authorization, Case, DutyOffer, FollowUp, Milestone, User, WorkerReport
 from coordinator.portals import PORTALS
 from coordinator.portals.actions import ACTIONS
 from coordinator.services import (assignments, authorizations, cases, clearances, documents, duty, invitations,
-                                  program, restrictions, reviews, rtw)
+                                  program, restrictions, reviews, rtw, signatures, worker_reports)
 from coordinator.services.unit_of_work import Options
 from tests.auth import REDIRECT, approve, authorize_url, client_for, pkce_pair, query_of
 from tests.factories import sign_in
@@ -33,7 +33,7 @@ from tests.factories import sign_in
 TODAY = date.today()
 FIXED_KINDS = {a.command for a in ACTIONS.values() if a.kind}   # commands whose portal forms fix the kind
 SUBJECT_MODELS = {"authorization": Authorization, "duty_offer": DutyOffer, "milestone": Milestone,
-                  "follow_up": FollowUp}
+                  "follow_up": FollowUp, "worker_report": WorkerReport}
 
 
 def _kind(command: str, kind: str | None) -> str:
@@ -90,6 +90,18 @@ def _run(command: str, actor: Actor, case: Case, kind: str, subject, options: Op
                                                            recurrence=False, options=o),
         "close_case": lambda o: rtw.close_case(actor, c, options=o),
         "invite_worker": lambda o: invitations.invite_worker(actor, c, email="someone@mail.example", options=o),
+        "sign_program_plan": lambda o: signatures.sign_paper(actor, c, paper="program_plan", typed_name="A B",
+                                                             agree=True, options=o),
+        "sign_rtw_plan": lambda o: signatures.sign_paper(actor, c, paper="rtw_plan", typed_name="A B", agree=True,
+                                                         options=o),
+        "answer_follow_up": lambda o: rtw.answer_follow_up(actor, subject, work_status="full_duty", recurrence=False,
+                                                           options=o),
+        "report_symptoms": lambda o: worker_reports.report_symptoms(actor, c, symptoms=["soreness"], reported_on=TODAY,
+                                                                    options=o),
+        "report_missed_session": lambda o: worker_reports.report_missed_session(actor, c, session_date=TODAY,
+                                                                                options=o),
+        "review_worker_report": lambda o: worker_reports.review_worker_report(actor, subject, reviewed_on=TODAY,
+                                                                              options=o),
         "reassign_case": lambda o: assignments.reassign_case(actor, c, therapist_id=other, reason="leave", options=o),
         "add_document": lambda o: documents.add_document(actor, c, kind="job_description", dated_on=TODAY,
                                                          file=io.BytesIO(b"%PDF-1.4 " + str(actor).encode()),
@@ -208,7 +220,16 @@ def _extra_cases() -> None:
     offer = duty.propose_duty_offer(cast.a["employer_acme"], case_id, sent_on=start + timedelta(days=2),
                                     **d.offer_terms(start + timedelta(days=5)))
     duty.check_duty_offer(cast.a["therapist"], offer.id, verdict="fits", checked_on=start + timedelta(days=2))
-    d.join_worker(cast, case_id, "worker-x-answer@demo.test")
+    worker = d.join_worker(cast, case_id, "worker-x-answer@demo.test")
+    # a red flag the worker reported between sessions, waiting for the therapist's review
+    worker_reports.report_symptoms(worker, case_id, symptoms=["dizziness"], reported_on=TODAY)
+    # discharged, the worker on the coordinator, the 3-month follow-up due within the fortnight they are asked in
+    case_id = d.ready_for_ladder(cast, d.referral(cast, "X-FOLLOW", "Fay Follow", "acme-logistics", "keystone-mutual",
+                                                  "warehouse"), start)
+    rtw.discharge_case(cast.a["case_manager"], case_id, discharged_on=start + timedelta(days=16), program_ended=True)
+    first = db.session.scalars(select(FollowUp).where(FollowUp.case_id == case_id).order_by(FollowUp.due_on)).first()
+    first.due_on = TODAY + timedelta(days=5)
+    db.session.commit()
     ref = d.referral(cast, "X-CLOSE", "Cy Close", "acme-logistics", "keystone-mutual", "warehouse")
     case_id = d.in_program(cast, ref, start, "warehouse")
     rtw.discharge_case(cast.a["case_manager"], case_id, discharged_on=TODAY, program_ended=True)

@@ -150,14 +150,15 @@ def test_the_sweep_issues_the_same_statements_whatever_the_caseload(ctx):
 
 
 # every portal page a person reads (the start page, its filters, a case page and each of its forms) in at most
-# 13 statements: the session with its user, the case read whole with its parties, one audit entry, one query per
+# 15 statements: the session with its user, the case read whole with its parties, one audit entry, one query per
 # collection. A change that reads more must say so here: 12 until the case page listed the case's documents (and
-# the request forms offered them for the packet). (Files, the PDF and CSV exports, are not pages.)
-CEILING = 13
+# the request forms offered them for the packet); 13 until it read the papers' signatures and the worker's reports
+# between sessions (two collections of the case). (Files, the PDF and CSV exports, are not pages.)
+CEILING = 15
 
 
 @pytest.mark.parametrize("account", ACCOUNTS)
-def test_every_portal_page_stays_within_thirteen_statements(counts, account):
+def test_every_portal_page_stays_within_fifteen_statements(counts, account):
     small, _ = counts
     portal = PORTAL[account]
     shown = {url: n for url, n in small[account].items()

@@ -47,6 +47,15 @@ def join(app, path: str, password: str = PASSWORD, name: str = "Jordan R."):
     return worker, answer
 
 
+def worker_browser(app, email: str = "w@mail.example"):
+    """The worker, signed in through the real form with the password they chose."""
+    browser = app.test_client()
+    page = browser.get("/login")
+    browser.post("/login", data={"email": email, "password": PASSWORD,
+                                 "csrf_token": csrf_token(page.get_data(as_text=True))})
+    return browser
+
+
 @pytest.fixture
 def program_case(parties, referral):
     """A case six weeks into its program with a weekly review and restrictions in force."""
@@ -166,10 +175,7 @@ def test_a_worker_never_reaches_another_workers_case(app, parties, referral, pro
                       password=PASSWORD)
     accept_invitation(invite_worker(parties.case_manager, other_case, email="sam@mail.example").token,
                       password=PASSWORD)
-    browser = app.test_client()
-    page = browser.get("/login")
-    browser.post("/login", data={"email": "w@mail.example", "password": PASSWORD,
-                                 "csrf_token": csrf_token(page.get_data(as_text=True))})
+    browser = worker_browser(app)
     assert browser.get(f"/worker/cases/{program_case}").status_code == 200
     for path in (f"/worker/cases/{other_case}", f"/worker/cases/{other_case}/work-status.pdf",
                  f"/worker/cases/{other_case}/progress.pdf", f"/worker/cases/{other_case}/act/document",
@@ -185,10 +191,7 @@ def test_the_workers_view_leaves_out_other_parties_internal_notes(app, parties, 
                       password=PASSWORD)
     reassign_case(parties.case_manager, program_case, therapist_id=staff(parties, "Sam Cover"),
                   reason="t is on leave")
-    browser = app.test_client()
-    page = browser.get("/login")
-    browser.post("/login", data={"email": "w@mail.example", "password": PASSWORD,
-                                 "csrf_token": csrf_token(page.get_data(as_text=True))})
+    browser = worker_browser(app)
     shown = browser.get(f"/worker/cases/{program_case}").get_data(as_text=True)
     assert "Therapist changed" not in shown and "leave" not in shown
     assert "Restrictions" in shown or "restrictions" in shown
@@ -208,3 +211,65 @@ def test_only_clinic_staff_invite(parties, program_case):
         with pytest.raises(NotPermitted):
             invite_worker(actor, program_case, email="w@mail.example")
 
+
+
+def test_the_worker_reads_the_program_plan_and_signs_it_in_their_portal(app, parties, program_case):
+    accept_invitation(invite_worker(parties.case_manager, program_case, email="w@mail.example").token,
+                      password=PASSWORD)
+    browser = worker_browser(app)
+    case_page = browser.get(f"/worker/cases/{program_case}").get_data(as_text=True)
+    assert "Sign the program plan" in case_page and "your signature is needed" in case_page
+    url = f"/worker/cases/{program_case}/act/sign-program-plan"
+    form = browser.get(url).get_data(as_text=True)
+    assert "Return to warehouse associate, full duty" in form and "Lift floor to waist: 20 kg, occasional" in form
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)
+    unticked = browser.post(url, data={"typed_name": "Jordan Reyes", "version": version,
+                                       "csrf_token": csrf_token(form)})
+    assert unticked.status_code == 422 and "tick the box" in unticked.get_data(as_text=True).lower()
+    signed = browser.post(url, data={"typed_name": "Jordan Reyes", "agree": "1", "version": version,
+                                     "csrf_token": csrf_token(form)}, follow_redirects=True)
+    shown = signed.get_data(as_text=True)
+    assert "You signed the program plan." in shown and "signed “Jordan Reyes”" in shown
+    assert "Sign the program plan" not in shown.split("You signed")[1]   # nothing left for them to sign
+
+
+def test_the_worker_sees_who_read_their_clinical_data_and_when(app, parties, program_case, browser_of):
+    accept_invitation(invite_worker(parties.case_manager, program_case, email="w@mail.example").token,
+                      password=PASSWORD)
+    therapist, employer = browser_of(parties.therapist), browser_of(parties.employer_user)
+    for _ in range(2):
+        assert therapist.get(f"/therapist/cases/{program_case}").status_code == 200
+    assert therapist.get(f"/therapist/cases/{program_case}/progress.pdf").status_code == 200
+    assert employer.get(f"/employer/cases/{program_case}").status_code == 200       # functional: not listed
+    worker = worker_browser(app)
+    worker.get(f"/worker/cases/{program_case}")
+    shown = worker.get(f"/worker/cases/{program_case}/who-read")
+    text = re.sub(r"\s+", " ", shown.get_data(as_text=True))
+    assert shown.status_code == 200 and "Who has read your information" in text
+    assert "<strong>t</strong>, therapist at Clinic" in text and "3 times" in text
+    assert "your case page" in text and "your progress report" in text
+    assert "hr" not in re.findall(r"<strong>(\w+)</strong>", text)            # the employer is not listed
+    assert "Jordan Reyes" not in text.split("Who has read your information")[1]   # their own reads are theirs
+    db.session.rollback()
+    assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "read_accounting"))
+    # the accounting is the worker's: no other party's portal has it
+    assert therapist.get(f"/therapist/cases/{program_case}/who-read").status_code == 404
+
+
+def test_a_red_flag_reported_in_the_portal_tells_the_worker_to_stop_and_the_clinic_sees_it(app, parties,
+                                                                                           program_case, browser_of):
+    accept_invitation(invite_worker(parties.case_manager, program_case, email="w@mail.example").token,
+                      password=PASSWORD)
+    worker = worker_browser(app)
+    url = f"/worker/cases/{program_case}/act/report-symptoms"
+    form = worker.get(url).get_data(as_text=True)
+    assert "Chest pain" in form and "Soreness" in form
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)
+    sent = worker.post(url, data={"symptoms": ["soreness", "chest_pain"], "pain": "4", "note": "tight chest on stairs",
+                                  "reported_on": TODAY.isoformat(), "version": version,
+                                  "csrf_token": csrf_token(form)}, follow_redirects=True).get_data(as_text=True)
+    assert 'class="notice alert" role="alert"' in sent and "Stop the program&#39;s exercises" in sent
+    therapist = browser_of(parties.therapist).get(f"/therapist/cases/{program_case}").get_data(as_text=True)
+    assert "tight chest on stairs" in therapist and "Red flag" in therapist and "Review the worker" in therapist
+    employer = browser_of(parties.employer_user).get(f"/employer/cases/{program_case}").get_data(as_text=True)
+    assert "tight chest" not in employer and "chest pain" not in employer.lower()

@@ -18,11 +18,11 @@ from coordinator.domain.permissions import COMMAND_ROLES, NotPermitted
 from coordinator.domain.review import Measures
 from coordinator.domain.safety import SessionObservations
 from coordinator.extensions import db
-from coordinator.models import Authorization, DutyOffer, FollowUp, Milestone, User
+from coordinator.models import Authorization, DutyOffer, FollowUp, Milestone, User, WorkerReport
 from coordinator.policy import visible_cases
 from coordinator.services.queries.access import case_for as read_case
 from coordinator.services import (assignments, authorizations, cases, clearances, documents, duty, invitations,
-                                  program, restrictions, reviews, rtw)
+                                  program, restrictions, reviews, rtw, signatures, worker_reports)
 from coordinator.services.unit_of_work import NotFound
 
 TODAY = date.today()
@@ -59,10 +59,12 @@ def _objects(case):
     milestone = Milestone(case_id=case.id, rung=1, hours_per_day=4, status="started", started_on=start)
     follow_up = FollowUp(case_id=case.id, months_after=3, due_on=TODAY)
     cover = User(org_id=case.clinic_id, role=Role.THERAPIST, email=f"cover-{case.id}@clinic.test", name="Cover")
-    db.session.add_all([auth, offer, milestone, follow_up, cover])
+    report = WorkerReport(case_id=case.id, kind="symptoms", reported_on=start, symptoms=["chest_pain"],
+                          red_flags=["red flag: chest pain"], note="")
+    db.session.add_all([auth, offer, milestone, follow_up, cover, report])
     db.session.commit()
     return {"authorization": auth.id, "offer": offer.id, "milestone": milestone.id, "follow_up": follow_up.id,
-            "therapist": cover.id}
+            "therapist": cover.id, "report": report.id}
 
 
 CALLS = {
@@ -102,6 +104,14 @@ CALLS = {
                                                              work_status="full_duty", recurrence=False),
     "close_case": lambda a, c, o: rtw.close_case(a, c),
     "invite_worker": lambda a, c, o: invitations.invite_worker(a, c, email="new@mail.example"),
+    "sign_program_plan": lambda a, c, o: signatures.sign_paper(a, c, paper="program_plan", typed_name="A B",
+                                                               agree=True),
+    "sign_rtw_plan": lambda a, c, o: signatures.sign_paper(a, c, paper="rtw_plan", typed_name="A B", agree=True),
+    "answer_follow_up": lambda a, c, o: rtw.answer_follow_up(a, o["follow_up"], work_status="full_duty",
+                                                             recurrence=False),
+    "report_symptoms": lambda a, c, o: worker_reports.report_symptoms(a, c, symptoms=["soreness"], reported_on=TODAY),
+    "report_missed_session": lambda a, c, o: worker_reports.report_missed_session(a, c, session_date=TODAY),
+    "review_worker_report": lambda a, c, o: worker_reports.review_worker_report(a, o["report"], reviewed_on=TODAY),
     "reassign_case": lambda a, c, o: assignments.reassign_case(a, c, therapist_id=o["therapist"], reason="cover"),
     "add_document": lambda a, c, o: documents.add_document(a, c, kind="job_description", dated_on=TODAY,
                                                            file=io.BytesIO(b"%PDF-1.4 job " + str(a).encode())),

@@ -17,12 +17,14 @@ from coordinator.schemas.workflow import (AppealInSchema, AuthorizationDecisionI
                                           DischargeInSchema,
                                           DutyOfferInSchema, InformationInSchema, OfferWithdrawalInSchema,
                                               DutyResponseInSchema, FollowUpInSchema, OfferedTaskInSchema,
-                                              OfferCheckInSchema, ReassignmentInSchema, SetbackInSchema)
+                                              OfferCheckInSchema, ReassignmentInSchema, SetbackInSchema,
+                                              SymptomReportInSchema, MissedSessionInSchema, ReportReviewInSchema,
+                                              SignatureInSchema)
 from coordinator.domain.actors import Role
 from coordinator.domain.permissions import can
 from coordinator.extensions import db
 from coordinator.models import (Authorization, Case, Clearance, DutyOffer, FollowUp, Milestone, ProgramSession,
-                                User)
+                                User, WorkerReport)
 from coordinator.portals.actions import ACTIONS, INTAKE
 from coordinator.portals.exports import FORMULA_STARTS, safe
 from coordinator.services.cases import open_case
@@ -239,6 +241,16 @@ def journey(client, parties, texts: Texts, bearer, user_bearer) -> int:
             answer_in_the_portal(worker, api.case_id, offered["id"], {
                 "answer": answer, "responded_on": d(18 + 2 * round_),
                 **(texts.of(DutyResponseInSchema) if answer == "decline" else {})})
+    # the worker signs the return-to-work plan of the accepted round, a name typed
+    worker_form(worker, api.case_id, "sign-rtw-plan", {"agree": "1", **texts.of(SignatureInSchema)})
+    # between sessions the worker reports a red flag and a missed session; the therapist reviews the red flag
+    worker_form(worker, api.case_id, "report-symptoms", {"symptoms": "chest_pain", "reported_on": d(23),
+                                                         **texts.of(SymptomReportInSchema)})
+    worker_form(worker, api.case_id, "missed-session", {"session_date": d(23), **texts.of(MissedSessionInSchema)})
+    flagged = db.session.scalar(select(WorkerReport.id).where(WorkerReport.case_id == api.case_id,
+                                                              WorkerReport.kind == "symptoms"))
+    api.post(bearer(parties.therapist, "cases:read reports:write"), f"worker-reports/{flagged}/review",
+             {"reviewed_on": d(23), **texts.of(ReportReviewInSchema)})
     milestone = api.post(cm, "milestones", {"started_on": d(24)})
     api.post(emp, f"milestones/{milestone['id']}/confirmation", {"confirmed_on": d(24)})
     api.post(emp, "setbacks", {"on": d(25), **texts.of(SetbackInSchema)})
@@ -261,7 +273,12 @@ def worker_browser(client, parties, case_id: int):
 
 def answer_in_the_portal(browser, case_id: int, offer_id: int, body: dict) -> None:
     """The worker's answer to a checked round, through their portal's form."""
-    url = f"/worker/cases/{case_id}/act/offer-answer/{offer_id}"
+    worker_form(browser, case_id, f"offer-answer/{offer_id}", body)
+
+
+def worker_form(browser, case_id: int, slug: str, body: dict) -> None:
+    """One of the worker's forms, filled and sent through their portal."""
+    url = f"/worker/cases/{case_id}/act/{slug}"
     page = browser.get(url).get_data(as_text=True)
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
     answer = browser.post(url, data={**body, "version": version, "csrf_token": csrf_token(page)})
@@ -334,7 +351,8 @@ def form_urls(portal: str, actor, case_id: int) -> dict[str, str]:
     """slug -> URL of every action form the actor's role may open on the case (with its subject, if it has one)."""
     subjects = {field: db.session.scalar(select(m.id).where(m.case_id == case_id))
                 for field, m in (("authorization_id", Authorization), ("offer_id", DutyOffer),
-                                 ("milestone_id", Milestone), ("follow_up_id", FollowUp))}
+                                 ("milestone_id", Milestone), ("follow_up_id", FollowUp),
+                                 ("report_id", WorkerReport))}
     return {slug: f"/{portal}/cases/{case_id}/act/{slug}" + (f"/{subjects[a.subject]}" if a.subject else "")
             for slug, a in ACTIONS.items() if can(actor, a.command)}
 

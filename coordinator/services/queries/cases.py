@@ -80,6 +80,8 @@ class CasePage:
     charts: dict
     standing: str = ""          # what holds the case now, in the reader's words
     documents: list = ()        # the documents the reader may read, newest first
+    papers: list = ()           # the papers the parties sign, those the reader may read, with their signatures
+    reports: list = ()          # what the worker reported between sessions, newest first (clinical readers)
 
 
 def _seen_by(pending: list, clinical: bool) -> list:
@@ -119,7 +121,17 @@ def case_page(actor: Actor, case_id: int) -> CasePage:
                     timeline(actor, case),
                     authorization_usage(case, record.requests, record.sessions_used) if clinical else [],
                     work_status_for(actor, case, today, record), chart_data(actor, case, record),
-                    standing(facts, clinical), case_documents(case.id, clinical))
+                    standing(facts, clinical), case_documents(case.id, clinical), _papers(record, clinical),
+                    list(reversed(record.reports))[:20] if clinical else [])
+
+
+def _papers(record, clinical: bool) -> list:
+    """The case's papers the reader may read (services/signatures.py), from the rows the page read."""
+    from ...domain.signatures import readable
+    from ..signatures import paper_views
+
+    return [p for p in paper_views(record.case, record.offers, record.restrictions, list(record.signatures))
+            if readable(p.paper, clinical)]
 
 
 @dataclass(frozen=True)
@@ -152,7 +164,8 @@ def refusal(actor: Actor, case_id: int, command: str, *, kind: str | None = None
     """Why the command may not run on the case now ("" when it may), as its service would refuse it."""
     from ..facts import refusal_on
 
-    return refusal_on(db.session.get(Case, case_id), command, kind=kind, subject=subject, facts=facts)
+    return refusal_on(db.session.get(Case, case_id), command, kind=kind, subject=subject, facts=facts,
+                      role=actor.role)
 
 
 def active_users(role: str, org_id: int | None = None) -> list:

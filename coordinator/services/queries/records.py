@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from ...domain.actors import Actor
 from ...extensions import db
 from ...models import (Authorization, Clearance, DutyOffer, FollowUp, Milestone, ProgramSession, RestrictionSet,
-                       WeeklyReview)
+                       WeeklyReview, WorkerReport)
 from ..inbox import Page
 from ..unit_of_work import NotFound
 from .access import case_for, is_clinical_reader
@@ -32,9 +32,10 @@ RECORDS: dict[str, Record] = {
     "duty_offers": Record(DutyOffer, (DutyOffer.sent_on, DutyOffer.id)),
     "milestones": Record(Milestone, (Milestone.started_on, Milestone.id)),
     "follow_ups": Record(FollowUp, (FollowUp.due_on, FollowUp.id)),
+    "worker_reports": Record(WorkerReport, (WorkerReport.reported_on, WorkerReport.id), clinical_only=True),
 }
 SUBJECTS = {"authorization_id": Authorization, "offer_id": DutyOffer, "milestone_id": Milestone,
-            "follow_up_id": FollowUp}
+            "follow_up_id": FollowUp, "report_id": WorkerReport}
 
 
 class ClinicalOnly(Exception):
