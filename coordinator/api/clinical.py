@@ -35,7 +35,11 @@ def run_guarded(case_id: int, call, dump, status: int = 201):
 
 
 def clinical_refusal(what: str):
-    """403 for an employer asking for clinical records."""
+    """403 for an employer asking for clinical records (or a reader outside the care team for the worker's own
+    answers)."""
+    if what == "worker_reports":
+        return problem(403, "Forbidden", "the worker's reports between sessions are for their care team (the clinic "
+                       "and the physician): the outcomes are on the case's timeline", code="care_team_only")
     return problem(403, "Forbidden", f"{what} are clinical records: they are not shared with employers "
                    "(minimum necessary); restrictions and the functional case view are", code="clinical_only")
 

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from ..auth.bearer import require_token
 from ..auth.scopes import CASES_READ, scope_for_command
+from ..domain.disclosure import WORKER_ANSWER_FIELDS, in_care_team
 from ..policy import View, view_for
 from ..services import authorizations as auth_services
 from ..services import duty as duty_services
@@ -279,10 +280,13 @@ def discharge(body, case_id):
     return refusal or _case_answer(case)
 
 
-def follow_up_json(rows, view: View) -> list[dict]:
-    """Follow-ups through the view: the employer sees the work status, not recurrence or notes."""
-    schema = FollowUpFunctionalSchema if view is View.FUNCTIONAL else FollowUpClinicalSchema
-    return schema(many=True).dump(rows)
+def follow_up_json(rows, view: View, care_team: bool = True) -> list[dict]:
+    """Follow-ups through the view: the employer sees the work status, not recurrence or notes; a reader outside
+    the care team (the insurer) not the worker's own answers (their pain)."""
+    if view is View.FUNCTIONAL:
+        return FollowUpFunctionalSchema(many=True).dump(rows)
+    hidden = () if care_team else tuple(WORKER_ANSWER_FIELDS["follow_up"])
+    return FollowUpClinicalSchema(many=True, exclude=hidden).dump(rows)
 
 
 @bp.route("/cases/<int:case_id>/follow-ups/<int:follow_up_id>", methods=["POST"])
@@ -319,8 +323,8 @@ def answer_follow_up(body, case_id, follow_up_id):
 def list_follow_ups(args, case_id):
     """The case's follow-ups by due date."""
     found = record_page(g.token_actor, case_id, "follow_ups", args["page"], args["per_page"])
-    view = view_for(g.token_actor)
-    return jsonify(page_json(found, lambda rows: follow_up_json(rows, view)))
+    view, care_team = view_for(g.token_actor), in_care_team(g.token_actor.role)
+    return jsonify(page_json(found, lambda rows: follow_up_json(rows, view, care_team)))
 
 
 @bp.route("/cases/<int:case_id>/closure", methods=["POST"])

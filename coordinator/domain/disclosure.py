@@ -68,6 +68,9 @@ TASK_EVENTS = frozenset({"task_opened", "task_escalated"})
 
 # events about a document: as private as the document (its visibility, from domain/documents.py)
 DOCUMENT_EVENTS = frozenset({"document_added"})
+# a signature: as private as the paper signed (the employer reads the return-to-work plan only)
+PAPER_EVENTS = frozenset({"paper_signed"})
+FUNCTIONAL_PAPERS = frozenset({"rtw_plan"})
 
 
 # the other parties' bookkeeping about a case (who staffs it, the flows' tasks for the parties): the worker's own
@@ -88,6 +91,8 @@ def is_clinical_event(kind: str, data: dict | None = None) -> bool:
         return (data or {}).get("kind") not in FUNCTIONAL_ACTIONS
     if kind in DOCUMENT_EVENTS:
         return (data or {}).get("visibility") != "functional"
+    if kind in PAPER_EVENTS:
+        return (data or {}).get("paper") not in FUNCTIONAL_PAPERS
     return kind in CLINICAL_EVENTS
 
 
@@ -117,3 +122,17 @@ ACCOUNTED_ACTIONS = ("read_case", "read_document")
 def may_see_accounting(role: str) -> bool:
     """The role may read the accounting of who read a case's clinical data (the worker, of their own case)."""
     return str(role) in ACCOUNTING_ROLES
+
+
+# what the worker tells their care team in their own words (how they feel between sessions, their pain at a
+# follow-up) stays with the care team: the clinic and the physician. The insurer reads the outcomes (a follow-up's
+# work status, a missed session, a red flag's review being done) but not the answers themselves; the employer
+# never reads anything clinical at all
+CARE_TEAM_ROLES = frozenset({"therapist", "case_manager", "admin", "physician", "worker"})
+WORKER_ANSWER_EVENTS = frozenset({"worker_reported_symptoms"})
+WORKER_ANSWER_FIELDS: dict[str, frozenset[str]] = {"follow_up": frozenset({"pain"})}
+
+
+def in_care_team(role: str) -> bool:
+    """The role reads the worker's own answers (between-session reports, follow-up pain)."""
+    return str(role) in CARE_TEAM_ROLES

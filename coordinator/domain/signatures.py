@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from .actors import Role
+from .disclosure import FUNCTIONAL_PAPERS as DISCLOSED_PAPERS
 from .calendar import add_business_days
 from .errors import InvalidValue
 from .milestones import DEFAULT_LADDER_POLICY
@@ -40,8 +41,8 @@ SIGNERS: dict[Paper, tuple[Role, ...]] = {
 TITLES = {Paper.PROGRAM_PLAN: "Program plan", Paper.RTW_PLAN: "Return-to-work plan"}
 
 # the employer signs the return-to-work plan, so it reads it (functional terms only); the program plan stays
-# between the worker and the clinic
-FUNCTIONAL_PAPERS = frozenset({Paper.RTW_PLAN})
+# between the worker and the clinic (the minimum-necessary rule's own list: domain/disclosure.py)
+FUNCTIONAL_PAPERS = frozenset(Paper(p) for p in DISCLOSED_PAPERS)
 
 
 def readable(paper: str, clinical_reader: bool) -> bool:

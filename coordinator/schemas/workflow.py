@@ -177,7 +177,7 @@ class FollowUpAnswerInSchema(Bounded):
     work_status = fields.String(required=True, validate=_choice(WorkStatus),
                                 metadata={"label": "How are you working now?"})
     hours_per_day = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=24),
-                                 metadata={"label": "Hours a day you work", "hint": "hours, 0 to 24"})
+                                 metadata={"label": "Hours a day you work", "hint": "hours"})
     recurrence = fields.Boolean(required=True, metadata={"label": "My injury has come back or got worse"})
     pain = fields.Float(allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=10),
                         metadata={"label": "Your pain now", "hint": "0 none, 10 worst imaginable"})

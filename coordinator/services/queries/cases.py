@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ...domain.actors import Actor, OrgKind, Role
-from ...domain.disclosure import FUNCTIONAL_ACTIONS
+from ...domain.disclosure import FUNCTIONAL_ACTIONS, in_care_team
 from ...domain.standing import standing
 from ...extensions import db
 from ...models import Case, Organisation, User
@@ -122,7 +122,7 @@ def case_page(actor: Actor, case_id: int) -> CasePage:
                     authorization_usage(case, record.requests, record.sessions_used) if clinical else [],
                     work_status_for(actor, case, today, record), chart_data(actor, case, record),
                     standing(facts, clinical), case_documents(case.id, clinical), _papers(record, clinical),
-                    list(reversed(record.reports))[:20] if clinical else [])
+                    list(reversed(record.reports))[:20] if in_care_team(actor.role) else [])
 
 
 def _papers(record, clinical: bool) -> list:

@@ -11,6 +11,7 @@ from ...models import (Authorization, Clearance, DutyOffer, FollowUp, Milestone,
                        WeeklyReview, WorkerReport)
 from ..inbox import Page
 from ..unit_of_work import NotFound
+from ...domain.disclosure import in_care_team
 from .access import case_for, is_clinical_reader
 
 
@@ -21,6 +22,7 @@ class Record:
     model: type
     order: tuple
     clinical_only: bool = False
+    care_team_only: bool = False    # the worker's own answers (domain/disclosure.py)
 
 
 RECORDS: dict[str, Record] = {
@@ -32,7 +34,8 @@ RECORDS: dict[str, Record] = {
     "duty_offers": Record(DutyOffer, (DutyOffer.sent_on, DutyOffer.id)),
     "milestones": Record(Milestone, (Milestone.started_on, Milestone.id)),
     "follow_ups": Record(FollowUp, (FollowUp.due_on, FollowUp.id)),
-    "worker_reports": Record(WorkerReport, (WorkerReport.reported_on, WorkerReport.id), clinical_only=True),
+    "worker_reports": Record(WorkerReport, (WorkerReport.reported_on, WorkerReport.id), clinical_only=True,
+                             care_team_only=True),
 }
 SUBJECTS = {"authorization_id": Authorization, "offer_id": DutyOffer, "milestone_id": Milestone,
             "follow_up_id": FollowUp, "report_id": WorkerReport}
@@ -53,7 +56,8 @@ def record_page(actor: Actor, case_id: int, kind: str, page: int, per_page: int)
     """One page of the case's records of a kind, read and audited; ClinicalOnly for an employer asking for a
     clinical kind (checked before the case is even looked up: the answer tells nothing about the case)."""
     record = RECORDS[kind]
-    if record.clinical_only and not is_clinical_reader(actor):
+    if (record.clinical_only and not is_clinical_reader(actor)) or (record.care_team_only
+                                                                    and not in_care_team(actor.role)):
         raise ClinicalOnly(kind)
     case = case_for(actor, case_id, purpose=f"api:{kind}")
     query = select(record.model).where(record.model.case_id == case.id)

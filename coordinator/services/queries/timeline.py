@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from ...domain.actors import Actor, Role
-from ...domain.disclosure import INTERNAL_EVENTS
+from ...domain.disclosure import INTERNAL_EVENTS, WORKER_ANSWER_EVENTS, in_care_team
 from ...extensions import db
 from ...models import Case, CaseEvent, User
 from ..inbox import Page
@@ -17,6 +17,8 @@ def _events(actor: Actor, case: Case):
         query = query.where(CaseEvent.clinical.is_(False))
     if Role(actor.role) is Role.WORKER:
         query = query.where(CaseEvent.kind.notin_(INTERNAL_EVENTS))
+    if not in_care_team(actor.role):   # the worker's own answers are their care team's (domain/disclosure.py)
+        query = query.where(CaseEvent.kind.notin_(WORKER_ANSWER_EVENTS))
     return query
 
 
