@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import Date, func, literal, null, select
+from sqlalchemy import Date, Integer, func, literal, null, select
 
 from ..domain import authorization as auth_rules
 from ..domain import duty as duty_rules
@@ -44,7 +44,7 @@ def _load(case_ids: list[int], known: dict | None = None) -> dict[str, dict[int,
         RestrictionSet.issued_on), func.max(RestrictionSet.issued_on), func.max(RestrictionSet.version))
         .where(RestrictionSet.case_id.in_(case_ids)).group_by(RestrictionSet.case_id)
         .union_all(select(CapacityMeasure.case_id, literal("baseline"), null().cast(Date), null().cast(Date),
-                          null()).distinct().where(
+                          null().cast(Integer)).distinct().where(
             CapacityMeasure.case_id.in_(case_ids), CapacityMeasure.kind == "baseline"))).all()
     return {
         "clearances": known["clearances"] if "clearances" in known else rows(Clearance),
