@@ -42,6 +42,9 @@ def test_the_embedded_process_hands_each_action_on_to_the_next_party(app, partie
         # guard is that the hand-over happens, the bench times it
         assert _wait_for(lambda: _task(case_id, "authorization_decision") is not None, timeout=90), log.read_text()
         print(f"physician's clearance -> insurer's task in {time.monotonic() - acted:.2f} s")
+        # the start-up sweep says what it queued once its own flow run ends, which the same stalls can hold past the
+        # hand-over (a clean-clone PostgreSQL run, 2026-12-06 #3): stop the process only once it has said so
+        assert _wait_for(lambda: "coordinator.sweep" in log.read_text(), timeout=90), log.read_text()
     finally:
         process.send_signal(signal.SIGTERM)
         # a stop lets the run in hand finish (automation never stops half-way); on a busy machine the test
