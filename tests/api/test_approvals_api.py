@@ -17,7 +17,7 @@ def test_the_board_and_the_turnaround_over_the_api(client, parties, referral, be
     assert board.status_code == 200 and board.json["total"] == 1
     [row] = board.json["items"]
     assert row["id"] == waiting.id and row["expedited"] and row["clock"]["late"] is False
-    assert row["clock"]["words"].endswith(("hours left", "hour left"))   # 1 hour left late in the day and row["clinic"] == "Clinic"
+    assert row["clock"]["words"].endswith(("hours left", "hour left")) and row["clinic"] == "Clinic"   # late: "1 hour"
     late = client.get("/api/v1/approvals?lateness=late", headers=insurer)
     assert late.status_code == 200 and late.json["total"] == 0
     record = client.get(f"/api/v1/approvals/turnaround?from={(TODAY - timedelta(days=10)).isoformat()}",
